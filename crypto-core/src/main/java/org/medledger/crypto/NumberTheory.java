@@ -1,0 +1,66 @@
+package org.medledger.crypto;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+
+/** Small number-theoretic helpers shared by the Paillier code and the proofs. */
+public final class NumberTheory {
+  private NumberTheory() {}
+
+  /** The Jacobi symbol (a | n) for odd positive n. */
+  public static int jacobi(BigInteger a, BigInteger n) {
+    if (n.signum() <= 0 || !n.testBit(0)) {
+      throw new IllegalArgumentException("Jacobi symbol needs an odd positive modulus");
+    }
+    BigInteger x = a.mod(n);
+    BigInteger m = n;
+    int result = 1;
+    while (x.signum() != 0) {
+      int twos = x.getLowestSetBit();
+      x = x.shiftRight(twos);
+      int mMod8 = m.intValue() & 7;
+      if ((twos & 1) == 1 && (mMod8 == 3 || mMod8 == 5)) {
+        result = -result;
+      }
+      if ((x.intValue() & 3) == 3 && (m.intValue() & 3) == 3) {
+        result = -result;
+      }
+      BigInteger t = x;
+      x = m.mod(t);
+      m = t;
+    }
+    return m.equals(BigInteger.ONE) ? result : 0;
+  }
+
+  /** Uniform integer in [0, 2^bits) from a SecureRandom. */
+  public static BigInteger randomBits(SecureRandom rnd, int bits) {
+    return new BigInteger(bits, rnd);
+  }
+
+  /** Uniform integer in [0, bound). */
+  public static BigInteger randomBelow(SecureRandom rnd, BigInteger bound) {
+    int bits = bound.bitLength();
+    while (true) {
+      BigInteger r = new BigInteger(bits, rnd);
+      if (r.compareTo(bound) < 0) {
+        return r;
+      }
+    }
+  }
+
+  /** Uniform element of Z*_n. */
+  public static BigInteger randomUnit(SecureRandom rnd, BigInteger n) {
+    while (true) {
+      BigInteger r = randomBelow(rnd, n);
+      if (r.signum() > 0 && r.gcd(n).equals(BigInteger.ONE)) {
+        return r;
+      }
+    }
+  }
+
+  /** x with x ≡ a (mod p), x ≡ b (mod q), given qInvP = q^{-1} mod p; result in [0, pq). */
+  public static BigInteger crt(BigInteger a, BigInteger p, BigInteger b, BigInteger q, BigInteger qInvP) {
+    BigInteger h = a.subtract(b).multiply(qInvP).mod(p);
+    return b.add(q.multiply(h));
+  }
+}
