@@ -1,0 +1,64 @@
+package org.medledger.crypto.bulletproofs;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import org.medledger.crypto.ec.Secp256k1;
+
+/** Arithmetic modulo the group order q. */
+final class Scalars {
+  static final BigInteger Q = Secp256k1.ORDER;
+
+  private Scalars() {}
+
+  static BigInteger mul(BigInteger a, BigInteger b) {
+    return a.multiply(b).mod(Q);
+  }
+
+  static BigInteger add(BigInteger a, BigInteger b) {
+    BigInteger s = a.add(b);
+    return s.compareTo(Q) >= 0 ? s.subtract(Q) : s;
+  }
+
+  static BigInteger sub(BigInteger a, BigInteger b) {
+    BigInteger s = a.subtract(b);
+    return s.signum() < 0 ? s.add(Q) : s;
+  }
+
+  static BigInteger neg(BigInteger a) {
+    return a.signum() == 0 ? a : Q.subtract(a);
+  }
+
+  static BigInteger inv(BigInteger a) {
+    return a.modInverse(Q);
+  }
+
+  /** Σ a_i·b_i mod q over {@code len} entries starting at the given offsets. */
+  static BigInteger inner(BigInteger[] a, int aOff, BigInteger[] b, int bOff, int len) {
+    BigInteger s = BigInteger.ZERO;
+    for (int i = 0; i < len; i++) {
+      s = s.add(a[aOff + i].multiply(b[bOff + i]));
+    }
+    return s.mod(Q);
+  }
+
+  /** 1, x, x², …, x^(count−1) mod q. */
+  static BigInteger[] powers(BigInteger x, int count) {
+    BigInteger[] out = new BigInteger[count];
+    BigInteger p = BigInteger.ONE;
+    for (int i = 0; i < count; i++) {
+      out[i] = p;
+      p = mul(p, x);
+    }
+    return out;
+  }
+
+  /** A uniform scalar in [0, q) by rejection sampling. */
+  static BigInteger random(SecureRandom rnd) {
+    while (true) {
+      BigInteger k = new BigInteger(256, rnd);
+      if (k.compareTo(Q) < 0) {
+        return k;
+      }
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package org.medledger.crypto.bulletproofs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.util.Random;
+import org.bouncycastle.math.ec.ECAlgorithms;
+import org.bouncycastle.math.ec.ECPoint;
+import org.junit.jupiter.api.Test;
+import org.medledger.crypto.ec.Secp256k1;
+
+/**
+ * The hand-written group arithmetic and the three multi-exponentiation engines against
+ * BouncyCastle's reference implementation, including the exceptional cases of the addition law
+ * (equal and opposite operands, infinity) that an adversary could steer a verifier into.
+ */
+class MultiExpEnginesTest {
+  private static final BigInteger Q = Secp256k1.ORDER;
+  private final Random rnd = new Random(20240611L);
+
+  private BigInteger scalar() {
+    return new BigInteger(256, rnd).mod(Q);
+  }
+
+  private static ECPoint point(String label) {
+    return Secp256k1.hashToCurve("medledger/test/" + label);
+  }
+
+  private static JacobianPoint jac(ECPoint p) {
+    int[][] xy = FieldOps.affine(p);
+    return new JacobianPoint().setAffine(xy[0], xy[1]);
+  }
+
+  private static ECPoint bc(JacobianPoint p) {
+    return FieldOps.toEcPoint(p).normalize();
+  }
+
+  @Test
+  void jacobianFormulasMatchBouncyCastle() {
+    ECPoint p = point("p");
+    ECPoint q = point("q");
+    int[][] qa = FieldOps.affine(q);
+    int[][] pa = FieldOps.affine(p);
+    assertEquals(p.twice().normalize(), bc(jac(p).twice()));
+    assertEquals(p.add(q).normalize(), bc(jac(p).addAffine(qa[0], qa[1], false)));
+    assertEquals(p.subtract(q).normalize(), bc(jac(p).addAffine(qa[0], qa[1], true)));
+    // Jacobian operand with Z ≠ 1 on both sides.
+    JacobianPoint p3 = jac(p).twice().addAffine(pa[0], pa[1], false);
+    JacobianPoint q2 = jac(q).twice();
+    assertEquals(p.multiply(BigInteger.valueOf(3)).add(q.twice()).normalize(), bc(new JacobianPoint().set(p3).add(q2)));
+    // Exceptional cases.
+    assertEquals(p.twice().normalize(), bc(jac(p).addAffine(pa[0], pa[1], false)), "P + P");
+    assertTrue(jac(p).addAffine(pa[0], pa[1], true).infinity, "P − P");
+    JacobianPoint twoP = jac(p).twice();
+    assertEquals(p.multiply(BigInteger.valueOf(4)).normalize(), bc(new JacobianPoint().set(twoP).add(jac(p).twice())), "2P + 2P");
+    JacobianPoint minus2P = jac(p.negate()).twice();
+    assertTrue(new JacobianPoint().set(twoP).add(minus2P).infinity, "2P + (−2P)");
+    assertEquals(p.normalize(), bc(new JacobianPoint().addAffine(pa[0], pa[1], false)), "O + P");
+    assertEquals(p.normalize(), bc(new JacobianPoint().add(jac(p))), "O + P (Jacobian)");
+    assertEquals(p.normalize(), bc(jac(p).add(new JacobianPoint())), "P + O");
+    assertTrue(new JacobianPoint().twice().infinity, "2·O");
+  }
+
+  @Test
+  void wnafAndRadixDigitsReconstructTheScalar() {
+    for (int trial = 0; trial < 200; trial++) {
+      BigInteger k = trial == 0 ? BigInteger.ZERO : trial == 1 ? Q.subtract(BigInteger.ONE) : scalar();
+      for (int w = 2; w <= 8; w++) {
+        byte[] d = Wnaf.of(k, w);
+        BigInteger sum = BigInteger.ZERO;
+        for (int i = d.length - 1; i >= 0; i--) {
+          sum = sum.shiftLeft(1).add(BigInteger.valueOf(d[i]));
+          if (d[i] != 0) {
+            assertTrue((d[i] & 1) != 0 && Math.abs(d[i]) < (1 << (w - 1)), "digit range");
+          }
+        }
+        assertEquals(k, sum);
+      }
+      int[] r = ShiftTable.digits(k);
+      BigInteger sum = BigInteger.ZERO;
+      for (int t = r.length - 1; t >= 0; t--) {
+        assertTrue(r[t] >= -127 && r[t] <= 128);
+        sum = sum.shiftLeft(8).add(BigInteger.valueOf(r[t]));
+      }
+      assertEquals(k, sum);
+    }
+  }
+
+  @Test
+  void glvSplitMatchesTheEndomorphism() {
+    ECPoint p = point("glv");
+    for (int trial = 0; trial < 20; trial++) {
+      BigInteger k = scalar();
+      BigInteger[] ab = Glv.split(k);
+      assertTrue(ab[0].bitLength() <= 129 && ab[1].bitLength() <= 129);
+      ECPoint phi = Base.dynamic(Base.flatten(p), 1)[0].toEcPoint(); // sanity: the base itself
+      assertEquals(p.normalize(), phi);
+      MultiExp me = new MultiExp(2);
+      Base.dynamic(Base.flatten(p), 1)[0].addTo(me, k);
+      assertEquals(p.multiply(k).normalize(), bc(me.evaluate()));
+    }
+  }
+
+  @Test
+  void strausBucketAndLockstepAgreeWithBouncyCastle() {
+    int count = 40;
+    ECPoint[] pts = new ECPoint[count];
+    BigInteger[] ks = new BigInteger[count];
+    for (int i = 0; i < count; i++) {
+      pts[i] = point("m" + i);
+      ks[i] = scalar();
+    }
+    // Edge scalars and repeated and opposite bases.
+    ks[0] = BigInteger.ZERO;
+    ks[1] = BigInteger.ONE;
+    ks[2] = Q.subtract(BigInteger.ONE);
+    pts[3] = pts[4];
+    pts[5] = pts[6].negate().normalize();
+    ks[5] = ks[6];
+    ECPoint expected = ECAlgorithms.sumOfMultiplies(pts, ks).normalize();
+
+    int[] flat = Base.flatten(pts);
+    ShiftTable[] shifts = ShiftTable.build(flat, count);
+    Base[] fixed = Base.fixed(flat, shifts, count);
+    Base[] dynamic = Base.dynamic(flat, count);
+
+    MultiExp straus = new MultiExp(count);
+    for (int i = 0; i < count; i++) {
+      (i % 2 == 0 ? fixed[i] : dynamic[i]).addTo(straus, ks[i]);
+    }
+    assertEquals(expected, bc(straus.evaluate()), "Straus");
+
+    BucketMultiExp bucket = new BucketMultiExp(2);
+    for (int i = 0; i < count; i++) {
+      bucket.add(0, shifts[i], ks[i]);
+      bucket.add(1, shifts[i], Q.subtract(ks[i]).mod(Q));
+    }
+    JacobianPoint[] two = bucket.evaluate();
+    assertEquals(expected, bc(two[0]), "bucket");
+    assertEquals(expected.negate().normalize(), bc(two[1]), "bucket, negated scalars");
+
+    LockstepMultiExp lock = new LockstepMultiExp(3);
+    for (int i = 0; i < count; i++) {
+      fixed[i].addTo(lock.output(0), ks[i]);
+      dynamic[i].addTo(lock.output(1), ks[i]);
+    }
+    dynamic[7].addTo(lock.output(2), BigInteger.ONE);
+    dynamic[7].addTo(lock.output(2), Q.subtract(BigInteger.ONE)); // P − P = O
+    AffineBatch.Slots out = lock.evaluate();
+    assertEquals(expected, FieldOps.toEcPoint(out.x[0], out.y[0]), "lock-step, fixed bases");
+    assertEquals(expected, FieldOps.toEcPoint(out.x[1], out.y[1]), "lock-step, per-proof bases");
+    assertTrue(out.empty[2], "lock-step output that cancels");
+  }
+
+  @Test
+  void sumsThatCancelGiveInfinity() {
+    ECPoint p = point("cancel");
+    int[] flat = Base.flatten(p, p);
+    ShiftTable[] shifts = ShiftTable.build(flat, 2);
+    BigInteger k = scalar();
+    BucketMultiExp bucket = new BucketMultiExp(1);
+    bucket.add(0, shifts[0], k);
+    bucket.add(0, shifts[1], Q.subtract(k));
+    assertTrue(bucket.evaluate()[0].infinity);
+    MultiExp straus = new MultiExp(2);
+    Base[] d = Base.dynamic(flat, 2);
+    d[0].addTo(straus, k);
+    d[1].addTo(straus, Q.subtract(k));
+    assertTrue(straus.evaluate().infinity);
+  }
+
+  @Test
+  void affineBatchHandlesDoublingAndCancellation() {
+    ECPoint p = point("batch");
+    ECPoint q = point("batch2");
+    int[] flat = Base.flatten(p, p.negate(), q);
+    AffineBatch.Slots s = new AffineBatch.Slots(4);
+    AffineBatch b = new AffineBatch(4);
+    for (int i = 0; i < 4; i++) {
+      b.queueAdd(s, i, flat, 0, false); // empty + P = P (immediate)
+    }
+    b.queueAdd(s, 0, flat, 0, false); // P + P
+    b.queueAdd(s, 1, flat, 16, false); // P + (−P)
+    b.queueAdd(s, 2, flat, 32, false); // P + Q
+    b.queueAdd(s, 3, flat, 0, true); // P − P via negation
+    b.flush();
+    assertEquals(p.twice().normalize(), FieldOps.toEcPoint(s.x[0], s.y[0]));
+    assertTrue(s.empty[1]);
+    assertEquals(p.add(q).normalize(), FieldOps.toEcPoint(s.x[2], s.y[2]));
+    assertTrue(s.empty[3]);
+    b.queueDouble(s, 2);
+    b.queueDouble(s, 1); // 2·O
+    b.flush();
+    assertEquals(p.add(q).twice().normalize(), FieldOps.toEcPoint(s.x[2], s.y[2]));
+    assertTrue(s.empty[1]);
+  }
+
+  @Test
+  void innerProductScheduleIsValid() {
+    for (int total = 8; total <= BulletproofGenerators.CAPACITY; total *= 2) {
+      boolean[] plan = InnerProductProver.plan(total);
+      assertEquals(Integer.numberOfTrailingZeros(total), plan.length);
+      assertTrue(!plan[0]);
+    }
+  }
+}
