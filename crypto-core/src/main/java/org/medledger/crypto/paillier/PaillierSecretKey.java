@@ -31,8 +31,8 @@ public final class PaillierSecretKey implements Destroyable {
   private BigInteger hsModQ2;
   private BigInteger nInvModPm1;
   private BigInteger nInvModQm1;
-  private BigInteger nModPhiP2;
-  private BigInteger nModPhiQ2;
+  private BigInteger qModPm1;
+  private BigInteger pModQm1;
   private boolean destroyed;
 
   /** Builds the secret key for {@code pk} from its factors; checks that they really are. */
@@ -68,8 +68,8 @@ public final class PaillierSecretKey implements Destroyable {
     BigInteger n = pk.n();
     this.nInvModPm1 = n.modInverse(p.subtract(BigInteger.ONE));
     this.nInvModQm1 = n.modInverse(q.subtract(BigInteger.ONE));
-    this.nModPhiP2 = n.mod(p.multiply(p.subtract(BigInteger.ONE)));
-    this.nModPhiQ2 = n.mod(q.multiply(q.subtract(BigInteger.ONE)));
+    this.qModPm1 = q.mod(p.subtract(BigInteger.ONE));
+    this.pModQm1 = p.mod(q.subtract(BigInteger.ONE));
   }
 
   public PaillierPublicKey publicKey() {
@@ -142,12 +142,32 @@ public final class PaillierSecretKey implements Destroyable {
     return NumberTheory.crt(up, p, uq, q, qInvP);
   }
 
-  /** u^n mod n² by CRT. */
+  /**
+   * u^n mod n² by CRT. Modulo p², u^(pq) = ω(u^q) where ω(x) = x^p mod p² is the Teichmüller lift,
+   * so two half-size exponentiations replace one with a full-size exponent.
+   */
   public BigInteger nthPower(BigInteger u) {
     live();
-    BigInteger a = u.mod(pSquared).modPow(nModPhiP2, pSquared);
-    BigInteger b = u.mod(qSquared).modPow(nModPhiQ2, qSquared);
+    BigInteger a = u.mod(p).modPow(qModPm1, p).modPow(p, pSquared);
+    BigInteger b = u.mod(q).modPow(pModQm1, q).modPow(q, qSquared);
     return NumberTheory.crt(a, pSquared, b, qSquared, qSquaredInvPSquared);
+  }
+
+  /** A uniform n-th residue R of Z*_{n²} together with its root x ∈ Z*_n (x^n ≡ R mod n²). */
+  public record NthResidue(BigInteger root, BigInteger residue) {}
+
+  /**
+   * Samples a uniform n-th residue with its root. The n-th residues modulo p² are the Teichmüller
+   * group {y^p mod p²}, so R_p = y^p for uniform y ∈ Z*_p, and its root modulo p is y^(n⁻¹ mod p−1).
+   */
+  public NthResidue randomNthResidue(SecureRandom rnd) {
+    live();
+    BigInteger yp = NumberTheory.randomUnit(rnd, p);
+    BigInteger yq = NumberTheory.randomUnit(rnd, q);
+    BigInteger residue = NumberTheory.crt(yp.modPow(p, pSquared), pSquared, yq.modPow(q, qSquared), qSquared,
+        qSquaredInvPSquared);
+    BigInteger root = NumberTheory.crt(yp.modPow(nInvModPm1, p), p, yq.modPow(nInvModQm1, q), q, qInvP);
+    return new NthResidue(root, residue);
   }
 
   /** The factor p (for key proofs; never to be sent anywhere). */
@@ -202,7 +222,7 @@ public final class PaillierSecretKey implements Destroyable {
   @Override
   public void destroy() {
     p = q = pSquared = qSquared = hp = hq = qInvP = qSquaredInvPSquared = null;
-    hsModP2 = hsModQ2 = nInvModPm1 = nInvModQm1 = nModPhiP2 = nModPhiQ2 = null;
+    hsModP2 = hsModQ2 = nInvModPm1 = nInvModQm1 = qModPm1 = pModQm1 = null;
     destroyed = true;
   }
 

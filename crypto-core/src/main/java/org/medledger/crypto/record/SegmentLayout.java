@@ -30,10 +30,14 @@ public final class SegmentLayout {
   /** Largest record accepted: 1 MiB. */
   public static final int MAX_RECORD_BYTES = 1 << 20;
   /**
-   * Bits kept free below the modulus: challenge (128) + statistical slack (80) + sign and carry
-   * (8), so that the integer extracted from a re-encryption proof is below n (docs §5.3).
+   * Bits kept free below the modulus for the batched re-encryption proof (docs §5.3): combination
+   * challenge (128) + Σ challenge (128) + statistical slack (80) + log2 of the segment limit (13) +
+   * 3 bits of carry, so that an integer extracted from a cheating proof exceeds a segment
+   * combination by at most a couple of multiples of n.
    */
-  public static final int RESERVED_BITS = 216;
+  public static final int RESERVED_BITS = 352;
+  /** Most segments a record may have: 2^13, which the reserved bits account for. */
+  public static final int MAX_SEGMENTS = 1 << 13;
 
   private SegmentLayout() {}
 
@@ -80,6 +84,9 @@ public final class SegmentLayout {
     System.arraycopy(data, 0, body, DIGEST_BYTES, data.length);
     int per = payloadBytes(keyBits);
     int count = segmentCount(data.length, keyBits);
+    if (count > MAX_SEGMENTS) {
+      throw new MalformedInputException("RECORD_TOO_LARGE", "record needs more than " + MAX_SEGMENTS + " segments");
+    }
     List<BigInteger> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int from = i * per;

@@ -62,6 +62,9 @@ class PaillierTest {
     BigInteger rebuilt = pk.gPow(BigInteger.valueOf(12345)).multiply(u.modPow(pk.n(), pk.nSquared())).mod(pk.nSquared());
     assertEquals(c.value(), rebuilt);
     assertEquals(u.modPow(pk.n(), pk.nSquared()), sk.nthPower(u));
+    PaillierSecretKey.NthResidue r = sk.randomNthResidue(rnd);
+    assertEquals(r.residue(), r.root().modPow(pk.n(), pk.nSquared()));
+    assertEquals(BigInteger.ZERO, sk.decrypt(pk.ciphertext(r.residue())));
   }
 
   @Test
