@@ -217,7 +217,7 @@ public final class TransferProof {
       if (outside && round < MAX_REJECTION_ROUNDS) {
         continue; // rejection sampling keeps z_T, z_N uniform on [2^192, 2^232), independent of T, A'
       }
-      BigInteger w1 = pkA.h().modPow(beta1.add(e.multiply(rhoA)), nA);
+      BigInteger w1 = payer.hPow(beta1.add(e.multiply(rhoA)));
       BigInteger w2 = r2.multiply(uNew.modPow(e, nA)).mod(nA);
       BigInteger zBetaB = betaB.add(e.multiply(rhoB));
       BigInteger zBetaR = betaR.add(e.multiply(rhoR));

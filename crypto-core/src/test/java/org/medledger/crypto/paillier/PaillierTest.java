@@ -62,6 +62,11 @@ class PaillierTest {
     BigInteger rebuilt = pk.gPow(BigInteger.valueOf(12345)).multiply(u.modPow(pk.n(), pk.nSquared())).mod(pk.nSquared());
     assertEquals(c.value(), rebuilt);
     assertEquals(u.modPow(pk.n(), pk.nSquared()), sk.nthPower(u));
+    BigInteger x = new BigInteger(1300, rnd);
+    assertEquals(pk.h().modPow(x, pk.n()), sk.hPow(x));
+    PaillierSecretKey tabled = PaillierSecretKey.fromBytes(sk.toBytes()).precompute();
+    assertEquals(sk.hsPow(x), tabled.hsPow(x));
+    assertEquals(pk.hsPow(x), tabled.hsPow(x));
     PaillierSecretKey.NthResidue r = sk.randomNthResidue(rnd);
     assertEquals(r.residue(), r.root().modPow(pk.n(), pk.nSquared()));
     assertEquals(BigInteger.ZERO, sk.decrypt(pk.ciphertext(r.residue())));
