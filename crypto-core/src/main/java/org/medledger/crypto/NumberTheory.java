@@ -58,6 +58,28 @@ public final class NumberTheory {
     }
   }
 
+  /** The primes below {@code bound}, ascending (sieve of Eratosthenes). */
+  public static int[] primesBelow(int bound) {
+    boolean[] composite = new boolean[Math.max(bound, 2)];
+    int count = 0;
+    for (int i = 2; i < bound; i++) {
+      if (!composite[i]) {
+        count++;
+        for (long j = (long) i * i; j < bound; j += i) {
+          composite[(int) j] = true;
+        }
+      }
+    }
+    int[] out = new int[count];
+    int k = 0;
+    for (int i = 2; i < bound; i++) {
+      if (!composite[i]) {
+        out[k++] = i;
+      }
+    }
+    return out;
+  }
+
   /** x with x ≡ a (mod p), x ≡ b (mod q), given qInvP = q^{-1} mod p; result in [0, pq). */
   public static BigInteger crt(BigInteger a, BigInteger p, BigInteger b, BigInteger q, BigInteger qInvP) {
     BigInteger h = a.subtract(b).multiply(qInvP).mod(p);

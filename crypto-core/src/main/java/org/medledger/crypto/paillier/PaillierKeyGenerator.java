@@ -10,7 +10,7 @@ import org.medledger.crypto.NumberTheory;
  * and h = −x² mod n for a uniform x ∈ Z*_n.
  */
 public final class PaillierKeyGenerator {
-  private static final int[] SMALL_PRIMES = smallPrimes(2000);
+  private static final int[] SMALL_PRIMES = NumberTheory.primesBelow(2000);
   private final SecureRandom random;
 
   public PaillierKeyGenerator(SecureRandom random) {
@@ -62,26 +62,5 @@ public final class PaillierKeyGenerator {
       }
     }
     return false;
-  }
-
-  static int[] smallPrimes(int limit) {
-    boolean[] composite = new boolean[limit];
-    int count = 0;
-    for (int i = 2; i < limit; i++) {
-      if (!composite[i]) {
-        count++;
-        for (long j = (long) i * i; j < limit; j += i) {
-          composite[(int) j] = true;
-        }
-      }
-    }
-    int[] out = new int[count];
-    int k = 0;
-    for (int i = 2; i < limit; i++) {
-      if (!composite[i]) {
-        out[k++] = i;
-      }
-    }
-    return out;
   }
 }
