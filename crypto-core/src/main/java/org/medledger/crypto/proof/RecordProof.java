@@ -23,7 +23,7 @@ import org.medledger.crypto.record.RecordOpening;
  * integers, and the verifier checks (1+n)^z · h_s^{z_β} = A · ∏ C_i^{c_i} (mod n²).
  */
 public final class RecordProof {
-  static final byte TYPE = 0x21;
+  static final byte TYPE = 0x23;
   static final byte VERSION = 1;
   static final String DOMAIN = "medledger/record-proof/v1";
   static final int CHALLENGE_BITS = 128;
@@ -116,6 +116,7 @@ public final class RecordProof {
     t.appendBytes("context", context);
     t.appendBytes("key", key.toBytes());
     t.appendString("record-id", record.recordId());
+    t.appendLong("layout-bits", record.layoutBits());
     t.appendLong("segments", record.segments().size());
     for (PaillierCiphertext c : record.segments()) {
       t.appendBytes("segment", c.toBytes());

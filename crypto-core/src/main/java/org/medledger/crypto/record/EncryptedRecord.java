@@ -19,9 +19,22 @@ public final class EncryptedRecord {
 
   private final String recordId;
   private final int keyBits;
+  private final int layoutBits;
   private final List<PaillierCiphertext> segments;
 
+  /** A record segmented for the key it is encrypted under. */
   public EncryptedRecord(String recordId, int keyBits, List<PaillierCiphertext> segments) {
+    this(recordId, keyBits, keyBits, segments);
+  }
+
+  /**
+   * A record encrypted under a {@code keyBits} key whose segments were cut for a
+   * {@code layoutBits} key (a grantee's copy keeps the patient's layout); layoutBits ≤ keyBits.
+   */
+  public EncryptedRecord(String recordId, int keyBits, int layoutBits, List<PaillierCiphertext> segments) {
+    if (layoutBits > keyBits || layoutBits < 1024) {
+      throw new MalformedInputException("MALFORMED_RECORD", "segment layout does not fit the key");
+    }
     checkId(recordId);
     if (segments.isEmpty()) {
       throw new MalformedInputException("MALFORMED_RECORD", "a record has at least one segment");
@@ -33,6 +46,7 @@ public final class EncryptedRecord {
     }
     this.recordId = recordId;
     this.keyBits = keyBits;
+    this.layoutBits = layoutBits;
     this.segments = List.copyOf(segments);
   }
 
@@ -50,16 +64,22 @@ public final class EncryptedRecord {
     return keyBits;
   }
 
+  /** The key size the segments were cut for (SegmentLayout); equals keyBits except in grants. */
+  public int layoutBits() {
+    return layoutBits;
+  }
+
   public List<PaillierCiphertext> segments() {
     return segments;
   }
 
-  /** type, version, u16 key bits, u16 id length, id, u32 count, then each ciphertext's bytes. */
+  /** type, version, u16 key bits, u16 layout bits, u16 id length, id, u32 count, then each ciphertext. */
   public byte[] toBytes() {
     byte[] id = recordId.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteBuffer head = ByteBuffer.allocate(1 + 1 + 2 + 2 + id.length + 4);
-    head.put(TYPE).put(VERSION).putShort((short) keyBits).putShort((short) id.length).put(id).putInt(segments.size());
+    ByteBuffer head = ByteBuffer.allocate(1 + 1 + 2 + 2 + 2 + id.length + 4);
+    head.put(TYPE).put(VERSION).putShort((short) keyBits).putShort((short) layoutBits).putShort((short) id.length)
+        .put(id).putInt(segments.size());
     out.writeBytes(head.array());
     for (PaillierCiphertext c : segments) {
       out.writeBytes(c.toBytes());
@@ -77,6 +97,10 @@ public final class EncryptedRecord {
       int bits = b.getShort() & 0xFFFF;
       if (bits != key.bits()) {
         throw new MalformedInputException("MALFORMED_RECORD", "record is for a " + bits + "-bit key");
+      }
+      int layout = b.getShort() & 0xFFFF;
+      if (layout != 1024 && layout != 2048 && layout != 3072 && layout != 4096) {
+        throw new MalformedInputException("MALFORMED_RECORD", "unsupported segment layout " + layout);
       }
       int idLen = b.getShort() & 0xFFFF;
       if (idLen == 0 || idLen > MAX_ID_BYTES) {
@@ -102,7 +126,7 @@ public final class EncryptedRecord {
       if (!Arrays.equals(recordId.getBytes(StandardCharsets.UTF_8), id)) {
         throw new MalformedInputException("MALFORMED_RECORD", "record id is not valid UTF-8");
       }
-      return new EncryptedRecord(recordId, bits, segs);
+      return new EncryptedRecord(recordId, bits, layout, segs);
     } catch (java.nio.BufferUnderflowException e) {
       throw new MalformedInputException("MALFORMED_RECORD", "record encoding is truncated", e);
     }
@@ -110,7 +134,8 @@ public final class EncryptedRecord {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EncryptedRecord r && r.recordId.equals(recordId) && r.keyBits == keyBits && r.segments.equals(segments);
+    return o instanceof EncryptedRecord r && r.recordId.equals(recordId) && r.keyBits == keyBits
+        && r.layoutBits == layoutBits && r.segments.equals(segments);
   }
 
   @Override

@@ -34,6 +34,6 @@ public final class RecordCipher {
     for (PaillierCiphertext c : record.segments()) {
       plain.add(key.decrypt(c));
     }
-    return SegmentLayout.join(plain, record.recordId(), record.keyBits());
+    return SegmentLayout.join(plain, record.recordId(), record.layoutBits());
   }
 }
