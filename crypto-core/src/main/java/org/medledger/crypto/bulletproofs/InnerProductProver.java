@@ -213,36 +213,50 @@ final class InnerProductProver {
   /**
    * The folded generators of the current round (size n) as a new basis. Basis point i = j + n·t
    * carries the challenge product pat(t), the same for every j, and the H side also y^(−i) =
-   * y^(−j)·y^(−n·t); the factor y^(−j) stays with the new point, so every output uses the same
-   * scalars and each is recoded once.
+   * y^(−j)·y^(−n·t); the factor y^(−j) stays with the new point. Every output therefore uses the
+   * same scalars, each recoded once, and dividing them by the t = 0 scalar (which becomes the new
+   * basis' pattern) turns the first term into a plain addition.
    */
   private static Basis rebase(Basis old, int n, BigInteger[] yInv) {
     int blocks = old.size / n;
+    BigInteger g0 = old.patG[0];
+    BigInteger h0 = old.patH[0];
+    BigInteger g0Inv = Scalars.inv(g0);
+    BigInteger h0Inv = Scalars.inv(h0);
     Base.Recoded[] sg = new Base.Recoded[blocks];
     Base.Recoded[] sh = new Base.Recoded[blocks];
-    for (int t = 0; t < blocks; t++) {
-      BigInteger kg = old.patG[t];
-      BigInteger kh = Scalars.mul(old.patH[t], yInv[t * n]);
+    for (int t = 1; t < blocks; t++) {
+      BigInteger kg = Scalars.mul(old.patG[t], g0Inv);
+      BigInteger kh = Scalars.mul(Scalars.mul(old.patH[t], h0Inv), yInv[t * n]);
       sg[t] = old.gBase(t * n).recode(kg);
       sh[t] = old.hBase(t * n).recode(kh);
     }
     int outputs = 2 * n;
+    int[] first = new int[16 * outputs]; // the t = 0 points, added with coefficient one
+    int[] x = new int[8];
+    int[] y = new int[8];
+    for (int j = 0; j < n; j++) {
+      old.gBase(j).loadAffine(x, y);
+      System.arraycopy(x, 0, first, 16 * j, 8);
+      System.arraycopy(y, 0, first, 16 * j + 8, 8);
+      old.hBase(j).loadAffine(x, y);
+      System.arraycopy(x, 0, first, 16 * (n + j), 8);
+      System.arraycopy(y, 0, first, 16 * (n + j) + 8, 8);
+    }
     int[] flat = new int[16 * outputs];
     if (outputs >= LOCKSTEP_MIN_OUTPUTS) {
       LockstepMultiExp me = new LockstepMultiExp(outputs);
       for (int j = 0; j < n; j++) {
-        for (int t = 0; t < blocks; t++) {
+        for (int t = 1; t < blocks; t++) {
           old.gBase(j + t * n).addTo(me.output(j), sg[t]);
           old.hBase(j + t * n).addTo(me.output(n + j), sh[t]);
         }
       }
-      AffineBatch.Slots res = me.evaluate();
+      AffineBatch.Slots res = me.evaluate(first);
       for (int o = 0; o < outputs; o++) {
         if (res.empty[o]) {
           throw new IllegalStateException("folded generator is the point at infinity");
         }
-      }
-      for (int o = 0; o < outputs; o++) {
         System.arraycopy(res.x[o], 0, flat, 16 * o, 8);
         System.arraycopy(res.y[o], 0, flat, 16 * o + 8, 8);
       }
@@ -251,19 +265,24 @@ final class InnerProductProver {
       for (int o = 0; o < outputs; o++) {
         MultiExp me = new MultiExp(2 * blocks);
         int j = o % n;
-        for (int t = 0; t < blocks; t++) {
+        for (int t = 1; t < blocks; t++) {
           if (o < n) {
             old.gBase(j + t * n).addTo(me, sg[t]);
           } else {
             old.hBase(j + t * n).addTo(me, sh[t]);
           }
         }
-        FieldOps.store(me.evaluate(), jac, o);
+        System.arraycopy(first, 16 * o, x, 0, 8);
+        System.arraycopy(first, 16 * o + 8, y, 0, 8);
+        FieldOps.store(me.evaluate().addAffine(x, y, false), jac, o);
       }
       FieldOps.batchToAffine(jac, outputs, flat, 0);
     }
     Base[] all = Base.dynamic(flat, outputs, Base.REUSED_WIDTH);
-    return Basis.derived(Arrays.copyOfRange(all, 0, n), Arrays.copyOfRange(all, n, outputs));
+    Basis next = Basis.derived(Arrays.copyOfRange(all, 0, n), Arrays.copyOfRange(all, n, outputs));
+    next.patG = new BigInteger[] {g0};
+    next.patH = new BigInteger[] {h0};
+    return next;
   }
 
   static final int LOCKSTEP_MIN_OUTPUTS = 16;
@@ -298,7 +317,7 @@ final class InnerProductProver {
 
   private static double rebaseCost(int from, boolean fixed, int to) {
     int outputs = 2 * to;
-    double points = (double) from / to;
+    double points = (double) from / to - 1; // the first term is a plain addition
     double perOutput = outputs >= LOCKSTEP_MIN_OUTPUTS
         ? (points * strausAdds(fixed) + strausDoublings(fixed)) * BATCHED
         : points * strausAdds(fixed) * MADD + strausDoublings(fixed) * DOUBLING;

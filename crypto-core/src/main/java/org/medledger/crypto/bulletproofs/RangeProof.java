@@ -335,11 +335,11 @@ public final class RangeProof {
     }
   }
 
-  private static boolean checkParams(int bits, int m, boolean prover) {
+  private static void checkParams(int bits, int m, boolean prover) {
     boolean bitsOk = bits == 8 || bits == 16 || bits == 32 || bits == 64;
     boolean mOk = m == 1 || m == 2 || m == 4 || m == 8 || m == 16;
     if (bitsOk && mOk) {
-      return true;
+      return;
     }
     String msg = !bitsOk ? "bits must be 8, 16, 32 or 64, got " + bits
         : "the number of values must be 1, 2, 4, 8 or 16, got " + m;
