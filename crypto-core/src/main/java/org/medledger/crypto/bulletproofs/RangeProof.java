@@ -648,6 +648,16 @@ public final class RangeProof {
     return ls.clone();
   }
 
+  /** For tests: A, S, T1, T2. */
+  ECPoint[] commitmentsOfProof() {
+    return new ECPoint[] {a, s, t1, t2};
+  }
+
+  /** For tests: τ_x, μ, t̂, a, b. */
+  BigInteger[] scalarsOfProof() {
+    return new BigInteger[] {tauX, mu, tHat, aFinal, bFinal};
+  }
+
   ECPoint[] rs() {
     return rs.clone();
   }
