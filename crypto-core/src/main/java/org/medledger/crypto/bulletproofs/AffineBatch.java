@@ -30,10 +30,6 @@ final class AffineBatch {
       Arrays.fill(empty, true);
     }
 
-    int size() {
-      return empty.length;
-    }
-
     /** Copies the affine point at {@code src[off..off+16)} (x then y) into slot i. */
     void set(int i, int[] src, int off, boolean negate) {
       System.arraycopy(src, off, x[i], 0, 8);
@@ -71,14 +67,6 @@ final class AffineBatch {
     Nat256.copy(FieldOps.ONE, prefix[0]);
   }
 
-  int capacity() {
-    return capacity;
-  }
-
-  boolean isFull() {
-    return size == capacity;
-  }
-
   /**
    * Queues s[i] ← s[i] + (x, ±y) where (x, y) is the affine point at {@code src[off..off+16)}.
    * Returns true when the batch is full and must be flushed before queueing more.
@@ -94,23 +82,6 @@ final class AffineBatch {
     if (negate) {
       SecP256K1Field.negate(yb, yb);
     }
-    return queue(s, i, xb, yb);
-  }
-
-  /** Queues s[i] ← s[i] + src[j] for another slot set (src[j] must have no queued operation). */
-  boolean queueAdd(Slots s, int i, Slots src, int j) {
-    if (src.empty[j]) {
-      return size == capacity;
-    }
-    if (s.empty[i]) {
-      Nat256.copy(src.x[j], s.x[i]);
-      Nat256.copy(src.y[j], s.y[i]);
-      s.empty[i] = false;
-      return size == capacity;
-    }
-    int[] xb = x2[size];
-    Nat256.copy(src.x[j], xb);
-    Nat256.copy(src.y[j], yb);
     return queue(s, i, xb, yb);
   }
 

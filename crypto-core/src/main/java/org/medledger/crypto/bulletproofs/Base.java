@@ -4,120 +4,106 @@ import java.math.BigInteger;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * A point prepared for multi-exponentiation: wNAF tables for two "halves" of the point so that
- * every 256-bit scalar becomes two scalars of about 128 bits and the multi-exponentiation needs
- * only about 128 doublings.
+ * A point prepared for Straus multi-exponentiation: wNAF tables for several "pieces" of the
+ * point so that a 256-bit scalar becomes several short scalars sharing one short doubling chain.
  *
  * <ul>
- *   <li>Fixed bases (the Bulletproof generators, G and H) are long-lived: they keep wide (w = 8)
- *       tables of P and of 2^128·P, and a scalar k is split by bits, k = k_lo + 2^128·k_hi, which
- *       costs nothing per use.
- *   <li>Per-proof bases (A, S, T₁, T₂, V_j, L_k, R_k, folded generators) get narrow (w = 5)
- *       tables of P and φ(P) = λ·P, and a scalar is split with the GLV decomposition.
+ *   <li>Fixed bases (the Bulletproof generators, G and H) are long-lived: they keep width-7
+ *       tables of 2^(32t)·P for t = 0…7 (taken from their {@link ShiftTable}), and a scalar is
+ *       split by bits into eight 32-bit pieces, which costs nothing per use. A multi-exponentiation
+ *       over them needs only 32 doublings, which matters when the inner-product prover forms
+ *       dozens of small combinations of generators.
+ *   <li>Per-proof bases (S, T₁, T₂, V_j, L_k, R_k, folded generators) get width-5 or width-6
+ *       tables of P and φ(P) = λ·P, and a scalar is split with the GLV decomposition into two
+ *       halves of about 128 bits.
  * </ul>
  *
  * Immutable and thread-safe.
  */
 final class Base {
-  static final int FIXED_WIDTH = 8;
+  static final int FIXED_PIECES = 8;
+  static final int FIXED_PIECE_BITS = 256 / FIXED_PIECES;
+  static final int FIXED_WIDTH = 7;
+  /** Window for per-proof bases used once (the verifier's). */
   static final int DYNAMIC_WIDTH = 5;
-  private static final BigInteger LOW_MASK = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+  /** Window for per-proof bases used in several rounds (the inner-product prover's). */
+  static final int REUSED_WIDTH = 6;
+  private static final BigInteger PIECE_MASK =
+      BigInteger.ONE.shiftLeft(FIXED_PIECE_BITS).subtract(BigInteger.ONE);
 
-  private final PointTable first;
-  private final PointTable second;
+  private final PointTable[] tables;
   private final boolean glv;
+  private final int width;
 
-  private Base(PointTable first, PointTable second, boolean glv) {
-    this.first = first;
-    this.second = second;
+  private Base(PointTable[] tables, boolean glv) {
+    this.tables = tables;
     this.glv = glv;
-  }
-
-  /** Affine x-coordinate of the point (a copy). */
-  int[] x() {
-    int[] x = new int[8];
-    first.loadBase(x, new int[8]);
-    return x;
-  }
-
-  /** Affine y-coordinate of the point (a copy). */
-  int[] y() {
-    int[] y = new int[8];
-    first.loadBase(new int[8], y);
-    return y;
+    this.width = tables[0].width();
   }
 
   /** Writes the affine coordinates of the point. */
   void loadAffine(int[] x, int[] y) {
-    first.loadBase(x, y);
+    tables[0].loadBase(x, y);
   }
 
   ECPoint toEcPoint() {
     int[] x = new int[8];
     int[] y = new int[8];
-    first.loadBase(x, y);
+    loadAffine(x, y);
     return FieldOps.toEcPoint(x, y);
   }
 
-  /** A scalar recoded for one kind of base: two wNAF digit strings and their signs. */
+  /** A scalar recoded for one kind of base: one wNAF digit string and sign per piece. */
   static final class Recoded {
     final boolean glv;
-    final byte[] first;
-    final boolean firstNegative;
-    final byte[] second;
-    final boolean secondNegative;
+    final int width;
+    final byte[][] digits;
+    final boolean[] negative;
 
-    private Recoded(boolean glv, byte[] first, boolean firstNeg, byte[] second, boolean secondNeg) {
+    private Recoded(boolean glv, int width, byte[][] digits, boolean[] negative) {
       this.glv = glv;
-      this.first = first;
-      this.firstNegative = firstNeg;
-      this.second = second;
-      this.secondNegative = secondNeg;
+      this.width = width;
+      this.digits = digits;
+      this.negative = negative;
     }
   }
 
-  /** Recodes k ∈ [0, q) for long-lived bases: k = k_lo + 2^128·k_hi. */
+  /** Recodes k ∈ [0, q) for long-lived bases: k = Σ_t k_t·2^(32t). */
   static Recoded recodeFixed(BigInteger k) {
-    BigInteger lo = k.and(LOW_MASK);
-    BigInteger hi = k.shiftRight(128);
-    return new Recoded(
-        false,
-        lo.signum() == 0 ? null : Wnaf.of(lo, FIXED_WIDTH),
-        false,
-        hi.signum() == 0 ? null : Wnaf.of(hi, FIXED_WIDTH),
-        false);
+    byte[][] d = new byte[FIXED_PIECES][];
+    for (int t = 0; t < FIXED_PIECES; t++) {
+      BigInteger piece = k.shiftRight(FIXED_PIECE_BITS * t).and(PIECE_MASK);
+      d[t] = piece.signum() == 0 ? null : Wnaf.of(piece, FIXED_WIDTH);
+    }
+    return new Recoded(false, FIXED_WIDTH, d, new boolean[FIXED_PIECES]);
   }
 
-  /** Recodes k ∈ [0, q) for per-proof bases: k ≡ k₁ + k₂·λ (mod q). */
-  static Recoded recodeDynamic(BigInteger k) {
+  /** Recodes k ∈ [0, q) for per-proof bases of window {@code width}: k ≡ k₁ + k₂·λ (mod q). */
+  static Recoded recodeDynamic(BigInteger k, int width) {
     BigInteger[] ab = Glv.split(k);
-    return new Recoded(
-        true,
-        ab[0].signum() == 0 ? null : Wnaf.of(ab[0].abs(), DYNAMIC_WIDTH),
-        ab[0].signum() < 0,
-        ab[1].signum() == 0 ? null : Wnaf.of(ab[1].abs(), DYNAMIC_WIDTH),
-        ab[1].signum() < 0);
-  }
-
-  boolean isFixed() {
-    return !glv;
+    byte[][] d = new byte[2][];
+    boolean[] neg = new boolean[2];
+    for (int t = 0; t < 2; t++) {
+      d[t] = ab[t].signum() == 0 ? null : Wnaf.of(ab[t].abs(), width);
+      neg[t] = ab[t].signum() < 0;
+    }
+    return new Recoded(true, width, d, neg);
   }
 
   /** Recodes k for this kind of base. */
   Recoded recode(BigInteger k) {
-    return glv ? recodeDynamic(k) : recodeFixed(k);
+    return glv ? recodeDynamic(k, width) : recodeFixed(k);
   }
 
   /** Adds k·P to a multi-exponentiation, k given recoded for this kind of base. */
   void addTo(TermSink me, Recoded k) {
-    if (k.glv != glv) {
-      throw new IllegalArgumentException("scalar recoded for the other kind of base");
+    if (k.glv != glv || k.width != width) {
+      throw new IllegalArgumentException("scalar recoded for another kind of base");
     }
-    if (k.first != null) {
-      me.add(first, k.first, k.firstNegative);
-    }
-    if (k.second != null) {
-      me.add(second, k.second, k.secondNegative);
+    for (int t = 0; t < tables.length; t++) {
+      if (k.digits[t] != null) {
+        me.add(tables[t], k.digits[t], k.negative[t]);
+      }
     }
   }
 
@@ -128,31 +114,36 @@ final class Base {
     }
   }
 
-  /**
-   * Long-lived bases for {@code count} affine points given flat at {@code 16·i}; 2^128·P is taken
-   * from the points' shift tables.
-   */
-  static Base[] fixed(int[] points, ShiftTable[] shifts, int count) {
-    int[] shifted = new int[16 * Math.max(1, count)];
-    int t = 128 / ShiftTable.RADIX_BITS;
+  /** Long-lived bases for points with the given shift tables (which hold 2^(8s)·P). */
+  static Base[] fixed(ShiftTable[] shifts, int count) {
+    int step = FIXED_PIECE_BITS / ShiftTable.RADIX_BITS;
+    int[] pieces = new int[16 * Math.max(1, count * FIXED_PIECES)];
     for (int i = 0; i < count; i++) {
-      System.arraycopy(shifts[i].data(), shifts[i].offset(t), shifted, 16 * i, 16);
+      for (int t = 0; t < FIXED_PIECES; t++) {
+        System.arraycopy(shifts[i].data(), shifts[i].offset(step * t), pieces, 16 * (i * FIXED_PIECES + t), 16);
+      }
     }
-    PointTable[] lo = PointTable.build(points, count, FIXED_WIDTH);
-    PointTable[] hi = PointTable.build(shifted, count, FIXED_WIDTH);
+    PointTable[] all = PointTable.build(pieces, count * FIXED_PIECES, FIXED_WIDTH);
     Base[] out = new Base[count];
     for (int i = 0; i < count; i++) {
-      out[i] = new Base(lo[i], hi[i], false);
+      PointTable[] t = new PointTable[FIXED_PIECES];
+      System.arraycopy(all, i * FIXED_PIECES, t, 0, FIXED_PIECES);
+      out[i] = new Base(t, false);
     }
     return out;
   }
 
   /** Per-proof bases for {@code count} affine points given flat at {@code 16·i}. */
   static Base[] dynamic(int[] points, int count) {
-    PointTable[] t = PointTable.build(points, count, DYNAMIC_WIDTH);
+    return dynamic(points, count, DYNAMIC_WIDTH);
+  }
+
+  /** Per-proof bases with wNAF window {@code width}. */
+  static Base[] dynamic(int[] points, int count, int width) {
+    PointTable[] t = PointTable.build(points, count, width);
     Base[] out = new Base[count];
     for (int i = 0; i < count; i++) {
-      out[i] = new Base(t[i], t[i].endomorphism(), true);
+      out[i] = new Base(new PointTable[] {t[i], t[i].endomorphism()}, true);
     }
     return out;
   }

@@ -39,35 +39,52 @@ final class InnerProductProver {
   /** Generators the rounds are expressed in, with the challenge products gathered so far. */
   private static final class Basis {
     final int size;
-    final BulletproofGenerators.Fixed[] gFixed; // level 0 only
-    final BulletproofGenerators.Fixed[] hFixed;
-    final Base[] g; // later levels only
-    final Base[] h;
-    final BigInteger[] patG;
-    final BigInteger[] patH;
+    final ShiftTable[] gShifts; // the fixed generators (level 0) only
+    final ShiftTable[] hShifts;
+    private Base[] g; // built on demand at level 0
+    private Base[] h;
+    final BulletproofGenerators gens;
+    /**
+     * Challenge products per block: basis point i has pattern pat[i / n] in the round of size n,
+     * because every earlier round on this basis split on a bit of i above log2(n).
+     */
+    BigInteger[] patG = {BigInteger.ONE};
 
-    Basis(int size, BulletproofGenerators.Fixed[] gf, BulletproofGenerators.Fixed[] hf, Base[] g, Base[] h) {
+    BigInteger[] patH = {BigInteger.ONE};
+
+    private Basis(int size, BulletproofGenerators gens, ShiftTable[] gs, ShiftTable[] hs, Base[] g, Base[] h) {
       this.size = size;
-      this.gFixed = gf;
-      this.hFixed = hf;
+      this.gens = gens;
+      this.gShifts = gs;
+      this.hShifts = hs;
       this.g = g;
       this.h = h;
-      this.patG = new BigInteger[size];
-      this.patH = new BigInteger[size];
-      Arrays.fill(patG, BigInteger.ONE);
-      Arrays.fill(patH, BigInteger.ONE);
+    }
+
+    static Basis generators(BulletproofGenerators gens, int size) {
+      return new Basis(size, gens, gens.shiftsG(size), gens.shiftsH(size), null, null);
+    }
+
+    static Basis derived(Base[] g, Base[] h) {
+      return new Basis(g.length, null, null, null, g, h);
     }
 
     boolean fixed() {
-      return gFixed != null;
+      return gShifts != null;
     }
 
     Base gBase(int i) {
-      return g != null ? g[i] : gFixed[i].base;
+      if (g == null) {
+        g = gens.basesG(size);
+      }
+      return g[i];
     }
 
     Base hBase(int i) {
-      return h != null ? h[i] : hFixed[i].base;
+      if (h == null) {
+        h = gens.basesH(size);
+      }
+      return h[i];
     }
   }
 
@@ -92,7 +109,7 @@ final class InnerProductProver {
     BigInteger[] a = aIn.clone();
     BigInteger[] b = bIn.clone();
     BulletproofGenerators.Fixed q = gens.valueBase();
-    Basis basis = new Basis(total, gens.fixedG(total), gens.fixedH(total), null, null);
+    Basis basis = Basis.generators(gens, total);
     boolean[] rebase = schedule != null ? schedule : plan(total);
     if (rebase.length != rounds || rebase[0]) {
       throw new IllegalArgumentException("bad schedule");
@@ -129,11 +146,17 @@ final class InnerProductProver {
       }
       a = na;
       b = nb;
-      for (int i = 0; i < basis.size; i++) {
-        boolean lo = (i & (n - 1)) < half;
-        basis.patG[i] = Scalars.mul(basis.patG[i], lo ? ui : u);
-        basis.patH[i] = Scalars.mul(basis.patH[i], lo ? u : ui);
+      int blocks = basis.patG.length;
+      BigInteger[] pg = new BigInteger[2 * blocks];
+      BigInteger[] ph = new BigInteger[2 * blocks];
+      for (int t = 0; t < blocks; t++) {
+        pg[2 * t] = Scalars.mul(basis.patG[t], ui); // lower half of block t
+        pg[2 * t + 1] = Scalars.mul(basis.patG[t], u);
+        ph[2 * t] = Scalars.mul(basis.patH[t], u);
+        ph[2 * t + 1] = Scalars.mul(basis.patH[t], ui);
       }
+      basis.patG = pg;
+      basis.patH = ph;
     }
     return new Result(ls, rs, a[0], b[0]);
   }
@@ -143,16 +166,18 @@ final class InnerProductProver {
       Basis basis, BigInteger[] a, BigInteger[] b, int n, BigInteger[] yInv,
       BigInteger cl, BigInteger cr, BulletproofGenerators.Fixed q) {
     int half = n / 2;
+    int shift = Integer.numberOfTrailingZeros(n);
     BucketMultiExp me = new BucketMultiExp(2);
     for (int i = 0; i < basis.size; i++) {
       int r = i & (n - 1);
-      BigInteger hw = Scalars.mul(basis.patH[i], yInv[i]);
+      BigInteger pg = basis.patG[i >> shift];
+      BigInteger hw = Scalars.mul(basis.patH[i >> shift], yInv[i]);
       if (r >= half) {
-        me.add(0, basis.gFixed[i].shifts, Scalars.mul(a[r - half], basis.patG[i]));
-        me.add(1, basis.hFixed[i].shifts, Scalars.mul(b[r - half], hw));
+        me.add(0, basis.gShifts[i], Scalars.mul(a[r - half], pg));
+        me.add(1, basis.hShifts[i], Scalars.mul(b[r - half], hw));
       } else {
-        me.add(1, basis.gFixed[i].shifts, Scalars.mul(a[r + half], basis.patG[i]));
-        me.add(0, basis.hFixed[i].shifts, Scalars.mul(b[r + half], hw));
+        me.add(1, basis.gShifts[i], Scalars.mul(a[r + half], pg));
+        me.add(0, basis.hShifts[i], Scalars.mul(b[r + half], hw));
       }
     }
     me.add(0, q.shifts, cl);
@@ -165,17 +190,19 @@ final class InnerProductProver {
       Basis basis, BigInteger[] a, BigInteger[] b, int n, BigInteger[] yInv,
       BigInteger cl, BigInteger cr, BulletproofGenerators.Fixed q) {
     int half = n / 2;
+    int shift = Integer.numberOfTrailingZeros(n);
     MultiExp ml = new MultiExp(2 * basis.size + 2);
     MultiExp mr = new MultiExp(2 * basis.size + 2);
     for (int i = 0; i < basis.size; i++) {
       int r = i & (n - 1);
-      BigInteger hw = Scalars.mul(basis.patH[i], yInv[i]);
+      BigInteger pg = basis.patG[i >> shift];
+      BigInteger hw = Scalars.mul(basis.patH[i >> shift], yInv[i]);
       if (r >= half) {
-        basis.g[i].addTo(ml, Scalars.mul(a[r - half], basis.patG[i]));
-        basis.h[i].addTo(mr, Scalars.mul(b[r - half], hw));
+        basis.gBase(i).addTo(ml, Scalars.mul(a[r - half], pg));
+        basis.hBase(i).addTo(mr, Scalars.mul(b[r - half], hw));
       } else {
-        basis.g[i].addTo(mr, Scalars.mul(a[r + half], basis.patG[i]));
-        basis.h[i].addTo(ml, Scalars.mul(b[r + half], hw));
+        basis.gBase(i).addTo(mr, Scalars.mul(a[r + half], pg));
+        basis.hBase(i).addTo(ml, Scalars.mul(b[r + half], hw));
       }
     }
     q.base.addTo(ml, cl);
@@ -186,36 +213,50 @@ final class InnerProductProver {
   /**
    * The folded generators of the current round (size n) as a new basis. Basis point i = j + n·t
    * carries the challenge product pat(t), the same for every j, and the H side also y^(−i) =
-   * y^(−j)·y^(−n·t); the factor y^(−j) stays with the new point, so every output uses the same
-   * scalars and each is recoded once.
+   * y^(−j)·y^(−n·t); the factor y^(−j) stays with the new point. Every output therefore uses the
+   * same scalars, each recoded once, and dividing them by the t = 0 scalar (which becomes the new
+   * basis' pattern) turns the first term into a plain addition.
    */
   private static Basis rebase(Basis old, int n, BigInteger[] yInv) {
     int blocks = old.size / n;
+    BigInteger g0 = old.patG[0];
+    BigInteger h0 = old.patH[0];
+    BigInteger g0Inv = Scalars.inv(g0);
+    BigInteger h0Inv = Scalars.inv(h0);
     Base.Recoded[] sg = new Base.Recoded[blocks];
     Base.Recoded[] sh = new Base.Recoded[blocks];
-    for (int t = 0; t < blocks; t++) {
-      BigInteger kg = old.patG[t * n];
-      BigInteger kh = Scalars.mul(old.patH[t * n], yInv[t * n]);
+    for (int t = 1; t < blocks; t++) {
+      BigInteger kg = Scalars.mul(old.patG[t], g0Inv);
+      BigInteger kh = Scalars.mul(Scalars.mul(old.patH[t], h0Inv), yInv[t * n]);
       sg[t] = old.gBase(t * n).recode(kg);
       sh[t] = old.hBase(t * n).recode(kh);
     }
     int outputs = 2 * n;
+    int[] first = new int[16 * outputs]; // the t = 0 points, added with coefficient one
+    int[] x = new int[8];
+    int[] y = new int[8];
+    for (int j = 0; j < n; j++) {
+      old.gBase(j).loadAffine(x, y);
+      System.arraycopy(x, 0, first, 16 * j, 8);
+      System.arraycopy(y, 0, first, 16 * j + 8, 8);
+      old.hBase(j).loadAffine(x, y);
+      System.arraycopy(x, 0, first, 16 * (n + j), 8);
+      System.arraycopy(y, 0, first, 16 * (n + j) + 8, 8);
+    }
     int[] flat = new int[16 * outputs];
     if (outputs >= LOCKSTEP_MIN_OUTPUTS) {
       LockstepMultiExp me = new LockstepMultiExp(outputs);
       for (int j = 0; j < n; j++) {
-        for (int t = 0; t < blocks; t++) {
+        for (int t = 1; t < blocks; t++) {
           old.gBase(j + t * n).addTo(me.output(j), sg[t]);
           old.hBase(j + t * n).addTo(me.output(n + j), sh[t]);
         }
       }
-      AffineBatch.Slots res = me.evaluate();
+      AffineBatch.Slots res = me.evaluate(first);
       for (int o = 0; o < outputs; o++) {
         if (res.empty[o]) {
           throw new IllegalStateException("folded generator is the point at infinity");
         }
-      }
-      for (int o = 0; o < outputs; o++) {
         System.arraycopy(res.x[o], 0, flat, 16 * o, 8);
         System.arraycopy(res.y[o], 0, flat, 16 * o + 8, 8);
       }
@@ -224,43 +265,63 @@ final class InnerProductProver {
       for (int o = 0; o < outputs; o++) {
         MultiExp me = new MultiExp(2 * blocks);
         int j = o % n;
-        for (int t = 0; t < blocks; t++) {
+        for (int t = 1; t < blocks; t++) {
           if (o < n) {
             old.gBase(j + t * n).addTo(me, sg[t]);
           } else {
             old.hBase(j + t * n).addTo(me, sh[t]);
           }
         }
-        FieldOps.store(me.evaluate(), jac, o);
+        System.arraycopy(first, 16 * o, x, 0, 8);
+        System.arraycopy(first, 16 * o + 8, y, 0, 8);
+        FieldOps.store(me.evaluate().addAffine(x, y, false), jac, o);
       }
       FieldOps.batchToAffine(jac, outputs, flat, 0);
     }
-    Base[] all = Base.dynamic(flat, outputs);
-    return new Basis(n, null, null, Arrays.copyOfRange(all, 0, n), Arrays.copyOfRange(all, n, outputs));
+    Base[] all = Base.dynamic(flat, outputs, Base.REUSED_WIDTH);
+    Basis next = Basis.derived(Arrays.copyOfRange(all, 0, n), Arrays.copyOfRange(all, n, outputs));
+    next.patG = new BigInteger[] {g0};
+    next.patH = new BigInteger[] {h0};
+    return next;
   }
 
   static final int LOCKSTEP_MIN_OUTPUTS = 16;
 
   // Cost model in microseconds, from measurements of the engines on a 2.6 GHz x86-64 core; only
   // the ratios matter.
-  private static final double MADD = 0.67;
-  private static final double DOUBLING_CHAIN = 128 * 0.44;
-  private static final double BUCKET_ITEM = 0.55;
-  private static final double BUCKET_AGGREGATION = 210;
-  private static final double FIXED_STRAUS_ADDS = 2 * 129 / 9.0;
-  private static final double DERIVED_STRAUS_ADDS = 2 * 129 / 6.0;
-  private static final double TABLE = 10;
+  private static final double MADD = 0.66; // mixed Jacobian addition
+  private static final double DOUBLING = 0.44; // Jacobian doubling
+  private static final double BATCHED = 0.45; // batched affine addition or doubling
+  private static final double BUCKET_ITEM = 0.45;
+  private static final double BUCKET_AGGREGATION = 128 * (0.66 + 0.94);
+  private static final double TABLE = 18; // tables of one new per-proof base
+
+  /** Additions per point of a Straus multi-exponentiation over a basis. */
+  private static double strausAdds(boolean fixed) {
+    return fixed
+        ? Base.FIXED_PIECES * (Base.FIXED_PIECE_BITS + 1) / (Base.FIXED_WIDTH + 1.0)
+        : 2 * 129 / (Base.REUSED_WIDTH + 1.0);
+  }
+
+  /** Length of the doubling chain of a Straus multi-exponentiation over a basis. */
+  private static double strausDoublings(boolean fixed) {
+    return fixed ? Base.FIXED_PIECE_BITS : 129;
+  }
 
   private static double roundCost(int basisSize, boolean fixed) {
     if (fixed) {
       return (2 * basisSize + 2) * 32 * BUCKET_ITEM + 2 * BUCKET_AGGREGATION;
     }
-    return 2 * ((basisSize + 1) * DERIVED_STRAUS_ADDS * MADD + DOUBLING_CHAIN);
+    return 2 * ((basisSize + 1) * strausAdds(false) * MADD + strausDoublings(false) * DOUBLING);
   }
 
   private static double rebaseCost(int from, boolean fixed, int to) {
-    double adds = fixed ? FIXED_STRAUS_ADDS : DERIVED_STRAUS_ADDS;
-    return 2.0 * to * ((double) from / to * adds * MADD + DOUBLING_CHAIN + TABLE);
+    int outputs = 2 * to;
+    double points = (double) from / to - 1; // the first term is a plain addition
+    double perOutput = outputs >= LOCKSTEP_MIN_OUTPUTS
+        ? (points * strausAdds(fixed) + strausDoublings(fixed)) * BATCHED
+        : points * strausAdds(fixed) * MADD + strausDoublings(fixed) * DOUBLING;
+    return outputs * (perOutput + TABLE);
   }
 
   /**

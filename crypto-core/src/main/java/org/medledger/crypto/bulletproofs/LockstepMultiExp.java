@@ -41,6 +41,14 @@ final class LockstepMultiExp {
 
   /** Evaluates every output; slot i of the result holds output i (empty when it is infinity). */
   AffineBatch.Slots evaluate() {
+    return evaluate(null);
+  }
+
+  /**
+   * As {@link #evaluate()}, then adds to output i the affine point at {@code 16·i} of {@code
+   * plain} (coefficient one), if given.
+   */
+  AffineBatch.Slots evaluate(int[] plain) {
     int n = outputs.length;
     AffineBatch.Slots acc = new AffineBatch.Slots(n);
     AffineBatch batch = new AffineBatch(Math.max(1, n));
@@ -91,6 +99,12 @@ final class LockstepMultiExp {
         }
         batch.flush();
       }
+    }
+    if (plain != null) {
+      for (int j = 0; j < n; j++) {
+        batch.queueAdd(acc, j, plain, 16 * j, false);
+      }
+      batch.flush();
     }
     return acc;
   }

@@ -20,10 +20,6 @@ final class PointTable {
     return width;
   }
 
-  int entries() {
-    return data.length / 16;
-  }
-
   /** The flat entries; callers must not modify them. */
   int[] data() {
     return data;

@@ -156,8 +156,8 @@ public final class RangeProof {
     BulletproofGenerators gens = BulletproofGenerators.standard();
     BulletproofGenerators.Fixed gBase = gens.valueBase();
     BulletproofGenerators.Fixed hBase = gens.blindingBase();
-    BulletproofGenerators.Fixed[] gs = gens.fixedG(total);
-    BulletproofGenerators.Fixed[] hs = gens.fixedH(total);
+    ShiftTable[] gs = gens.shiftsG(total);
+    ShiftTable[] hs = gens.shiftsH(total);
 
     BigInteger[] v = new BigInteger[m];
     BigInteger[] gamma = new BigInteger[m];
@@ -191,10 +191,10 @@ public final class RangeProof {
     int[] y = new int[8];
     for (int i = 0; i < total; i++) {
       if (aL[i]) {
-        gs[i].base.loadAffine(x, y);
+        gs[i].loadBase(x, y);
         acc.addAffine(x, y, false);
       } else {
-        hs[i].base.loadAffine(x, y);
+        hs[i].loadBase(x, y);
         acc.addAffine(x, y, true);
       }
     }
@@ -202,14 +202,12 @@ public final class RangeProof {
 
     // S = ρ·H + ⟨s_L, G⟩ + ⟨s_R, H⟩
     BigInteger rho = Scalars.random(rnd);
-    BigInteger[] sL = new BigInteger[total];
-    BigInteger[] sR = new BigInteger[total];
+    BigInteger[] sL = Scalars.random(rnd, total);
+    BigInteger[] sR = Scalars.random(rnd, total);
     BucketMultiExp bucket = new BucketMultiExp(1);
     for (int i = 0; i < total; i++) {
-      sL[i] = Scalars.random(rnd);
-      sR[i] = Scalars.random(rnd);
-      bucket.add(0, gs[i].shifts, sL[i]);
-      bucket.add(0, hs[i].shifts, sR[i]);
+      bucket.add(0, gs[i], sL[i]);
+      bucket.add(0, hs[i], sR[i]);
     }
     bucket.add(0, hBase.shifts, rho);
     ECPoint bigS = requireFinite(FieldOps.toEcPoint(bucket.evaluate()[0]));
@@ -337,11 +335,11 @@ public final class RangeProof {
     }
   }
 
-  private static boolean checkParams(int bits, int m, boolean prover) {
+  private static void checkParams(int bits, int m, boolean prover) {
     boolean bitsOk = bits == 8 || bits == 16 || bits == 32 || bits == 64;
     boolean mOk = m == 1 || m == 2 || m == 4 || m == 8 || m == 16;
     if (bitsOk && mOk) {
-      return true;
+      return;
     }
     String msg = !bitsOk ? "bits must be 8, 16, 32 or 64, got " + bits
         : "the number of values must be 1, 2, 4, 8 or 16, got " + m;
@@ -429,8 +427,8 @@ public final class RangeProof {
     BigInteger negZ = Scalars.neg(zc);
 
     BulletproofGenerators gens = BulletproofGenerators.standard();
-    BulletproofGenerators.Fixed[] gs = gens.fixedG(total);
-    BulletproofGenerators.Fixed[] hs = gens.fixedH(total);
+    ShiftTable[] gs = gens.shiftsG(total);
+    ShiftTable[] hs = gens.shiftsH(total);
     BucketMultiExp fixed = new BucketMultiExp(1);
     BigInteger yInvPow = BigInteger.ONE; // y^(−i)
     BigInteger sumY = BigInteger.ZERO; // Σ y^i
@@ -439,9 +437,9 @@ public final class RangeProof {
       BigInteger zeta = zPow[2 + j]; // z^(2+j)·2^i
       for (int i = 0; i < n; i++) {
         int k = j * n + i;
-        fixed.add(0, gs[k].shifts, Scalars.sub(negZ, Scalars.mul(aFinal, sv[k])));
+        fixed.add(0, gs[k], Scalars.sub(negZ, Scalars.mul(aFinal, sv[k])));
         BigInteger inner = Scalars.sub(zeta, Scalars.mul(bFinal, sv[total - 1 - k]));
-        fixed.add(0, hs[k].shifts, Scalars.add(zc, Scalars.mul(yInvPow, inner)));
+        fixed.add(0, hs[k], Scalars.add(zc, Scalars.mul(yInvPow, inner)));
         sumY = Scalars.add(sumY, yPow);
         yPow = Scalars.mul(yPow, yc);
         yInvPow = Scalars.mul(yInvPow, yInv);
@@ -648,6 +646,16 @@ public final class RangeProof {
 
   ECPoint[] ls() {
     return ls.clone();
+  }
+
+  /** For tests: A, S, T1, T2. */
+  ECPoint[] commitmentsOfProof() {
+    return new ECPoint[] {a, s, t1, t2};
+  }
+
+  /** For tests: τ_x, μ, t̂, a, b. */
+  BigInteger[] scalarsOfProof() {
+    return new BigInteger[] {tauX, mu, tHat, aFinal, bFinal};
   }
 
   ECPoint[] rs() {

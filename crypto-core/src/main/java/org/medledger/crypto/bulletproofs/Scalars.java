@@ -52,6 +52,22 @@ final class Scalars {
     return out;
   }
 
+  /** {@code count} uniform scalars in [0, q) by rejection sampling, drawing the bytes at once. */
+  static BigInteger[] random(SecureRandom rnd, int count) {
+    BigInteger[] out = new BigInteger[count];
+    byte[] buf = new byte[32 * count];
+    rnd.nextBytes(buf);
+    byte[] one = new byte[32];
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(buf, 32 * i, one, 0, 32);
+      BigInteger k = new BigInteger(1, one);
+      out[i] = k.compareTo(Q) < 0 ? k : random(rnd);
+    }
+    java.util.Arrays.fill(buf, (byte) 0);
+    java.util.Arrays.fill(one, (byte) 0);
+    return out;
+  }
+
   /** A uniform scalar in [0, q) by rejection sampling. */
   static BigInteger random(SecureRandom rnd) {
     while (true) {

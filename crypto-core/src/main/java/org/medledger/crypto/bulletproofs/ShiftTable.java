@@ -21,6 +21,12 @@ final class ShiftTable {
     return data;
   }
 
+  /** Writes the affine coordinates of P itself. */
+  void loadBase(int[] x, int[] y) {
+    System.arraycopy(data, 0, x, 0, 8);
+    System.arraycopy(data, 8, y, 0, 8);
+  }
+
   /** Affine coordinates of 2^(8t)·P, flat at {@code 16·t}. */
   int offset(int t) {
     return 16 * t;

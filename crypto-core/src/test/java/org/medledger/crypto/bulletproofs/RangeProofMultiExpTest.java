@@ -15,7 +15,7 @@ import org.medledger.crypto.ec.Secp256k1;
  * BouncyCastle's reference implementation, including the exceptional cases of the addition law
  * (equal and opposite operands, infinity) that an adversary could steer a verifier into.
  */
-class MultiExpEnginesTest {
+class RangeProofMultiExpTest {
   private static final BigInteger Q = Secp256k1.ORDER;
   private final Random rnd = new Random(20240611L);
 
@@ -94,11 +94,13 @@ class MultiExpEnginesTest {
       BigInteger k = scalar();
       BigInteger[] ab = Glv.split(k);
       assertTrue(ab[0].bitLength() <= 129 && ab[1].bitLength() <= 129);
-      ECPoint phi = Base.dynamic(Base.flatten(p), 1)[0].toEcPoint(); // sanity: the base itself
-      assertEquals(p.normalize(), phi);
-      MultiExp me = new MultiExp(2);
-      Base.dynamic(Base.flatten(p), 1)[0].addTo(me, k);
-      assertEquals(p.multiply(k).normalize(), bc(me.evaluate()));
+      for (int width : new int[] {Base.DYNAMIC_WIDTH, Base.REUSED_WIDTH}) {
+        Base base = Base.dynamic(Base.flatten(p), 1, width)[0];
+        assertEquals(p.normalize(), base.toEcPoint());
+        MultiExp me = new MultiExp(2);
+        base.addTo(me, k);
+        assertEquals(p.multiply(k).normalize(), bc(me.evaluate()));
+      }
     }
   }
 
@@ -122,7 +124,7 @@ class MultiExpEnginesTest {
 
     int[] flat = Base.flatten(pts);
     ShiftTable[] shifts = ShiftTable.build(flat, count);
-    Base[] fixed = Base.fixed(flat, shifts, count);
+    Base[] fixed = Base.fixed(shifts, count);
     Base[] dynamic = Base.dynamic(flat, count);
 
     MultiExp straus = new MultiExp(count);
