@@ -116,8 +116,8 @@ public final class PaillierSecretKey implements Destroyable {
       synchronized (this) {
         if (tableP == null) {
           int maxBits = publicKey.rhoBits() + PaillierPublicKey.RESPONSE_SLACK_BITS;
-          tableQ = new org.medledger.crypto.FixedBaseTable(hsModQ2, qSquared, maxBits, 6);
-          tableP = new org.medledger.crypto.FixedBaseTable(hsModP2, pSquared, maxBits, 6);
+          tableQ = new org.medledger.crypto.FixedBaseTable(hsModQ2, qSquared, maxBits, 7);
+          tableP = new org.medledger.crypto.FixedBaseTable(hsModP2, pSquared, maxBits, 7);
         }
       }
     }
