@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp -DskipTests -pl benchmarks -am package
+mkdir -p benchmarks/results
 raw=benchmarks/results/jmh-crypto.json
 java -jar benchmarks/target/benchmarks.jar -f 1 -t 1 -wi 3 -w 2s -i 5 -r 2s \
   -rf json -rff "$raw" "${@:-org.medledger.bench.(Paillier|Javallier|Transfer|RangeProof|Record|KeyProof|Grant)Bench}"

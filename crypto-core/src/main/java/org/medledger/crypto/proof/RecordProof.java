@@ -100,7 +100,7 @@ public final class RecordProof {
   }
 
   private void checkRanges(PaillierPublicKey key, int k) {
-    if (a.signum() <= 0 || a.compareTo(key.nSquared()) >= 0 || !a.gcd(key.n()).equals(BigInteger.ONE)) {
+    if (!key.inUnitGroupOfNSquared(a)) {
       throw new ProofException("RECORD_PROOF_INVALID", "commitment is not in Z*_{n²}");
     }
     if (z.signum() < 0 || z.compareTo(key.n()) >= 0) {

@@ -220,9 +220,9 @@ public final class ReencryptionProof {
     BigInteger nHat = rp.nHat();
     unit(commitmentS, nHat, "S");
     unit(commitmentT, nHat, "T");
-    unit(aP, patient.nSquared(), "A_P");
-    unit(aG, grantee.nSquared(), "A_G");
-    unit(w, patient.n(), "w");
+    if (!patient.inUnitGroupOfNSquared(aP) || !grantee.inUnitGroupOfNSquared(aG) || !patient.inUnitGroupOfN(w)) {
+      throw fail("A_P, A_G or w is not a unit of its group");
+    }
     if (z.signum() < 0 || z.bitLength() > alphaBits(original.layoutBits(), k) + 1) {
       throw fail("integer response outside its range");
     }

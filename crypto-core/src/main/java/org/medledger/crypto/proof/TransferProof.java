@@ -344,12 +344,12 @@ public final class TransferProof {
     if (zT.signum() < 0 || zT.bitLength() > Z_BITS || zN.signum() < 0 || zN.bitLength() > Z_BITS) {
       throw fail("integer response outside [0, 2^" + Z_BITS + ")");
     }
-    unit(w1, pkA.n(), "w1");
-    unit(w2, pkA.n(), "w2");
-    unit(a1, pkA.nSquared(), "a1");
-    unit(a2, pkA.nSquared(), "a2");
-    unit(aB, pkB.nSquared(), "aB");
-    unit(aR, pkR.nSquared(), "aR");
+    unitN(pkA, w1, "w1");
+    unitN(pkA, w2, "w2");
+    unitN2(pkA, a1, "a1");
+    unitN2(pkA, a2, "a2");
+    unitN2(pkB, aB, "aB");
+    unitN2(pkR, aR, "aR");
     if (zBetaB.signum() < 0 || zBetaB.bitLength() > betaBits(pkB) + 1
         || zBetaR.signum() < 0 || zBetaR.bitLength() > betaBits(pkR) + 1) {
       throw fail("randomness response out of range");
@@ -362,8 +362,14 @@ public final class TransferProof {
     }
   }
 
-  private static void unit(BigInteger x, BigInteger modulus, String name) {
-    if (x.signum() <= 0 || x.compareTo(modulus) >= 0 || !x.gcd(modulus).equals(BigInteger.ONE)) {
+  private static void unitN(PaillierPublicKey key, BigInteger x, String name) {
+    if (!key.inUnitGroupOfN(x)) {
+      throw new ProofException("TRANSFER_PROOF_INVALID", name + " is not a unit of its group");
+    }
+  }
+
+  private static void unitN2(PaillierPublicKey key, BigInteger x, String name) {
+    if (!key.inUnitGroupOfNSquared(x)) {
       throw new ProofException("TRANSFER_PROOF_INVALID", name + " is not a unit of its group");
     }
   }
