@@ -1,0 +1,143 @@
+package org.medledger.chaincode;
+
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import org.hyperledger.fabric.contract.Context;
+import org.hyperledger.fabric.contract.ContractInterface;
+import org.hyperledger.fabric.contract.annotation.Contract;
+import org.hyperledger.fabric.contract.annotation.Info;
+import org.hyperledger.fabric.contract.annotation.Transaction;
+import org.medledger.chaincode.api.AccountKeys;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.chaincode.api.Role;
+import org.medledger.crypto.CryptoException;
+import org.medledger.crypto.paillier.PaillierPublicKey;
+import org.medledger.crypto.proof.KeyProof;
+
+/**
+ * Channel configuration and accounts (docs/chaincode.md §3): configure once, register accounts
+ * with a verified Paillier key proof, read an account.
+ */
+@Contract(name = "accounts", info = @Info(title = "MedLedger accounts", version = "0.1.0"))
+public final class AccountContract implements ContractInterface {
+  /** Largest key proof accepted (a 4096-bit proof is 70,276 bytes). */
+  static final int MAX_KEY_PROOF_BYTES = 72 * 1024;
+
+  /** The context bytes a registration's key proof is bound to. */
+  public static byte[] keyProofContext(String channel, String accountId) {
+    return ("medledger/register/v1|" + channel + "|" + accountId).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Sets the channel configuration; allowed once, for a client of one of its admin organisations. */
+  @Transaction(intent = Transaction.TYPE.SUBMIT)
+  public String configure(Context ctx, String configJson) {
+    Ledger ledger = new Ledger(ctx);
+    if (ledger.get(ledger.key(Ledger.CONFIG)) != null) {
+      throw LedgerException.of(ErrorCode.ALREADY_CONFIGURED, "configuration already set");
+    }
+    if (configJson == null || configJson.length() > 16 * 1024) {
+      throw LedgerException.of(ErrorCode.PAYLOAD_TOO_LARGE, "configuration exceeds 16 KiB");
+    }
+    ChannelConfig cfg = ChannelConfig.parse(configJson);
+    if (!cfg.adminMsps().contains(ledger.callerMsp())) {
+      throw LedgerException.of(ErrorCode.FORBIDDEN_ORGANISATION, ledger.callerMsp() + " is not an admin organisation");
+    }
+    if (!cfg.channel().equals(ledger.stub().getChannelId())) {
+      throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "configuration names channel " + cfg.channel()
+          + " but runs on " + ledger.stub().getChannelId());
+    }
+    ledger.stub().putState(ledger.key(Ledger.CONFIG), cfg.toJson().getBytes(StandardCharsets.UTF_8));
+    ledger.stub().setEvent("medledger.Configured", cfg.toJson().getBytes(StandardCharsets.UTF_8));
+    return cfg.toJson();
+  }
+
+  /**
+   * Registers an account. The body carries role, Paillier key, key proof and Ed25519 signing key;
+   * the account id must be the one derived from the signing key, the request is signed by it with
+   * nonce 0, the caller's organisation must be allowed to register the role, and the key proof
+   * must verify for a modulus of at least 2048 bits.
+   */
+  @Transaction(intent = Transaction.TYPE.SUBMIT)
+  public String register(Context ctx, String requestJson) {
+    Ledger ledger = new Ledger(ctx);
+    ChannelConfig cfg = ledger.config();
+    Requests.Envelope env = Requests.envelope(requestJson, "register");
+    JsonObject body = env.body();
+    Json.onlyMembers(body, "type", "account", "nonce", "role", "paillierKey", "keyProof", "signingKey");
+    byte[] signingKey = Json.base64(body, "signingKey", AccountKeys.PUBLIC_KEY_BYTES);
+    if (signingKey.length != AccountKeys.PUBLIC_KEY_BYTES) {
+      throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "signingKey must be a 32-byte Ed25519 key");
+    }
+    String id = Json.string(body, "account", 64);
+    if (!id.equals(AccountKeys.accountId(signingKey))) {
+      throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "account id is not derived from the signing key");
+    }
+    Requests.checkSignature(cfg, env, signingKey);
+    if (Json.integer(body, "nonce", 0, Long.MAX_VALUE) != 0) {
+      throw LedgerException.of(ErrorCode.BAD_NONCE, "a registration carries nonce 0");
+    }
+    Role role = Json.role(body.get("role"));
+    String msp = ledger.callerMsp();
+    if (!cfg.mayRegister(msp, role)) {
+      throw LedgerException.of(ErrorCode.FORBIDDEN_ORGANISATION, msp + " may not register " + role + " accounts");
+    }
+    if (ledger.accountExists(id)) {
+      throw LedgerException.of(ErrorCode.ACCOUNT_EXISTS, id);
+    }
+    if (role == Role.REGULATOR && ledger.get(ledger.key(Ledger.REGULATOR)) != null) {
+      throw LedgerException.of(ErrorCode.REGULATOR_EXISTS, "one regulator account per channel");
+    }
+    byte[] keyBytes = Json.base64(body, "paillierKey", 1100);
+    PaillierPublicKey pk;
+    try {
+      pk = PaillierPublicKey.fromBytes(keyBytes);
+    } catch (CryptoException e) {
+      throw LedgerException.of(ErrorCode.MALFORMED_KEY, e.getMessage());
+    }
+    if (pk.bits() < 2048) {
+      throw LedgerException.of(ErrorCode.KEY_TOO_SMALL, pk.bits() + "-bit modulus");
+    }
+    byte[] proofBytes = Json.base64(body, "keyProof", MAX_KEY_PROOF_BYTES);
+    try {
+      KeyProof.fromBytes(proofBytes, pk).verify(pk, keyProofContext(cfg.channel(), id));
+    } catch (CryptoException e) {
+      throw LedgerException.of(ErrorCode.KEY_PROOF_INVALID, e.getMessage());
+    }
+    Account a = new Account(id, role, keyBytes, signingKey, msp, ledger.timestamp().toString(), ledger.txId());
+    ledger.save(a);
+    ledger.consumeNonce(id, 0);
+    if (role == Role.REGULATOR) {
+      JsonObject r = new JsonObject();
+      r.addProperty("account", id);
+      ledger.put(ledger.key(Ledger.REGULATOR), r);
+    }
+    JsonObject ev = new JsonObject();
+    ev.addProperty("account", id);
+    ev.addProperty("role", role.name());
+    ev.addProperty("txId", ledger.txId());
+    ledger.stub().setEvent("medledger.Registered", CanonicalJson.toBytes(ev));
+    return CanonicalJson.toString(publicView(a));
+  }
+
+  /** An account's public record. */
+  @Transaction(intent = Transaction.TYPE.EVALUATE)
+  public String getAccount(Context ctx, String accountId) {
+    Ledger ledger = new Ledger(ctx);
+    return CanonicalJson.toString(publicView(ledger.account(accountId)));
+  }
+
+  /** The channel's regulator account id and configuration. */
+  @Transaction(intent = Transaction.TYPE.EVALUATE)
+  public String getChannel(Context ctx) {
+    Ledger ledger = new Ledger(ctx);
+    JsonObject o = new JsonObject();
+    o.add("config", CanonicalJson.parseObject(ledger.config().toJson()));
+    JsonObject r = ledger.get(ledger.key(Ledger.REGULATOR));
+    o.addProperty("regulator", r == null ? "" : r.get("account").getAsString());
+    return CanonicalJson.toString(o);
+  }
+
+  static JsonObject publicView(Account a) {
+    return a.toJson();
+  }
+}

@@ -1,0 +1,81 @@
+package org.medledger.chaincode;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.hyperledger.fabric.contract.Context;
+import org.hyperledger.fabric.contract.ContractInterface;
+import org.hyperledger.fabric.contract.annotation.Contract;
+import org.hyperledger.fabric.contract.annotation.Transaction;
+import org.hyperledger.fabric.shim.ChaincodeException;
+import org.medledger.chaincode.embedded.EmbeddedLedger;
+
+/**
+ * Routes {@code contract:function} to the {@link Transaction} methods of the MedLedger contracts,
+ * the way Fabric's contract router does on a peer, so the embedded ledger runs the very same
+ * contract code. Every transaction method takes the context and string arguments and returns a
+ * string (canonical JSON).
+ */
+public final class ContractDispatcher implements EmbeddedLedger.Dispatcher {
+  private record Target(ContractInterface contract, Method method) {}
+
+  private final Map<String, Target> targets = new TreeMap<>();
+
+  /** A dispatcher over fresh instances of every MedLedger contract. */
+  public static ContractDispatcher medledger() {
+    return new ContractDispatcher(new AccountContract(), new MoneyContract());
+  }
+
+  public ContractDispatcher(ContractInterface... contracts) {
+    for (ContractInterface c : contracts) {
+      Contract info = c.getClass().getAnnotation(Contract.class);
+      if (info == null) {
+        throw new IllegalArgumentException(c.getClass() + " is not annotated @Contract");
+      }
+      for (Method m : c.getClass().getMethods()) {
+        if (m.isAnnotationPresent(Transaction.class)) {
+          targets.put(info.name() + ":" + m.getName(), new Target(c, m));
+        }
+      }
+    }
+  }
+
+  /** The functions this dispatcher knows, as {@code contract:function}. */
+  public java.util.Set<String> functions() {
+    return java.util.Collections.unmodifiableSet(targets.keySet());
+  }
+
+  @Override
+  public byte[] invoke(Context ctx, String function, List<String> args) {
+    Target t = targets.get(function);
+    if (t == null) {
+      throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "unknown function " + function);
+    }
+    int expected = t.method().getParameterCount() - 1;
+    if (args.size() != expected) {
+      throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, function + " takes " + expected + " arguments, got " + args.size());
+    }
+    Object[] call = new Object[expected + 1];
+    call[0] = ctx;
+    for (int i = 0; i < expected; i++) {
+      call[i + 1] = args.get(i);
+    }
+    try {
+      Object out = t.method().invoke(t.contract(), call);
+      return out == null ? new byte[0] : out.toString().getBytes(StandardCharsets.UTF_8);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof ChaincodeException ce) {
+        throw ce;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package org.medledger.chaincode;
+
+/**
+ * Stable error codes of the chaincode (docs/chaincode.md §6). Every refused request ends in a
+ * {@link org.hyperledger.fabric.shim.ChaincodeException} whose payload is the code's name in
+ * UTF-8 and whose message starts with it; nothing is written.
+ */
+public enum ErrorCode {
+  MALFORMED_REQUEST("the request is not valid JSON of the expected shape"),
+  PAYLOAD_TOO_LARGE("the request or one of its fields exceeds its size limit"),
+  NOT_CONFIGURED("the channel configuration has not been set"),
+  ALREADY_CONFIGURED("the channel configuration can be set only once"),
+  FORBIDDEN_ORGANISATION("the caller's organisation may not do this"),
+  BAD_SIGNATURE("the request's account signature does not verify"),
+  BAD_NONCE("the request's nonce is not the account's next nonce"),
+  UNKNOWN_ACCOUNT("no such account"),
+  ACCOUNT_EXISTS("the account is already registered"),
+  WRONG_ROLE("the account's role does not allow this"),
+  REGULATOR_EXISTS("the channel already has a regulator"),
+  NO_REGULATOR("the channel has no regulator yet"),
+  KEY_TOO_SMALL("Paillier moduli under 2048 bits are refused"),
+  MALFORMED_KEY("the Paillier key or its encoding is invalid"),
+  KEY_PROOF_INVALID("the Paillier key proof does not verify"),
+  INVALID_AMOUNT("the issued amount is out of range"),
+  SUPPLY_EXCEEDED("the total supply would reach 2^63"),
+  SELF_TRANSFER("payer and payee are the same account"),
+  UNKNOWN_CREDIT("a named pending credit does not exist for this account"),
+  TOO_MANY_CREDITS("too many pending credits named in one transaction"),
+  MALFORMED_PROOF("the transfer bundle's encoding is invalid"),
+  TRANSFER_PROOF_INVALID("the transfer bundle does not verify"),
+  BAD_PAGE("page size or bookmark out of range");
+
+  private final String meaning;
+
+  ErrorCode(String meaning) {
+    this.meaning = meaning;
+  }
+
+  public String meaning() {
+    return meaning;
+  }
+}
