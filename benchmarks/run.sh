@@ -4,11 +4,11 @@
 # Takes about 20 minutes on a 2-core machine; run it on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -ntp -DskipTests -pl benchmarks -am package
+mvn -B -q -ntp -DskipTests -pl benchmarks -am install
 mkdir -p benchmarks/results
 raw=benchmarks/results/jmh-crypto.json
 java -jar benchmarks/target/benchmarks.jar -f 1 -t 1 -wi 3 -w 2s -i 5 -r 2s \
-  -rf json -rff "$raw" "${@:-org.medledger.bench.(Paillier|Javallier|Transfer|RangeProof|Record|KeyProof|Grant)Bench}"
+  -rf json -rff "$raw" "${@:-org.medledger.(bench.(Paillier|Javallier|Transfer|RangeProof|Record|KeyProof|Grant)Bench|chaincode.ChaincodeTransferBench)}"
 java -cp benchmarks/target/benchmarks.jar org.medledger.bench.WriteResults "$raw" \
   benchmarks/results/crypto.json docs/performance.md
 echo "wrote benchmarks/results/crypto.json and docs/performance.md"

@@ -27,6 +27,7 @@ public class PaillierBench {
   public int bits;
 
   private PaillierSecretKey sk;
+  private PaillierSecretKey skTable;
   private PaillierPublicKey plainKey;
   private PaillierPublicKey tableKey;
   private PaillierCiphertext c1;
@@ -36,6 +37,7 @@ public class PaillierBench {
   @Setup(Level.Trial)
   public void setUp() {
     sk = BenchKeys.get("owner", bits);
+    skTable = PaillierSecretKey.fromBytes(sk.toBytes()).precompute();
     plainKey = PaillierPublicKey.fromBytes(sk.publicKey().toBytes());
     plainKey.hs();
     tableKey = PaillierPublicKey.fromBytes(sk.publicKey().toBytes()).precompute();
@@ -56,6 +58,11 @@ public class PaillierBench {
   @Benchmark
   public PaillierCiphertext encryptOwner() {
     return sk.encrypt(amount, BenchKeys.RANDOM);
+  }
+
+  @Benchmark
+  public PaillierCiphertext encryptOwnerTable() {
+    return skTable.encrypt(amount, BenchKeys.RANDOM);
   }
 
   @Benchmark

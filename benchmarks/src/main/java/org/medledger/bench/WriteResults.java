@@ -31,6 +31,7 @@ public final class WriteResults {
     OPS.put("PaillierBench.encryptPublic", "paillier.encrypt.public");
     OPS.put("PaillierBench.encryptPublicTable", "paillier.encrypt.public_table");
     OPS.put("PaillierBench.encryptOwner", "paillier.encrypt.owner");
+    OPS.put("PaillierBench.encryptOwnerTable", "paillier.encrypt.owner_table");
     OPS.put("JavallierBench.encrypt", "javallier.encrypt");
     OPS.put("PaillierBench.decrypt", "paillier.decrypt");
     OPS.put("PaillierBench.add", "paillier.add");
@@ -45,6 +46,7 @@ public final class WriteResults {
     OPS.put("KeyProofBench.verify", "keyproof.verify");
     OPS.put("GrantBench.reencryptAndProve", "record4096.grant_prove");
     OPS.put("GrantBench.verify", "record4096.grant_verify");
+    OPS.put("ChaincodeTransferBench.endorse", "chaincode.transfer_tx");
   }
 
   /** The paper's Table 2 (i5 3.4 GHz), ms at 1024 / 2048 / 4096 bits. */
