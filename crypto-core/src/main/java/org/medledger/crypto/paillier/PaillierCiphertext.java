@@ -3,6 +3,7 @@ package org.medledger.crypto.paillier;
 import java.math.BigInteger;
 import java.util.Arrays;
 import org.medledger.crypto.Bytes;
+import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 
 /**
@@ -45,16 +46,7 @@ public final class PaillierCiphertext {
 
   /** Decodes and validates against {@code key}: version, size, and c ∈ Z*_{n²}. */
   public static PaillierCiphertext fromBytes(byte[] encoded, PaillierPublicKey key) {
-    if (encoded == null || encoded.length < 4) {
-      throw new MalformedInputException("MALFORMED_CIPHERTEXT", "ciphertext encoding too short");
-    }
-    if (encoded[0] != TYPE) {
-      throw new MalformedInputException("MALFORMED_CIPHERTEXT", "not a Paillier ciphertext encoding");
-    }
-    if (encoded[1] != VERSION) {
-      throw new MalformedInputException("MALFORMED_CIPHERTEXT", "unsupported ciphertext version " + encoded[1]);
-    }
-    int bits = ((encoded[2] & 0xFF) << 8) | (encoded[3] & 0xFF);
+    int bits = EncodingHeader.read(encoded, TYPE, VERSION, "MALFORMED_CIPHERTEXT", "Paillier ciphertext");
     if (bits != key.bits()) {
       throw new MalformedInputException("MALFORMED_CIPHERTEXT",
           "ciphertext is for a " + bits + "-bit key, expected " + key.bits());

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import org.medledger.crypto.Bytes;
 import org.medledger.crypto.FixedBaseTable;
+import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.NumberTheory;
 
@@ -229,16 +230,7 @@ public final class PaillierPublicKey {
   }
 
   public static PaillierPublicKey fromBytes(byte[] encoded) {
-    if (encoded == null || encoded.length < 4) {
-      throw new MalformedInputException("MALFORMED_KEY", "public key encoding too short");
-    }
-    if (encoded[0] != TYPE) {
-      throw new MalformedInputException("MALFORMED_KEY", "not a Paillier public key encoding");
-    }
-    if (encoded[1] != VERSION) {
-      throw new MalformedInputException("MALFORMED_KEY", "unsupported public key version " + encoded[1]);
-    }
-    int bits = ((encoded[2] & 0xFF) << 8) | (encoded[3] & 0xFF);
+    int bits = EncodingHeader.read(encoded, TYPE, VERSION, "MALFORMED_KEY", "Paillier public key");
     KeySize.ofBits(bits);
     int len = bits / 8;
     if (encoded.length != 4 + 2 * len) {

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.security.auth.Destroyable;
 import org.medledger.crypto.Bytes;
+import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.NumberTheory;
 
@@ -166,8 +167,13 @@ public final class PaillierSecretKey implements Destroyable {
    * Since c ≡ u^n (mod n), u = c^(n⁻¹ mod φ(n)) mod n, computed by CRT.
    */
   public BigInteger randomnessOf(PaillierCiphertext c) {
+    return randomnessOfResidue(c.value());
+  }
+
+  /** As {@link #randomnessOf} for a ciphertext given only modulo n (which determines u). */
+  public BigInteger randomnessOfResidue(BigInteger cModN) {
     live();
-    BigInteger v = c.value();
+    BigInteger v = cModN;
     BigInteger up = v.mod(p).modPow(nInvModPm1, p);
     BigInteger uq = v.mod(q).modPow(nInvModQm1, q);
     return NumberTheory.crt(up, p, uq, q, qInvP);
@@ -230,13 +236,7 @@ public final class PaillierSecretKey implements Destroyable {
   }
 
   public static PaillierSecretKey fromBytes(byte[] encoded) {
-    if (encoded == null || encoded.length < 4 || encoded[0] != TYPE) {
-      throw new MalformedInputException("MALFORMED_KEY", "not a Paillier secret key encoding");
-    }
-    if (encoded[1] != VERSION) {
-      throw new MalformedInputException("MALFORMED_KEY", "unsupported secret key version " + encoded[1]);
-    }
-    int bits = ((encoded[2] & 0xFF) << 8) | (encoded[3] & 0xFF);
+    int bits = EncodingHeader.read(encoded, TYPE, VERSION, "MALFORMED_KEY", "Paillier secret key");
     KeySize.ofBits(bits);
     int half = bits / 16;
     int full = bits / 8;

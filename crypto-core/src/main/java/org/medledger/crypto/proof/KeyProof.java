@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
 import org.medledger.crypto.Bytes;
+import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.NumberTheory;
 import org.medledger.crypto.ProofException;
@@ -362,16 +363,7 @@ public final class KeyProof {
    */
   public static KeyProof fromBytes(byte[] encoded, PaillierPublicKey pk) {
     Objects.requireNonNull(pk, "pk");
-    if (encoded == null || encoded.length < HEADER) {
-      throw malformed("encoding too short");
-    }
-    if (encoded[0] != TYPE) {
-      throw malformed("not a key proof encoding");
-    }
-    if (encoded[1] != VERSION) {
-      throw malformed("unsupported key proof version " + encoded[1]);
-    }
-    int bits = ((encoded[2] & 0xFF) << 8) | (encoded[3] & 0xFF);
+    int bits = EncodingHeader.read(encoded, TYPE, VERSION, MALFORMED_PROOF, "key proof");
     if (bits != pk.bits()) {
       throw malformed("proof is for a " + bits + "-bit modulus, the key has " + pk.bits() + " bits");
     }

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
 import org.medledger.crypto.Bytes;
+import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.NumberTheory;
 import org.medledger.crypto.ProofException;
@@ -270,16 +271,7 @@ public final class RingPedersenParams {
   }
 
   static RingPedersenParams fromBytes(byte[] params, byte[] proof, boolean allowTestSize) {
-    if (params == null || params.length < HEADER) {
-      throw malformed("parameter encoding too short");
-    }
-    if (params[0] != TYPE) {
-      throw malformed("not a ring-Pedersen parameter encoding");
-    }
-    if (params[1] != VERSION) {
-      throw malformed("unsupported ring-Pedersen parameter version " + params[1]);
-    }
-    int bits = ((params[2] & 0xFF) << 8) | (params[3] & 0xFF);
+    int bits = EncodingHeader.read(params, TYPE, VERSION, RingPedersenProof.MALFORMED, "ring-Pedersen parameter");
     if (!Size.isSupported(bits) && !(allowTestSize && bits == TEST_ONLY_BITS)) {
       throw malformed("N̂ of " + bits + " bits is not a supported size (2048, 3072)");
     }

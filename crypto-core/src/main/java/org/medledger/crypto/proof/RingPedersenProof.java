@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
 import org.medledger.crypto.Bytes;
+import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.NumberTheory;
 import org.medledger.crypto.ProofException;
@@ -158,16 +159,7 @@ public final class RingPedersenProof {
    */
   public static RingPedersenProof fromBytes(byte[] encoded, BigInteger nHat) {
     Objects.requireNonNull(nHat, "nHat");
-    if (encoded == null || encoded.length < HEADER) {
-      throw malformed("proof encoding too short");
-    }
-    if (encoded[0] != TYPE) {
-      throw malformed("not a ring-Pedersen proof encoding");
-    }
-    if (encoded[1] != VERSION) {
-      throw malformed("unsupported ring-Pedersen proof version " + encoded[1]);
-    }
-    int bits = ((encoded[2] & 0xFF) << 8) | (encoded[3] & 0xFF);
+    int bits = EncodingHeader.read(encoded, TYPE, VERSION, MALFORMED, "ring-Pedersen proof");
     if (bits != nHat.bitLength() || bits % 8 != 0) {
       throw malformed("proof is for a " + bits + "-bit N̂, the parameters have " + nHat.bitLength() + " bits");
     }

@@ -176,8 +176,9 @@ public final class TransferProof {
     PaillierCiphertext cA = payer.encryptWith(amountA.mod(nA), rhoA);
     PaillierCiphertext cB = pkB.encryptWith(amountB.mod(pkB.n()), rhoB);
     PaillierCiphertext cR = pkR.encryptWith(amountR.mod(pkR.n()), rhoR);
-    PaillierCiphertext cNew = newBalance(st, cA);
-    BigInteger uNew = payer.randomnessOf(cNew);
+    // u_new depends only on C_new mod n, so the inverse is taken modulo n rather than n².
+    BigInteger cNewModN = st.oldBalance().value().multiply(cA.value().modInverse(nA)).mod(nA);
+    BigInteger uNew = payer.randomnessOfResidue(cNewModN);
 
     BigInteger gammaT = randomScalar(rnd);
     BigInteger gammaN = randomScalar(rnd);
