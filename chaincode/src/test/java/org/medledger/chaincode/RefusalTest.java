@@ -210,6 +210,28 @@ class RefusalTest {
   }
 
   @Test
+  void bundleWithACiphertextOutsideTheUnitGroupIsRefused() {
+    PaillierPublicKey pk = alice.paillier.publicKey();
+    PaillierCiphertext old = pk.add(ch.storedBalance(alice), ch.credits(alice).get(0).ciphertext());
+    TransferStatement st = new TransferStatement(pk, ch.hospital.paillier.publicKey(), ch.regulator.paillier.publicKey(), old,
+        new TransferContext(Actor.CHANNEL, Actor.CHAINCODE, alice.id, ch.hospital.id, alice.nonce));
+    byte[] bytes = TransferProof.prove(st, alice.paillier, 10, new SecureRandom()).toBytes();
+    // The payee copy is the second ciphertext: header (2) + C_A (4 + 512), then C_B's own header (4).
+    PaillierPublicKey hk = ch.hospital.paillier.publicKey();
+    byte[] multipleOfN = org.medledger.crypto.Bytes.fixed(hk.n().multiply(java.math.BigInteger.valueOf(3)), 512);
+    System.arraycopy(multipleOfN, 0, bytes, 2 + 516 + 4, 512);
+    JsonObject b = alice.body("transfer");
+    b.addProperty("to", ch.hospital.id);
+    JsonArray f = new JsonArray();
+    f.add(ch.credits(alice).get(0).id());
+    b.add("fold", f);
+    b.addProperty("bundle", Actor.b64(bytes));
+    TxResult r = transfer(alice.sign(b));
+    refused(r, ErrorCode.MALFORMED_PROOF);
+    assertTrue(r.message().contains("unit"), r.message());
+  }
+
+  @Test
   void queriesValidateTheirArguments() {
     for (String size : new String[] {"0", "101", "-1", "x"}) {
       org.hyperledger.fabric.shim.ChaincodeException e = org.junit.jupiter.api.Assertions.assertThrows(
