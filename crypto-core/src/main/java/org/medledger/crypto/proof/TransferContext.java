@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Where a transfer bundle is valid (docs/protocol.md §4.4): the channel, the chaincode, the sender
+ * Where a transfer bundle is valid (docs/protocol.md §4.3): the channel, the chaincode, the sender
  * and payee accounts and the sender's nonce. The bundle's challenges bind these bytes together
  * with the old balance ciphertext, so a bundle replayed on another channel, for another sender or
  * nonce, or after the balance moved, does not verify.

@@ -17,7 +17,7 @@ import org.medledger.crypto.paillier.PaillierSecretKey;
 
 /**
  * The transfer bundle of paper §3.2 and its verification (§3.3 2a–2d), as specified in
- * docs/protocol.md §4.4.
+ * docs/protocol.md §4.3.
  *
  * <p>The payer sends the amount T encrypted under its own key (C_A), the payee's key (C_B) and
  * the regulator's key (C_R); the new balance is not sent but derived, C_new = C_old · C_A⁻¹, so
@@ -127,7 +127,7 @@ public final class TransferProof {
     if (!payer.publicKey().equals(pkA)) {
       throw new IllegalArgumentException("secret key does not belong to the payer");
     }
-    if (pkA.equals(st.payeeKey()) || pkA.equals(st.regulatorKey())) {
+    if (pkA.equals(st.payeeKey()) || pkA.equals(st.regulatorKey()) || st.payeeKey().equals(st.regulatorKey())) {
       throw new IllegalArgumentException("payer, payee and regulator keys must differ");
     }
     if (amount < 1) {
@@ -137,8 +137,14 @@ public final class TransferProof {
     if (amount > balance) {
       throw new IllegalArgumentException("insufficient balance");
     }
-    return proveUnchecked(st, payer, BigInteger.valueOf(amount), BigInteger.valueOf(balance - amount), rnd,
+    TransferProof p = proveUnchecked(st, payer, BigInteger.valueOf(amount), BigInteger.valueOf(balance - amount), rnd,
         RangeProof::prove);
+    BigInteger low = BigInteger.ONE.shiftLeft(Z_LOW_BITS);
+    if (p.zT.compareTo(low) < 0 || p.zT.bitLength() > Z_BITS || p.zN.compareTo(low) < 0 || p.zN.bitLength() > Z_BITS) {
+      // Probability about 2^-2400 for an honest prover: never emit responses outside the window.
+      throw new IllegalStateException("rejection sampling did not converge");
+    }
+    return p;
   }
 
   /** How the bundle obtains its range proof; tests substitute a prover that skips the range check. */
@@ -285,8 +291,8 @@ public final class TransferProof {
     PaillierPublicKey pkA = st.payerKey();
     PaillierPublicKey pkB = st.payeeKey();
     PaillierPublicKey pkR = st.regulatorKey();
-    if (pkA.equals(pkB) || pkA.equals(pkR)) {
-      throw fail("payer key equals the payee or regulator key");
+    if (pkA.equals(pkB) || pkA.equals(pkR) || pkB.equals(pkR)) {
+      throw fail("payer, payee and regulator keys are not pairwise distinct");
     }
     checkBounds(pkA, pkB, pkR);
 
@@ -361,6 +367,9 @@ public final class TransferProof {
     if (cA.keyBits() != pkA.bits() || cB.keyBits() != pkB.bits() || cR.keyBits() != pkR.bits()) {
       throw fail("ciphertext under a key of the wrong size");
     }
+    unitN2(pkA, cA.value(), "C_A");
+    unitN2(pkB, cB.value(), "C_B");
+    unitN2(pkR, cR.value(), "C_R");
   }
 
   private static void unitN(PaillierPublicKey key, BigInteger x, String name) {
@@ -417,7 +426,12 @@ public final class TransferProof {
   /** Upper bound on an encoded range proof. */
   static final int MAX_RANGE_PROOF_BYTES = 4096;
 
-  /** Strict decoder against the statement's keys; every group element is validated. */
+  /**
+   * Strict decoder against the statement's keys: lengths, ciphertexts in Z*_{n²}, points on the
+   * curve, scalars below q. The remaining group elements (a₁, a₂, a_B, a_R, w₁, w₂) and the
+   * response bounds are checked by {@link #verify} before any exponentiation. A zero integer in a
+   * variable-length field is invalid (it never occurs for an honest prover) and is refused.
+   */
   public static TransferProof fromBytes(byte[] enc, PaillierPublicKey pkA, PaillierPublicKey pkB, PaillierPublicKey pkR) {
     try {
       ByteBuffer b = ByteBuffer.wrap(enc);

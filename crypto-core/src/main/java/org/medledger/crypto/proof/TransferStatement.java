@@ -6,7 +6,7 @@ import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 
 /**
- * The public side of a transfer (paper §3.2, docs/protocol.md §4.4): payer, payee and regulator
+ * The public side of a transfer (paper §3.2, docs/protocol.md §4.3): payer, payee and regulator
  * keys, the payer's current balance ciphertext (after folding any pending credits) and the context.
  * The payer key must differ from the payee and regulator keys.
  */

@@ -171,7 +171,11 @@ class TransferProofTest {
     TransferStatement swapped = new TransferStatement(st.payerKey(), st.regulatorKey(), st.payeeKey(), st.oldBalance(), ctx);
     assertThrows(CryptoException.class, () -> p.verify(swapped));
     TransferStatement selfPay = new TransferStatement(st.payerKey(), st.payerKey(), st.regulatorKey(), st.oldBalance(), ctx);
-    assertInvalid(p, selfPay, "payer key equals");
+    assertInvalid(p, selfPay, "pairwise distinct");
+    TransferStatement payeeIsRegulator = new TransferStatement(st.payerKey(), st.regulatorKey(), st.regulatorKey(),
+        st.oldBalance(), ctx);
+    assertInvalid(p, payeeIsRegulator, "pairwise distinct");
+    assertThrows(IllegalArgumentException.class, () -> TransferProof.prove(payeeIsRegulator, payer, 1L, rnd));
   }
 
   @Test
