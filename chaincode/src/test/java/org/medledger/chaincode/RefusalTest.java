@@ -177,8 +177,12 @@ class RefusalTest {
         new TransferContext(Actor.CHANNEL, Actor.CHAINCODE, alice.id, ch.insurer.id, alice.nonce));
     TransferProof forInsurer = TransferProof.prove(st, alice.paillier, 10, new SecureRandom());
     List<String> fold = List.of(ch.credits(alice).get(0).id());
-    // Payee keys of the same size: it decodes, and fails verification under the hospital's key.
-    refused(transfer(alice.sign(alice.transferBody(ch.hospital, fold, forInsurer))), ErrorCode.TRANSFER_PROOF_INVALID);
+    // Payee keys of the same size: the insurer's copy is read against the hospital's key. It fails
+    // decoding when it happens to exceed the hospital's n², and verification otherwise.
+    TxResult other = transfer(alice.sign(alice.transferBody(ch.hospital, fold, forInsurer)));
+    assertTrue(other.message().startsWith("MALFORMED_PROOF") || other.message().startsWith("TRANSFER_PROOF_INVALID"),
+        other.message());
+    assertEquals(height, ch.ledger.height());
     // Under a payee key of another size it does not even decode.
     Actor big = Channel.actor("big-clinic", Role.HOSPITAL, "HospitalOrgMSP", TestKeys.key3072());
     ch.register(big);
