@@ -126,6 +126,17 @@ public final class AccountContract implements ContractInterface {
     return CanonicalJson.toString(publicView(ledger.account(accountId)));
   }
 
+  /** The account's next expected request nonce. */
+  @Transaction(intent = Transaction.TYPE.EVALUATE)
+  public String getNonce(Context ctx, String accountId) {
+    Ledger ledger = new Ledger(ctx);
+    ledger.account(accountId);
+    JsonObject o = new JsonObject();
+    o.addProperty("account", accountId);
+    o.addProperty("next", ledger.nonce(accountId));
+    return CanonicalJson.toString(o);
+  }
+
   /** The channel's regulator account id and configuration. */
   @Transaction(intent = Transaction.TYPE.EVALUATE)
   public String getChannel(Context ctx) {
