@@ -113,6 +113,62 @@ public final class AccountClient {
     return secrets.paillier().decryptAmount(c);
   }
 
+  /**
+   * A transaction as this account sees it: the amount is decrypted where this account holds the
+   * key for one of the record's ciphertexts (payer copy, payee copy, regulator copy), public for
+   * issues, and -1 when it cannot be read.
+   */
+  public record Entry(String txId, String kind, String timestamp, String from, String to, long amount) {}
+
+  /** Every transaction of this account, oldest first, with amounts decrypted locally. */
+  public List<Entry> history() throws LedgerCallException {
+    return pages("money:history", accountId());
+  }
+
+  /**
+   * Regulator only: every transaction on the channel with every amount decrypted under the
+   * regulator's key (or public, for issues).
+   */
+  public List<Entry> audit() throws LedgerCallException {
+    return pages("money:audit");
+  }
+
+  private List<Entry> pages(String function, String... leading) throws LedgerCallException {
+    List<Entry> out = new ArrayList<>();
+    String bookmark = "";
+    do {
+      String[] args = new String[leading.length + 2];
+      System.arraycopy(leading, 0, args, 0, leading.length);
+      args[leading.length] = "100";
+      args[leading.length + 1] = bookmark;
+      JsonObject page = CanonicalJson.parseObject(ledger.evaluate(function, args));
+      JsonArray items = page.getAsJsonArray("items");
+      for (JsonElement e : items) {
+        out.add(entry(e.getAsJsonObject()));
+      }
+      bookmark = items.size() == 0 ? "" : page.get("bookmark").getAsString();
+    } while (!bookmark.isEmpty());
+    return out;
+  }
+
+  private Entry entry(JsonObject r) {
+    String from = r.get("from").getAsString();
+    String to = r.get("to").getAsString();
+    long amount = -1;
+    if (r.has("amount")) {
+      amount = r.get("amount").getAsLong(); // issues are public
+    } else {
+      String field = accountId().equals(from) ? "amountPayer"
+          : accountId().equals(to) ? "amountPayee"
+          : secrets.role() == org.medledger.chaincode.api.Role.REGULATOR ? "amountRegulator" : null;
+      if (field != null) {
+        byte[] c = Base64.getDecoder().decode(r.get(field).getAsString());
+        amount = secrets.paillier().decryptAmount(PaillierCiphertext.fromBytes(c, secrets.paillier().publicKey()));
+      }
+    }
+    return new Entry(r.get("txId").getAsString(), r.get("kind").getAsString(), r.get("timestamp").getAsString(), from, to, amount);
+  }
+
   record Credit(String id, PaillierCiphertext ciphertext) {}
 
   List<Credit> credits() throws LedgerCallException {

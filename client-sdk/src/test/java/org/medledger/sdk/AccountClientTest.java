@@ -28,7 +28,26 @@ class AccountClientTest {
       + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
   private final SecureRandom rnd = new SecureRandom();
   private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", ContractDispatcher.medledger());
-  private final Clock clock = Clock.fixed(Instant.parse("2026-02-01T09:00:00Z"), ZoneOffset.UTC);
+  /** One clock for every gateway, one second further at each reading, as time passes between calls. */
+  private final Clock clock = new Clock() {
+    private Instant now = Instant.parse("2026-02-01T09:00:00Z");
+
+    @Override
+    public synchronized Instant instant() {
+      now = now.plusSeconds(1);
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  };
 
   private LedgerConnection gateway(String msp) {
     return new EmbeddedConnection(ledger, ledger.identity(msp, msp + "-gateway"), "medledger", clock);
@@ -68,6 +87,18 @@ class AccountClientTest {
     hospital.foldAll();
     assertEquals(1_500, hospital.balance());
     assertEquals(0, hospital.credits().size());
+
+    // Each party reads its own history; the regulator's audit decrypts every amount.
+    List<AccountClient.Entry> mine = patient.history();
+    assertEquals(List.of(5_000L, 1_200L), mine.stream().map(AccountClient.Entry::amount).toList());
+    long sum = 0;
+    for (AccountClient.Entry e : regulator.audit()) {
+      if (e.kind().equals("TRANSFER")) {
+        sum += e.amount();
+      }
+    }
+    assertEquals(5_000 + 1_200 + 300, sum);
+    assertEquals(List.of(100_000L, 5_000L, 300L), insurer.history().stream().map(AccountClient.Entry::amount).toList());
   }
 
   @Test
@@ -114,7 +145,7 @@ class AccountClientTest {
           return plain.submit(function, args);
         }
         attempts[0]++;
-        Endorsement e = ledger.endorse(gw, Instant.parse("2026-02-01T09:00:0" + attempts[0] + "Z"), function, args);
+        Endorsement e = ledger.endorse(gw, clock.instant(), function, args);
         if (attempts[0] == 1) {
           otherDevice.foldAll(); // moves the nonce and consumes the credits this payment folds
         }
