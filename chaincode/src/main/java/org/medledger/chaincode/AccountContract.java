@@ -116,14 +116,14 @@ public final class AccountContract implements ContractInterface {
     ev.addProperty("role", role.name());
     ev.addProperty("txId", ledger.txId());
     ledger.stub().setEvent("medledger.Registered", CanonicalJson.toBytes(ev));
-    return CanonicalJson.toString(publicView(a));
+    return CanonicalJson.toString(a.toJson());
   }
 
   /** An account's public record. */
   @Transaction(intent = Transaction.TYPE.EVALUATE)
   public String getAccount(Context ctx, String accountId) {
     Ledger ledger = new Ledger(ctx);
-    return CanonicalJson.toString(publicView(ledger.account(accountId)));
+    return CanonicalJson.toString(ledger.account(accountId).toJson());
   }
 
   /** The account's next expected request nonce. */
@@ -148,7 +148,4 @@ public final class AccountContract implements ContractInterface {
     return CanonicalJson.toString(o);
   }
 
-  static JsonObject publicView(Account a) {
-    return a.toJson();
-  }
 }

@@ -43,11 +43,6 @@ public final class ContractDispatcher implements EmbeddedLedger.Dispatcher {
     }
   }
 
-  /** The functions this dispatcher knows, as {@code contract:function}. */
-  public java.util.Set<String> functions() {
-    return java.util.Collections.unmodifiableSet(targets.keySet());
-  }
-
   @Override
   public byte[] invoke(Context ctx, String function, List<String> args) {
     Target t = targets.get(function);

@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.medledger.chaincode.api.AccountKeys;
 import org.medledger.chaincode.api.Role;
 import org.medledger.chaincode.api.SignedRequest;
@@ -45,11 +44,7 @@ final class Actor {
   }
 
   String sign(JsonObject body, String channel, String chaincode) {
-    byte[] msg = SignedRequest.signingBytes(channel, chaincode, body);
-    Ed25519Signer s = new Ed25519Signer();
-    s.init(true, signing);
-    s.update(msg, 0, msg.length);
-    return new SignedRequest(body, s.generateSignature()).toJson();
+    return SignedRequest.sign(channel, chaincode, body, signing).toJson();
   }
 
   JsonObject body(String type) {

@@ -9,7 +9,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.medledger.chaincode.AccountContract;
 import org.medledger.chaincode.MoneyContract;
 import org.medledger.chaincode.api.CanonicalJson;
@@ -234,11 +233,7 @@ public final class AccountClient {
   }
 
   private String sign(JsonObject body) {
-    byte[] msg = SignedRequest.signingBytes(ledger.channel(), ledger.chaincode(), body);
-    Ed25519Signer s = new Ed25519Signer();
-    s.init(true, secrets.signingKey());
-    s.update(msg, 0, msg.length);
-    return new SignedRequest(body, s.generateSignature()).toJson();
+    return SignedRequest.sign(ledger.channel(), ledger.chaincode(), body, secrets.signingKey()).toJson();
   }
 
   private static PaillierCiphertext ciphertext(PaillierPublicKey pk, String b64) {

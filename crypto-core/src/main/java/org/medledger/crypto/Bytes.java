@@ -29,8 +29,4 @@ public final class Bytes {
     System.arraycopy(m, 0, out, length - m.length, m.length);
     return out;
   }
-
-  public static BigInteger toInteger(byte[] b) {
-    return new BigInteger(1, b);
-  }
 }

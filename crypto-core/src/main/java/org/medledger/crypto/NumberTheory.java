@@ -32,11 +32,6 @@ public final class NumberTheory {
     return m.equals(BigInteger.ONE) ? result : 0;
   }
 
-  /** Uniform integer in [0, 2^bits) from a SecureRandom. */
-  public static BigInteger randomBits(SecureRandom rnd, int bits) {
-    return new BigInteger(bits, rnd);
-  }
-
   /** Uniform integer in [0, bound). */
   public static BigInteger randomBelow(SecureRandom rnd, BigInteger bound) {
     int bits = bound.bitLength();

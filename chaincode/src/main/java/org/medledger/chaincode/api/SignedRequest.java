@@ -25,6 +25,16 @@ public record SignedRequest(JsonObject body, byte[] signature) {
     return out.toByteArray();
   }
 
+  /** Signs {@code body} for {@code channel} and {@code chaincode} with an account's Ed25519 key (client side). */
+  public static SignedRequest sign(String channel, String chaincode, JsonObject body,
+      org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters key) {
+    byte[] msg = signingBytes(channel, chaincode, body);
+    org.bouncycastle.crypto.signers.Ed25519Signer s = new org.bouncycastle.crypto.signers.Ed25519Signer();
+    s.init(true, key);
+    s.update(msg, 0, msg.length);
+    return new SignedRequest(body, s.generateSignature());
+  }
+
   public String toJson() {
     JsonObject o = new JsonObject();
     o.add("body", body);

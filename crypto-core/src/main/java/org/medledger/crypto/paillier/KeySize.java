@@ -30,10 +30,6 @@ public enum KeySize {
     return securityBits;
   }
 
-  public boolean isSecure() {
-    return bits >= 2048;
-  }
-
   public static KeySize ofBits(int bits) {
     for (KeySize s : values()) {
       if (s.bits == bits) {

@@ -39,7 +39,7 @@ public final class KeyProof {
 
   static final byte TYPE = 0x20;
   static final byte VERSION = 1;
-  static final int HEADER = 4;
+  static final int HEADER = EncodingHeader.LENGTH;
   static final String INVALID = "KEY_PROOF_INVALID";
   static final String MALFORMED_KEY = "MALFORMED_KEY";
   static final String MALFORMED_PROOF = "MALFORMED_KEY_PROOF";

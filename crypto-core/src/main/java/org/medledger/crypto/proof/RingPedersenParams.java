@@ -60,7 +60,7 @@ public final class RingPedersenParams {
 
   static final byte TYPE = 0x21;
   static final byte VERSION = 1;
-  static final int HEADER = 4;
+  static final int HEADER = EncodingHeader.LENGTH;
   static final String MALFORMED = RingPedersenProof.MALFORMED;
 
   private final int bits;

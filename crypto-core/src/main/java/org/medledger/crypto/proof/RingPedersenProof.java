@@ -28,7 +28,7 @@ public final class RingPedersenProof {
   static final String DOMAIN = "medledger/ring-pedersen/prm/v1";
   static final byte TYPE = 0x22;
   static final byte VERSION = 1;
-  static final int HEADER = 4;
+  static final int HEADER = EncodingHeader.LENGTH;
   static final String INVALID = "RING_PEDERSEN_PROOF_INVALID";
   static final String MALFORMED = "MALFORMED_RING_PEDERSEN";
 

@@ -40,10 +40,8 @@ public final class TransferProof {
   static final int Z_BITS = Z_LOW_BITS + 40;
   static final int STAT_SLACK_BITS = 80;
   static final int BATCH_BITS = 128;
-  /** An honest prover aborts with probability below 2^-38 per round; this bound is never reached. */
+  /** Rounds before an honest prover gives up (each aborts with probability below 2^-38). */
   static final int MAX_REJECTION_ROUNDS = 64;
-  /** Largest amount: balances never reach 2^63 (total supply bound). */
-  public static final long MAX_AMOUNT = Long.MAX_VALUE;
 
   final PaillierCiphertext cA;
   final PaillierCiphertext cB;
@@ -137,14 +135,8 @@ public final class TransferProof {
     if (amount > balance) {
       throw new IllegalArgumentException("insufficient balance");
     }
-    TransferProof p = proveUnchecked(st, payer, BigInteger.valueOf(amount), BigInteger.valueOf(balance - amount), rnd,
-        RangeProof::prove);
-    BigInteger low = BigInteger.ONE.shiftLeft(Z_LOW_BITS);
-    if (p.zT.compareTo(low) < 0 || p.zT.bitLength() > Z_BITS || p.zN.compareTo(low) < 0 || p.zN.bitLength() > Z_BITS) {
-      // Probability about 2^-2400 for an honest prover: never emit responses outside the window.
-      throw new IllegalStateException("rejection sampling did not converge");
-    }
-    return p;
+    BigInteger t = BigInteger.valueOf(amount);
+    return prove(st, payer, t, t, t, t, BigInteger.valueOf(balance - amount), rnd, RangeProof::prove, true);
   }
 
   /** How the bundle obtains its range proof; tests substitute a prover that skips the range check. */
@@ -159,7 +151,7 @@ public final class TransferProof {
    */
   static TransferProof proveUnchecked(TransferStatement st, PaillierSecretKey payer, BigInteger amount,
       BigInteger newBalance, SecureRandom rnd, RangeProver rangeProver) {
-    return proveUnchecked(st, payer, amount, amount, amount, amount, newBalance, rnd, rangeProver);
+    return prove(st, payer, amount, amount, amount, amount, newBalance, rnd, rangeProver, false);
   }
 
   /**
@@ -169,6 +161,17 @@ public final class TransferProof {
   static TransferProof proveUnchecked(TransferStatement st, PaillierSecretKey payer, BigInteger committed,
       BigInteger amountA, BigInteger amountB, BigInteger amountR, BigInteger newBalance, SecureRandom rnd,
       RangeProver rangeProver) {
+    return prove(st, payer, committed, amountA, amountB, amountR, newBalance, rnd, rangeProver, false);
+  }
+
+  /**
+   * The prover proper. An honest prover ({@code honest}) fails rather than emit responses outside
+   * the rejection-sampling window (probability about 2^-2400); a malicious one gives up sampling
+   * after {@link #MAX_REJECTION_ROUNDS} rounds and sends what it has.
+   */
+  private static TransferProof prove(TransferStatement st, PaillierSecretKey payer, BigInteger committed,
+      BigInteger amountA, BigInteger amountB, BigInteger amountR, BigInteger newBalance, SecureRandom rnd,
+      RangeProver rangeProver, boolean honest) {
     BigInteger amount = committed;
     PaillierPublicKey pkA = st.payerKey();
     PaillierPublicKey pkB = st.payeeKey();
@@ -221,6 +224,9 @@ public final class TransferProof {
       BigInteger zN = alphaN.add(e.multiply(newBalance));
       boolean outside = zT.compareTo(zLow) < 0 || zT.compareTo(zHigh) >= 0 || zN.compareTo(zLow) < 0
           || zN.compareTo(zHigh) >= 0;
+      if (outside && honest && round >= MAX_REJECTION_ROUNDS) {
+        throw new IllegalStateException("rejection sampling did not converge");
+      }
       if (outside && round < MAX_REJECTION_ROUNDS) {
         continue; // rejection sampling keeps z_T, z_N uniform on [2^192, 2^232), independent of T, A'
       }
