@@ -28,7 +28,18 @@ public enum ErrorCode {
   TOO_MANY_CREDITS("too many pending credits named in one transaction"),
   MALFORMED_PROOF("the transfer bundle's encoding is invalid"),
   TRANSFER_PROOF_INVALID("the transfer bundle does not verify"),
-  BAD_PAGE("page size or bookmark out of range");
+  BAD_PAGE("page size or bookmark out of range"),
+  CHANNEL_EXISTS("a payment channel with this id already exists"),
+  UNKNOWN_CHANNEL("no such payment channel"),
+  BAD_CHANNEL_TERMS("the channel's parties, window or depth are out of range, or the two open requests disagree"),
+  NOT_A_PARTY("the account is not the channel party allowed to do this"),
+  CHANNEL_STATE("the channel's status does not allow this"),
+  BAD_STATE_SIGNATURE("a channel state or close signature does not verify"),
+  STALE_STATE("the submitted channel state is not later than the one being closed on"),
+  WINDOW_CLOSED("the channel's dispute window has passed"),
+  WINDOW_OPEN("the channel's dispute window has not passed yet"),
+  CONTEST_INVALID("the contest does not show that the answer differs from the signed state"),
+  TIMESTAMP_REGRESSION("the transaction timestamp is before the channel's last recorded time");
 
   private final String meaning;
 
