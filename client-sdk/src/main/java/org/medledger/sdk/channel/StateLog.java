@@ -88,6 +88,24 @@ public final class StateLog implements AutoCloseable {
    */
   public static Opened open(Path file, int recentLimit) throws IOException {
     byte[] all = Files.readAllBytes(file);
+    long[] good = new long[1];
+    Recovered r = recover(file, all, recentLimit, good);
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+    if (good[0] < all.length) {
+      ch.truncate(good[0]);
+      ch.force(true);
+    }
+    ch.close();
+    ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    return new Opened(new StateLog(file, ch, ch.size(), recentLimit), r);
+  }
+
+  /** Reads what a log holds without changing it (another process may be appending to it). */
+  public static Recovered read(Path file) throws IOException {
+    return recover(file, Files.readAllBytes(file), Integer.MAX_VALUE, new long[1]);
+  }
+
+  private static Recovered recover(Path file, byte[] all, int recentLimit, long[] goodLength) throws IOException {
     ByteBuffer b = ByteBuffer.wrap(all);
     ChannelParams params = null;
     SignedState latest = null;
@@ -140,15 +158,8 @@ public final class StateLog implements AutoCloseable {
       throw new IOException("state log " + file + " holds no channel parameters");
     }
     proposals.headMap(latest.seq(), true).clear();
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-    if (good < all.length) {
-      ch.truncate(good);
-      ch.force(true);
-    }
-    ch.close();
-    ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    return new Opened(new StateLog(file, ch, ch.size(), recentLimit),
-        new Recovered(params, latest, List.copyOf(recent), proposals, closeSigned));
+    goodLength[0] = good;
+    return new Recovered(params, latest, List.copyOf(recent), proposals, closeSigned);
   }
 
   public static byte[] stateRecord(SignedState s) {
@@ -165,23 +176,32 @@ public final class StateLog implements AutoCloseable {
     return frame(CLOSE_SIGNED, ByteBuffer.allocate(8).putLong(seq).array());
   }
 
-  /** Writes the records in one write and waits for fdatasync: when it returns they are durable. */
+  /**
+   * Writes the records and waits for fdatasync: when it returns they are durable. Up to
+   * {@link #MAX_BATCH_BYTES} go in one write and one sync; a larger batch is synced in parts, so
+   * that what a crash can leave half-written never exceeds that bound.
+   */
   public void append(List<byte[]> records) throws IOException {
-    int total = 0;
-    for (byte[] r : records) {
-      total += r.length;
+    int i = 0;
+    while (i < records.size()) {
+      int total = 0;
+      int j = i;
+      while (j < records.size() && (j == i || total + records.get(j).length <= MAX_BATCH_BYTES)) {
+        total += records.get(j).length;
+        j++;
+      }
+      ByteBuffer buf = ByteBuffer.allocate(total);
+      for (int k = i; k < j; k++) {
+        buf.put(records.get(k));
+      }
+      buf.flip();
+      while (buf.hasRemaining()) {
+        channel.write(buf);
+      }
+      channel.force(false);
+      size += total;
+      i = j;
     }
-    if (total > MAX_BATCH_BYTES) {
-      throw new IllegalArgumentException("a batch is limited to " + MAX_BATCH_BYTES + " bytes");
-    }
-    ByteBuffer buf = ByteBuffer.allocate(total);
-    records.forEach(buf::put);
-    buf.flip();
-    while (buf.hasRemaining()) {
-      channel.write(buf);
-    }
-    channel.force(false);
-    size += total;
   }
 
   public long size() {
