@@ -38,8 +38,7 @@ public enum ErrorCode {
   STALE_STATE("the submitted channel state is not later than the one being closed on"),
   WINDOW_CLOSED("the channel's dispute window has passed"),
   WINDOW_OPEN("the channel's dispute window has not passed yet"),
-  CONTEST_INVALID("the contest does not show that the answer differs from the signed state"),
-  TIMESTAMP_REGRESSION("the transaction timestamp is before the channel's last recorded time");
+  CONTEST_INVALID("the contest does not show that the answer differs from the signed state");
 
   private final String meaning;
 

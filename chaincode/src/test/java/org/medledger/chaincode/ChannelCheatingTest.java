@@ -289,14 +289,20 @@ class ChannelCheatingTest {
   }
 
   @Test
-  void aTimestampBeforeTheChannelsLastTransactionIsRefused() {
-    PayChannel.State s = pc.state(4, DA - 100);
-    assertTrue(pc.close(ch.hospital, s).isValid());
+  void aBackdatedTransactionCountsAtTheChannelsLatestTime() {
+    PayChannel.State s4 = pc.state(4, DA - 100);
+    assertTrue(pc.close(ch.insurer, s4).isValid());
+    String deadline = pc.record().getAsJsonObject("closing").get("deadline").getAsString();
     java.time.Instant past = java.time.Instant.parse("2026-01-01T07:00:00Z");
-    String answer = ch.insurer.sign(pc.answerBody(ch.insurer, 4, pc.settlementBundle(s)));
-    refused(ErrorCode.TIMESTAMP_REGRESSION, () -> ch.ledger.submit(ch.insurerOrg, past, "channels:answer", answer));
-    // Nor can a settle be dated before the close it would end.
-    refused(ErrorCode.TIMESTAMP_REGRESSION, () -> ch.ledger.submit(ch.hospitalOrg, past, "channels:settle", pc.id));
+    // A settle dated long before the close is measured at the close's time: the window is open.
+    refused(ErrorCode.WINDOW_OPEN, () -> ch.ledger.submit(ch.hospitalOrg, past, "channels:settle", pc.id));
+    // A back-dated dispute is accepted, but its new window runs from the channel's time, not from
+    // the date it claims: back-dating cannot shorten a window.
+    TxResult d = ch.ledger.submit(ch.hospitalOrg, past, "channels:dispute",
+        ch.hospital.sign(pc.stateBody("channelDispute", ch.hospital, pc.state(5, DA - 300), null)));
+    assertTrue(d.isValid(), d.toString());
+    ch.hospital.nonce++;
+    assertEquals(deadline, pc.record().getAsJsonObject("closing").get("deadline").getAsString());
   }
 
   // ------------------------------------------------------------------------------ races
