@@ -74,7 +74,7 @@ public final class ChannelParty implements AutoCloseable {
 
   private record Payment(long amount, CompletableFuture<SignedState> future) {}
 
-  private record Proposal(ChannelState state, byte[] sigA, List<Payment> payments) {}
+  private record Proposal(ChannelState state, byte[] sigA, List<Payment> payments, byte[] message) {}
 
   private record PendingClose(ChannelState state, byte[] bundle, byte[] signature,
       CompletableFuture<CooperativeClose> future) {}
@@ -108,6 +108,9 @@ public final class ChannelParty implements AutoCloseable {
   private final LinkedHashMap<Long, Long> requests = new LinkedHashMap<>();
   /** B: its payment requests not yet in a state, id → payment. */
   private final LinkedHashMap<Long, Payment> outstanding = new LinkedHashMap<>();
+  /** Sums of {@link #queue} and {@link #outstanding}, kept with them. */
+  private long queuedSum;
+  private long outstandingSum;
   private ChannelLink link;
   private boolean synced;
   private long peerLatest = -1;
@@ -141,7 +144,8 @@ public final class ChannelParty implements AutoCloseable {
       recent.addAll(rec.recent());
       signedProposals.putAll(rec.proposals());
       // Proposals recovered from the log were sent on a link that is gone; the next sync settles them.
-      rec.proposals().forEach((seq, p) -> inFlight.put(seq, new Proposal(p.state(), p.sigA(), List.of())));
+      rec.proposals().forEach((seq, p) -> inFlight.put(seq, new Proposal(p.state(), p.sigA(), List.of(),
+          params.signingBytes(p.state()))));
     }
     this.published = tentative;
     this.engine = new Thread(this::run, "channel-" + params.channelId() + "-" + side);
@@ -467,8 +471,10 @@ public final class ChannelParty implements AutoCloseable {
     IllegalStateException e = new IllegalStateException(why);
     queue.forEach(p -> afterSync.add(() -> p.future().completeExceptionally(e)));
     queue.clear();
+    queuedSum = 0;
     outstanding.values().forEach(p -> afterSync.add(() -> p.future().completeExceptionally(e)));
     outstanding.clear();
+    outstandingSum = 0;
     for (Proposal p : inFlight.values()) {
       p.payments().forEach(x -> afterSync.add(() -> x.future().completeExceptionally(e)));
     }
@@ -491,20 +497,20 @@ public final class ChannelParty implements AutoCloseable {
       return;
     }
     if (side == Side.A) {
-      long reserved = queue.stream().mapToLong(Payment::amount).sum();
-      if (amount > head().balanceA() - reserved) {
+      if (amount > head().balanceA() - queuedSum) {
         f.completeExceptionally(new IllegalArgumentException("insufficient channel balance"));
         return;
       }
       queue.addLast(new Payment(amount, f));
+      queuedSum += amount;
     } else {
-      long reserved = outstanding.values().stream().mapToLong(Payment::amount).sum();
-      if (amount > tentative.state().balanceB() - reserved) {
+      if (amount > tentative.state().balanceB() - outstandingSum) {
         f.completeExceptionally(new IllegalArgumentException("insufficient channel balance"));
         return;
       }
       long id = rnd.nextLong();
       outstanding.put(id, new Payment(amount, f));
+      outstandingSum += amount;
       if (synced && link != null) {
         send(new Request(id, amount));
       }
@@ -525,6 +531,7 @@ public final class ChannelParty implements AutoCloseable {
       int n = 0;
       while (n < options.maxPaymentsPerState() && !queue.isEmpty()) {
         Payment p = queue.pollFirst();
+        queuedSum -= p.amount();
         if (p.amount() > balA) {
           afterSync.add(() -> p.future().completeExceptionally(new IllegalArgumentException("insufficient channel balance")));
           continue;
@@ -551,9 +558,10 @@ public final class ChannelParty implements AutoCloseable {
         break;
       }
       ChannelState next = new ChannelState(head.seq() + 1, balA, balB);
-      byte[] sigA = sign(params.signingBytes(next));
+      byte[] message = params.signingBytes(next);
+      byte[] sigA = sign(message);
       staged.add(StateLog.proposalRecord(next, sigA));
-      inFlight.put(next.seq(), new Proposal(next, sigA, pays));
+      inFlight.put(next.seq(), new Proposal(next, sigA, pays, message));
       signedProposals.put(next.seq(), new StateLog.Proposal(next, sigA));
       send(new Propose(next.seq(), balA, balB, ids.stream().mapToLong(Long::longValue).toArray(), sigA));
     }
@@ -574,6 +582,7 @@ public final class ChannelParty implements AutoCloseable {
   private void onReject(Reject r) {
     Payment p = outstanding.remove(r.id());
     if (p != null) {
+      outstandingSum -= p.amount();
       afterSync.add(() -> p.future().completeExceptionally(new IllegalStateException("rejected by A: " + r.reason())));
     }
   }
@@ -581,21 +590,30 @@ public final class ChannelParty implements AutoCloseable {
   /** B: sign a proposal that is the successor of its latest state and takes only what B asked for. */
   private void onPropose(Propose m) {
     String problem = checkProposal(m);
+    byte[] message = null;
+    if (problem == null) {
+      message = params.signingBytes(new ChannelState(m.seq(), m.balanceA(), m.balanceB()));
+      if (!params.verify(Side.A, message, m.sigA())) {
+        problem = "A's signature does not verify";
+      }
+    }
     if (problem != null) {
       send(new Refuse(m.seq(), problem));
       protocolError(problem);
       return;
     }
     ChannelState s = new ChannelState(m.seq(), m.balanceA(), m.balanceB());
-    SignedState full = new SignedState(s, m.sigA(), sign(params.signingBytes(s)));
+    SignedState full = new SignedState(s, m.sigA(), sign(message));
     adopt(full);
     for (long id : m.requestIds()) {
       Payment p = outstanding.remove(id);
+      outstandingSum -= p.amount();
       afterSync.add(() -> p.future().complete(full));
     }
     send(new Accept(m.seq(), full.sigB()));
   }
 
+  /** Why B must refuse the proposal, signature aside; null if it is an honest successor. */
   private String checkProposal(Propose m) {
     if (isClosing()) {
       return "B is closing the channel";
@@ -622,10 +640,6 @@ public final class ChannelParty implements AutoCloseable {
     if (received < 0) {
       return "the state takes more from B than B asked to pay";
     }
-    ChannelState s = new ChannelState(m.seq(), m.balanceA(), m.balanceB());
-    if (!params.verify(Side.A, params.signingBytes(s), m.sigA())) {
-      return "A's signature does not verify";
-    }
     return null;
   }
 
@@ -637,7 +651,7 @@ public final class ChannelParty implements AutoCloseable {
       return;
     }
     Proposal p = first.getValue();
-    if (!params.verify(Side.B, params.signingBytes(p.state()), a.sigB())) {
+    if (!params.verify(Side.B, p.message(), a.sigB())) {
       protocolError("B's signature does not verify");
       return;
     }
@@ -668,6 +682,7 @@ public final class ChannelParty implements AutoCloseable {
     signedProposals.tailMap(seq, false).clear();
     for (int i = back.size() - 1; i >= 0; i--) {
       queue.addFirst(back.get(i));
+      queuedSum += back.get(i).amount();
     }
   }
 
