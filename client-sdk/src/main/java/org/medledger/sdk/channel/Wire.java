@@ -66,6 +66,7 @@ public final class Wire {
   /** The receiver's close signature, and its bundle when it is the net payer. */
   public record CloseAccept(long seq, byte[] bundle, byte[] signature) implements Message {}
 
+  /** The receiver will not close on that state now (busy, another state, or a bundle that does not pay). */
   public record CloseRefuse(long seq, String reason) implements Message {}
 
   private static final byte HELLO = 1;
