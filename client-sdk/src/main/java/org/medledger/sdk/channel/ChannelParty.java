@@ -238,11 +238,14 @@ public final class ChannelParty implements AutoCloseable {
     });
   }
 
-  /** Stops off-chain updates: the channel is closing on chain. Queued payments fail. */
+  /**
+   * Stops off-chain updates: the channel is closing on chain. Payments not yet proposed fail;
+   * proposals already sent still complete if B's acceptance arrives.
+   */
   public void stopUpdates() {
     post(() -> {
       chainClosing = true;
-      failQueued("the channel is closing on chain");
+      failUnproposed("the channel is closing on chain");
     });
   }
 
@@ -467,7 +470,17 @@ public final class ChannelParty implements AutoCloseable {
     return sign(message);
   }
 
+  /** Fails every payment this party still waits for (shutdown, log failure). */
   private void failQueued(String why) {
+    IllegalStateException e = failUnproposed(why);
+    for (Proposal p : inFlight.values()) {
+      p.payments().forEach(x -> afterSync.add(() -> x.future().completeExceptionally(e)));
+    }
+    inFlight.clear();
+  }
+
+  /** Fails A's queued payments and B's outstanding requests: those that are in no proposal. */
+  private IllegalStateException failUnproposed(String why) {
     IllegalStateException e = new IllegalStateException(why);
     queue.forEach(p -> afterSync.add(() -> p.future().completeExceptionally(e)));
     queue.clear();
@@ -475,10 +488,7 @@ public final class ChannelParty implements AutoCloseable {
     outstanding.values().forEach(p -> afterSync.add(() -> p.future().completeExceptionally(e)));
     outstanding.clear();
     outstandingSum = 0;
-    for (Proposal p : inFlight.values()) {
-      p.payments().forEach(x -> afterSync.add(() -> x.future().completeExceptionally(e)));
-    }
-    inFlight.clear();
+    return e;
   }
 
   // ------------------------------------------------------------------------------ payments
