@@ -30,7 +30,8 @@ import org.medledger.crypto.proof.TransferProof;
 import org.medledger.crypto.proof.TransferStatement;
 
 /**
- * Off-chain payment channels between two accounts (paper §3.4; docs/payment-channels.md §4): both
+ * Off-chain payment channels between two accounts (paper §3.4; docs/payment-channels.md §4, the
+ * soundness in docs/protocol.md §9): both
  * parties lock confidential deposits, exchange signed states off chain, and settle on chain either
  * cooperatively or unilaterally with a dispute window measured in transaction time. No amount is
  * ever written in plaintext, except what a party reveals to prove that an answer cheated it.

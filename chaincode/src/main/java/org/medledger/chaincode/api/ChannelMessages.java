@@ -8,7 +8,7 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
- * The byte strings of the payment-channel protocol (docs/payment-channels.md §3) that the two
+ * The byte strings of the payment-channel protocol (docs/protocol.md §9.1) that the two
  * parties sign off chain and the chaincode checks on chain: the salted digest of a state's
  * settlement, the state signature and the cooperative-close signature. Every string is framed as
  * u16 length ‖ UTF-8 and every integer as u64 big-endian, after a domain label, so no two

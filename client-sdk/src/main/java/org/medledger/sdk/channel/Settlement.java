@@ -10,7 +10,7 @@ import org.medledger.crypto.proof.TransferProof;
 import org.medledger.crypto.proof.TransferStatement;
 
 /**
- * The settlement bundle of a state (docs/payment-channels.md §3.4): the net payer X proves a
+ * The settlement bundle of a state (docs/protocol.md §9.1–9.2): the net payer X proves a
  * transfer of the net amount out of its deposit ciphertext to the other party, in the context
  * (Fabric channel, chaincode, X, "paychan/&lt;id&gt;/settle", seq). The chaincode derives X's rest as
  * deposit · C_X⁻¹ and credits the other party its deposit times C_Y.
