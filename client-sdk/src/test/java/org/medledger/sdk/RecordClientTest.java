@@ -14,7 +14,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.medledger.chaincode.ContractDispatcher;
 import org.medledger.chaincode.api.Role;
+import org.medledger.chaincode.api.RecordProtocol;
+import org.medledger.chaincode.api.SignedRequest;
 import org.medledger.chaincode.embedded.EmbeddedLedger;
+import org.medledger.crypto.paillier.PaillierPublicKey;
+import org.medledger.crypto.proof.RecordProof;
+import org.medledger.crypto.record.RecordCipher;
 
 /** The record client on the embedded ledger: the whole story, refusals, integrity checks and retries. */
 class RecordClientTest {
@@ -123,6 +128,50 @@ class RecordClientTest {
     RecordClient.ClaimInfo rejected = s.insurer.rejectClaim(claim, "fee differs from the record");
     assertEquals("REJECTED", rejected.status());
     assertEquals("fee differs from the record", s.hospital.claim(claim).reason());
+  }
+
+  /**
+   * An author whose commitment is not to the bytes it encrypted: the chaincode cannot see that,
+   * the clients do. The patient cannot open the record, and never shares it.
+   */
+  @Test
+  void aRecordThatDoesNotMatchItsCommitmentIsNeitherOpenedNorShared() throws Exception {
+    RecordStory s = story();
+    RecordClient patient = s.newAccount(Role.PATIENT);
+    LedgerConnection hospital = gateway("HospitalOrgMSP");
+    String author = s.hospitalSecrets.accountId();
+    long nonce = com.google.gson.JsonParser.parseString(hospital.evaluate("accounts:getNonce", author))
+        .getAsJsonObject().get("next").getAsLong();
+    PaillierPublicKey pk = PaillierPublicKey.fromBytes(java.util.Base64.getDecoder().decode(
+        com.google.gson.JsonParser.parseString(hospital.evaluate("accounts:getAccount", patient.accountId()))
+            .getAsJsonObject().get("paillierKey").getAsString()));
+    String id = RecordProtocol.recordId("medchannel", "medledger", author, nonce);
+    byte[] plaintext = new byte[RecordClient.SALT_BYTES + 4];
+    System.arraycopy("real".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, plaintext, RecordClient.SALT_BYTES, 4);
+    RecordCipher.Sealed sealed = RecordCipher.encrypt(plaintext, id, pk, new SecureRandom());
+    RecordProof proof = RecordProof.prove(pk, sealed.record(), sealed.opening(),
+        RecordProtocol.recordProofContext("medchannel", "medledger", author, patient.accountId(), "visit", ""), new SecureRandom());
+    com.google.gson.JsonObject b = new com.google.gson.JsonObject();
+    b.addProperty("type", "record.write");
+    b.addProperty("account", author);
+    b.addProperty("nonce", nonce);
+    b.addProperty("recordId", id);
+    b.addProperty("patient", patient.accountId());
+    b.addProperty("recordType", "visit");
+    b.addProperty("record", java.util.Base64.getEncoder().encodeToString(sealed.record().toBytes()));
+    b.addProperty("proof", java.util.Base64.getEncoder().encodeToString(proof.toBytes(pk)));
+    b.addProperty("commitment", RecordProtocol.commitment("something else".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    hospital.submit("records:write", SignedRequest.sign("medchannel", "medledger", b, s.hospitalSecrets.signingKey()).toJson());
+
+    assertEquals("COMMITMENT_MISMATCH", assertThrows(RecordIntegrityException.class, () -> patient.open(id)).code());
+    long height = ledger.height();
+    assertEquals("COMMITMENT_MISMATCH", assertThrows(RecordIntegrityException.class,
+        () -> patient.grantRecord(s.insurer.accountId(), id, null)).code());
+    assertEquals(height, ledger.height(), "nothing was submitted");
+    RecordClient.Written good = s.hospital.write(patient.accountId(), "visit", s.synthetic.next());
+    RecordClient.Shared shared = patient.grantCategory(s.insurer.accountId(), "visit", null);
+    assertEquals(List.of(good.recordId()), shared.shared());
+    assertEquals(List.of(id), shared.unreadable());
   }
 
   /**

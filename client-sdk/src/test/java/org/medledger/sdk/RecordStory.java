@@ -37,6 +37,8 @@ final class RecordStory {
   AccountClient insurerMoney;
   AccountClient hospitalMoney;
   AccountClient regulatorMoney;
+  /** The hospital's secrets, for tests that play a misbehaving author. */
+  AccountSecrets hospitalSecrets;
 
   /** {@code gateway} gives a connection through the named organisation's gateway. */
   RecordStory(Function<String, LedgerConnection> gateway) {
@@ -48,6 +50,7 @@ final class RecordStory {
     AccountSecrets reg = secrets(Role.REGULATOR, TestKeys.key2048c());
     AccountSecrets ins = secrets(Role.INSURER, TestKeys.key2048b());
     AccountSecrets hos = secrets(Role.HOSPITAL, TestKeys.key2048a());
+    hospitalSecrets = hos;
     regulatorMoney = register(reg, "RegulatorOrgMSP");
     insurerMoney = register(ins, "InsurerOrgMSP");
     hospitalMoney = register(hos, "HospitalOrgMSP");
