@@ -378,7 +378,19 @@ proc_alive() { # proc_alive NAME
   else
     cmdline=$(ps -p "$pid" -o command= 2>/dev/null) || return 1
   fi
-  [[ $cmdline == *"$expect"* ]]
+  [[ $cmdline == *"$expect"* ]] || return 1
+  if [[ -r /proc/$pid/environ ]]; then
+    tr '\0' '\n' <"/proc/$pid/environ" | grep -qxF "MEDLEDGER_NODE=$RUN_DIR/$1"
+  fi
+}
+
+ports_free() { # ports_free NAME PORT...: refuse to start NAME on a port something else holds
+  local name=$1 p
+  shift
+  for p in "$@"; do
+    port_open "$p" && die "cannot start $name: 127.0.0.1:$p is in use (another network? set MEDLEDGER_BASE_PORT)"
+  done
+  return 0
 }
 
 proc_pid() { head -n1 "$PIDS/$1.pid" 2>/dev/null; }
@@ -389,7 +401,8 @@ start_proc() {
   shift 2
   mkdir -p "$LOGS" "$PIDS"
   printf '\n=== %s: starting %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name" >>"$LOGS/$name.log"
-  nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  # MEDLEDGER_NODE tags the process, so that proc_alive recognises it among other networks' nodes.
+  MEDLEDGER_NODE="$RUN_DIR/$name" nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
   printf '%s\n%s\n' "$!" "$expect" >"$PIDS/$name.pid"
 }
 
@@ -420,7 +433,8 @@ wait_port() { # wait_port NAME PORT: until NAME listens on PORT; fails if NAME d
   local name=$1 port=$2 i
   for ((i = 0; i < WAIT_SECONDS * 5; i++)); do
     port_open "$port" && return 0
-    if ! proc_alive "$name"; then
+    # Just started: the PID is ours, though it may not have exec'd its program yet.
+    if ! kill -0 "$(proc_pid "$name")" 2>/dev/null; then
       err "$name exited; the end of $LOGS/$name.log:"
       tail -n 25 "$LOGS/$name.log" >&2 || true
       exit 1
@@ -732,6 +746,7 @@ start_orderer() { # start_orderer I
     log "$name: running (pid $(proc_pid "$name"))"
     return 0
   fi
+  ports_free "$name" "$(orderer_port "$i")" "$(orderer_admin_port "$i")" "$(orderer_ops_port "$i")"
   mkdir -p "$RUN_DIR/orderers/$name"
   local -a envs
   mapfile -t envs < <(orderer_env "$i")
@@ -745,6 +760,7 @@ start_peer() { # start_peer ORG
     log "$name: running (pid $(proc_pid "$name"))"
     return 0
   fi
+  ports_free "$name" "$(peer_port "$org")" "$(peer_cc_port "$org")" "$(peer_ops_port "$org")"
   mkdir -p "$RUN_DIR/peers/$org"
   local -a envs
   mapfile -t envs < <(peer_env "$org")
@@ -999,6 +1015,7 @@ start_ccaas() { # start_ccaas ORG: the chaincode server ORG's peer dials
     log "$name: the jar or package id changed, restarting"
     stop_proc "$name"
   fi
+  ports_free "$name" "$(ccaas_port "$org")"
   start_proc "$name" "$jar" env CHAINCODE_SERVER_ADDRESS="127.0.0.1:$(ccaas_port "$org")" \
     CORE_CHAINCODE_ID_NAME="$id" CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
     java -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar"
