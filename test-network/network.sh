@@ -380,7 +380,8 @@ proc_alive() { # proc_alive NAME
   fi
   [[ $cmdline == *"$expect"* ]] || return 1
   if [[ -r /proc/$pid/environ ]]; then
-    tr '\0' '\n' <"/proc/$pid/environ" | grep -qxF "MEDLEDGER_NODE=$RUN_DIR/$1"
+    # (grep reads the file itself: "tr | grep -q" would fail under pipefail when tr gets SIGPIPE.)
+    grep -qzxF "MEDLEDGER_NODE=$RUN_DIR/$1" "/proc/$pid/environ"
   fi
 }
 
@@ -421,8 +422,10 @@ stop_proc() { # stop_proc NAME: TERM, then KILL after 15 s
       kill -KILL "$pid" 2>/dev/null || true
     fi
     log "stopped $name (pid $pid)"
+  elif pid=$(proc_pid "$name") && [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+    err "$name: pid $pid from $PIDS/$name.pid runs another program now; not signalled"
   fi
-  rm -f "$PIDS/$name.pid"
+  rm -f "$PIDS/$name.pid" "$PIDS/$name.stamp"
 }
 
 port_open() { # something accepts connections on 127.0.0.1:$1
@@ -857,7 +860,7 @@ write_gateway_files() {
     oc=$(org_crypto "$org")
     dom=$(org_domain "$org")
     user=$oc/users/User1@$dom/msp
-    key=$(find "$user/keystore" -type f | head -n1)
+    key=$(find "$user/keystore" -type f -print -quit)
     [[ -n $key ]] || die "no private key in $user/keystore"
     {
       printf '{\n'
