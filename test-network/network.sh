@@ -40,7 +40,7 @@ readonly WRAPPER_DIR=$CACHE_DIR/wrapper
 readonly BUILD_INFO=$BIN_DIR/BUILD-INFO
 
 log() { printf '%s\n' "$*"; }
-step() { printf '==> %s\n' "$*"; }
+step() { printf '==> [%3ds] %s\n' "$SECONDS" "$*"; }
 err() { printf 'network.sh: %s\n' "$*" >&2; }
 die() { err "$@"; exit 1; }
 
@@ -945,7 +945,7 @@ cmd_up() {
   wait_gossip
   # Chaincode servers of an earlier deploy: start them again with their peers.
   if [[ -f $CC_DIR/package-id ]]; then
-    for org in "${ORGS[@]}"; do start_ccaas "$org"; done
+    start_all_ccaas
   fi
   log "network up in $(elapsed $((SECONDS - t0))); next: $0 deploy"
 }
@@ -1023,8 +1023,13 @@ start_ccaas() { # start_ccaas ORG: the chaincode server ORG's peer dials
     CORE_CHAINCODE_ID_NAME="$id" CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
     java -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar"
   echo "$stamp" >"$PIDS/$name.stamp"
-  wait_port "$name" "$(ccaas_port "$org")"
   log "$name: started (pid $(proc_pid "$name")), 127.0.0.1:$(ccaas_port "$org") for peer-$org"
+}
+
+start_all_ccaas() { # start the servers side by side, then wait until each listens
+  local org
+  for org in "${ORGS[@]}"; do start_ccaas "$org"; done
+  for org in "${ORGS[@]}"; do wait_port "ccaas-$org" "$(ccaas_port "$org")"; done
 }
 
 committed_sequence() { # the committed definition's sequence, or nothing
@@ -1093,7 +1098,7 @@ cmd_deploy() {
   done
 
   step "chaincode: one chaincode server per peer"
-  for org in "${ORGS[@]}"; do start_ccaas "$org"; done
+  start_all_ccaas
 
   local seq
   seq=$(committed_sequence)
