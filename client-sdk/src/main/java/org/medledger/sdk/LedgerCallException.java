@@ -1,7 +1,7 @@
 package org.medledger.sdk;
 
 /**
- * A ledger call did not succeed (docs/client-sdk.md §4). {@link #kind()} says what happened: the
+ * A ledger call did not succeed (docs/client-sdk.md §4.2). {@link #kind()} says what happened: the
  * chaincode refused it with its stable {@link #errorCode()}, the network refused it, it lost an
  * MVCC race, the peer could not be reached, or a deadline passed. {@link #committed()} says
  * whether the transaction can be on the ledger, so a caller never guesses whether a payment went
