@@ -260,6 +260,7 @@ public final class GatewayConnection implements LedgerConnection, LedgerEvents, 
     EventSubscription s = EventPump.start(new StreamSource(startBlock, checkpointer), checkpointer, listener,
         "medledger-events-" + channel + "-" + chaincode);
     synchronized (subscriptions) {
+      subscriptions.removeIf(old -> !old.isActive());
       subscriptions.add(s);
     }
     return s;
