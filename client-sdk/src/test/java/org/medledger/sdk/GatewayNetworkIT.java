@@ -43,16 +43,20 @@ import org.medledger.sdk.LedgerCallException.Kind;
 
 /**
  * The SDK against a running Fabric test network (test-network/network.sh up and deploy): the
- * money story of docs/chaincode.md through three organisations' gateways, 20 concurrent payments to
- * one hospital, settlement, the regulator's audit, refusals with their codes, and an event
+ * money story of docs/chaincode.md through three organisations' gateways, 20 payments from 20
+ * patients to one hospital all in flight at once, settlement, the regulator's audit, refusals with their codes, and an event
  * subscription resumed across a restart. Runs only with {@code -Dnetwork.dir=<run dir>} on a
  * freshly deployed network (it configures the channel and registers the regulator).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayNetworkIT {
-  private static final int PATIENTS = 5;
-  private static final int PAYMENTS = 20;
+  /** One payment each, all in flight at once: an AccountClient sends one request at a time. */
+  private static final int PATIENTS = 20;
+  private static final int PAYMENTS = PATIENTS;
+  /** Insurers fund the patients in parallel chains (each insurer's payments follow its nonces). */
+  private static final int INSURERS = 4;
+  private static final long ISSUED_EACH = 250_000;
   private static final Duration LONG = Duration.ofMinutes(3);
   private final SecureRandom rnd = new SecureRandom();
   private final List<GatewayConnection> connections = new ArrayList<>();
@@ -65,6 +69,7 @@ class GatewayNetworkIT {
   private GatewayConnection regulatorGw;
   private AccountClient regulator;
   private AccountClient insurer;
+  private final List<AccountClient> insurers = new ArrayList<>();
   private AccountClient hospital;
   private AccountClient clinic;
   private final List<AccountClient> patients = new ArrayList<>();
@@ -149,20 +154,34 @@ class GatewayNetworkIT {
     }
     long t0 = System.nanoTime();
     regulator = register(Role.REGULATOR, regulatorGw, TestKeys.key2048c());
-    insurer = register(Role.INSURER, insurerGw, TestKeys.key2048b());
     hospital = register(Role.HOSPITAL, hospitalGw, TestKeys.key2048a());
     clinic = register(Role.HOSPITAL, hospitalGw, TestKeys.key3072());
     patientGw = new CountingConnection(hospitalGw);
     long k0 = System.nanoTime();
     List<PaillierSecretKey> keys = new ArrayList<>();
-    for (int i = 0; i < PATIENTS; i++) {
+    for (int i = 0; i < PATIENTS + INSURERS - 1; i++) {
       keys.add(new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048));
     }
-    log(String.format("generated %d patient keys (2048-bit) in %.1f s", PATIENTS, (System.nanoTime() - k0) / 1e9));
-    for (PaillierSecretKey k : keys) {
-      patients.add(register(Role.PATIENT, patientGw, k));
+    log(String.format("generated %d Paillier keys (2048-bit) in %.1f s", keys.size(), (System.nanoTime() - k0) / 1e9));
+    // Registrations write only the new account's keys: they run in parallel.
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<AccountClient>> pending = new ArrayList<>();
+    pending.add(pool.submit(() -> register(Role.INSURER, insurerGw, TestKeys.key2048b())));
+    for (int i = 0; i < INSURERS - 1; i++) {
+      PaillierSecretKey k = keys.get(PATIENTS + i);
+      pending.add(pool.submit(() -> register(Role.INSURER, insurerGw, k)));
     }
-    log(String.format("registered %d accounts in %.1f s", 4 + PATIENTS, (System.nanoTime() - t0) / 1e9));
+    for (int i = 0; i < PATIENTS; i++) {
+      PaillierSecretKey k = keys.get(i);
+      pending.add(pool.submit(() -> register(Role.PATIENT, patientGw, k)));
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      AccountClient c = pending.get(i).get(10, TimeUnit.MINUTES);
+      (i < INSURERS ? insurers : patients).add(c);
+    }
+    pool.shutdown();
+    insurer = insurers.get(0);
+    log(String.format("registered %d accounts in %.1f s", 3 + INSURERS + PATIENTS, (System.nanoTime() - t0) / 1e9));
     JsonObject c = CanonicalJson.parseObject(hospitalGw.evaluate("accounts:getChannel"));
     assertEquals(regulator.accountId(), c.get("regulator").getAsString());
   }
@@ -171,12 +190,30 @@ class GatewayNetworkIT {
   @Order(2)
   void issueAndFund() throws Exception {
     registered();
-    regulator.issue(insurer.accountId(), 1_000_000);
-    for (AccountClient p : patients) {
-      insurer.pay(p.accountId(), 10_000);
-      transferred.add(10_000L);
+    long t0 = System.nanoTime();
+    for (AccountClient i : insurers) {
+      regulator.issue(i.accountId(), ISSUED_EACH);
     }
-    assertEquals(1_000_000 - 10_000L * PATIENTS, insurer.balance());
+    // Each insurer funds its share of the patients; the insurers run in parallel.
+    ExecutorService pool = Executors.newFixedThreadPool(INSURERS);
+    List<Future<?>> chains = new ArrayList<>();
+    for (int i = 0; i < INSURERS; i++) {
+      AccountClient ins = insurers.get(i);
+      List<AccountClient> share = patients.subList(i * PATIENTS / INSURERS, (i + 1) * PATIENTS / INSURERS);
+      chains.add(pool.submit(() -> {
+        for (AccountClient p : share) {
+          ins.pay(p.accountId(), 10_000);
+          transferred.add(10_000L);
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : chains) {
+      f.get(30, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+    log(String.format("issued to %d insurers and funded %d patients in %.1f s", INSURERS, PATIENTS, (System.nanoTime() - t0) / 1e9));
+    assertEquals(ISSUED_EACH - 10_000L * PATIENTS / INSURERS, insurer.balance());
     for (AccountClient p : patients) {
       assertEquals(10_000, p.balance());
     }
@@ -214,7 +251,7 @@ class GatewayNetworkIT {
     pool.shutdown();
     long[] sorted = latencyMs.clone();
     Arrays.sort(sorted);
-    log(String.format("%d concurrent payments from %d patients to one hospital: all committed in %.1f s wall "
+    log(String.format("%d concurrent payments (one per patient, all in flight at once) from %d patients to one hospital: all committed in %.1f s wall "
             + "(%.2f tx/s); per payment min %d ms, median %d ms, max %d ms; %d transfer submissions, %d conflicts, %d BAD_NONCE",
         PAYMENTS, PATIENTS, wall, PAYMENTS / wall, sorted[0], sorted[PAYMENTS / 2], sorted[PAYMENTS - 1],
         patientGw.transferSubmits.get() - submitsBefore, patientGw.conflicts.get(), patientGw.badNonces.get()));
@@ -227,7 +264,7 @@ class GatewayNetworkIT {
     assertEquals(total, hospital.balance());
     for (int p = 0; p < PATIENTS; p++) {
       assertEquals(10_000 - paid[p], patients.get(p).balance());
-      assertEquals(PAYMENTS / PATIENTS + 1, patients.get(p).history().size(), "funding plus its payments");
+      assertEquals(PAYMENTS / PATIENTS + 1, patients.get(p).history().size(), "funding plus its payment");
     }
   }
 
@@ -242,7 +279,7 @@ class GatewayNetworkIT {
     transferred.addAll(List.of(7_500L, 2_500L, 500L));
     assertEquals(before + 7_500 - 500, hospital.balance());
     assertEquals(2_500, clinic.balance());
-    assertEquals(1_000_000 - 10_000L * PATIENTS - 7_500 - 2_500 + 500, insurer.balance());
+    assertEquals(ISSUED_EACH - 10_000L * PATIENTS / INSURERS - 7_500 - 2_500 + 500, insurer.balance());
   }
 
   @Test
@@ -261,7 +298,7 @@ class GatewayNetworkIT {
         transfers++;
       }
     }
-    assertEquals(1_000_000, issued);
+    assertEquals(ISSUED_EACH * INSURERS, issued);
     assertEquals(transferred.size(), transfers);
     assertEquals(transferred.stream().mapToLong(Long::longValue).sum(), moved);
     log("audit: " + transfers + " transfers, " + moved + " moved, " + issued + " issued — equal to the plaintext sums");
