@@ -40,7 +40,7 @@ readonly WRAPPER_DIR=$CACHE_DIR/wrapper
 readonly BUILD_INFO=$BIN_DIR/BUILD-INFO
 
 log() { printf '%s\n' "$*"; }
-step() { printf '==> %s\n' "$*"; }
+step() { printf '==> [%3ds] %s\n' "$SECONDS" "$*"; }
 err() { printf 'network.sh: %s\n' "$*" >&2; }
 die() { err "$@"; exit 1; }
 
@@ -380,7 +380,8 @@ proc_alive() { # proc_alive NAME
   fi
   [[ $cmdline == *"$expect"* ]] || return 1
   if [[ -r /proc/$pid/environ ]]; then
-    tr '\0' '\n' <"/proc/$pid/environ" | grep -qxF "MEDLEDGER_NODE=$RUN_DIR/$1"
+    # (grep reads the file itself: "tr | grep -q" would fail under pipefail when tr gets SIGPIPE.)
+    grep -qzxF "MEDLEDGER_NODE=$RUN_DIR/$1" "/proc/$pid/environ"
   fi
 }
 
@@ -421,8 +422,10 @@ stop_proc() { # stop_proc NAME: TERM, then KILL after 15 s
       kill -KILL "$pid" 2>/dev/null || true
     fi
     log "stopped $name (pid $pid)"
+  elif pid=$(proc_pid "$name") && [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+    err "$name: pid $pid from $PIDS/$name.pid runs another program now; not signalled"
   fi
-  rm -f "$PIDS/$name.pid"
+  rm -f "$PIDS/$name.pid" "$PIDS/$name.stamp"
 }
 
 port_open() { # something accepts connections on 127.0.0.1:$1
@@ -857,7 +860,7 @@ write_gateway_files() {
     oc=$(org_crypto "$org")
     dom=$(org_domain "$org")
     user=$oc/users/User1@$dom/msp
-    key=$(find "$user/keystore" -type f | head -n1)
+    key=$(find "$user/keystore" -type f -print -quit)
     [[ -n $key ]] || die "no private key in $user/keystore"
     {
       printf '{\n'
@@ -942,7 +945,7 @@ cmd_up() {
   wait_gossip
   # Chaincode servers of an earlier deploy: start them again with their peers.
   if [[ -f $CC_DIR/package-id ]]; then
-    for org in "${ORGS[@]}"; do start_ccaas "$org"; done
+    start_all_ccaas
   fi
   log "network up in $(elapsed $((SECONDS - t0))); next: $0 deploy"
 }
@@ -1020,8 +1023,13 @@ start_ccaas() { # start_ccaas ORG: the chaincode server ORG's peer dials
     CORE_CHAINCODE_ID_NAME="$id" CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
     java -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar"
   echo "$stamp" >"$PIDS/$name.stamp"
-  wait_port "$name" "$(ccaas_port "$org")"
   log "$name: started (pid $(proc_pid "$name")), 127.0.0.1:$(ccaas_port "$org") for peer-$org"
+}
+
+start_all_ccaas() { # start the servers side by side, then wait until each listens
+  local org
+  for org in "${ORGS[@]}"; do start_ccaas "$org"; done
+  for org in "${ORGS[@]}"; do wait_port "ccaas-$org" "$(ccaas_port "$org")"; done
 }
 
 committed_sequence() { # the committed definition's sequence, or nothing
@@ -1090,7 +1098,7 @@ cmd_deploy() {
   done
 
   step "chaincode: one chaincode server per peer"
-  for org in "${ORGS[@]}"; do start_ccaas "$org"; done
+  start_all_ccaas
 
   local seq
   seq=$(committed_sequence)
