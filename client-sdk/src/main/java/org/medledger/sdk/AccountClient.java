@@ -36,6 +36,8 @@ public final class AccountClient {
   /** How long a payment waits for an attempt of unknown outcome to become visible once its nonce moved. */
   public static final Duration DEFAULT_RESOLVE_WAIT = Duration.ofSeconds(30);
   private static final Duration RESOLVE_POLL = Duration.ofMillis(500);
+  /** Pause before retrying after a transient failure, times the attempt number. */
+  private static final Duration TRANSIENT_PAUSE = Duration.ofSeconds(1);
 
   private final AccountSecrets secrets;
   private final LedgerConnection ledger;
@@ -86,8 +88,9 @@ public final class AccountClient {
    * Pays {@code amount} to {@code payee}, folding the account's pending credits (up to 64) into the
    * balance it spends from. Returns the transaction record.
    *
-   * <p>An attempt that loses an MVCC race or finds its nonce moved is rebuilt from fresh state. An
-   * attempt whose outcome is unknown (a lost connection or a deadline after it reached the orderer)
+   * <p>An attempt that loses an MVCC race or finds its nonce moved is rebuilt from fresh state; one
+   * whose endorsers could not be reached or timed out (so it was never ordered) is tried again after
+   * a pause of 1, 2, 3 s. An attempt whose outcome is unknown (a lost connection or a deadline after it reached the orderer)
    * is never simply repeated: every later attempt reuses its nonce, so that at most one of them can
    * commit, and before each one the client looks the earlier attempts up on the ledger
    * (docs/client-sdk.md §5). If one of them committed, its record is returned.
@@ -115,6 +118,10 @@ public final class AccountClient {
         if (e.committed() == LedgerCallException.Committed.UNKNOWN) {
           unknown.add(e);
           pinned = t.nonce();
+        } else if (transientFailure(e)) {
+          if (attempt + 1 < MAX_ATTEMPTS) {
+            pause(attempt); // never ordered, so it wrote nothing: try again after a pause
+          }
         } else if (!stale(e)) {
           break; // refused outright: nothing to rebuild
         }
@@ -131,6 +138,22 @@ public final class AccountClient {
     throw new LedgerCallException(first.kind(), first.errorCode(), first.txId(), LedgerCallException.Committed.UNKNOWN,
         "payment not confirmed: " + ids(unknown) + " (nonce " + pinned + ") may still commit, and no later attempt did; "
             + "last attempt: " + last.getMessage(), last);
+  }
+
+  /** The peers could not be reached or did not answer in time, before anything was sent to the orderer. */
+  private static boolean transientFailure(LedgerCallException e) {
+    return (e.kind() == LedgerCallException.Kind.UNAVAILABLE || e.kind() == LedgerCallException.Kind.TIMEOUT)
+        && e.committed() == LedgerCallException.Committed.NO;
+  }
+
+  private static void pause(int attempt) throws LedgerCallException {
+    try {
+      Thread.sleep(TRANSIENT_PAUSE.toMillis() * (attempt + 1));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new LedgerCallException(LedgerCallException.Kind.UNAVAILABLE, "", "", LedgerCallException.Committed.NO,
+          "interrupted before retrying");
+    }
   }
 
   /** State moved under the attempt: it wrote nothing and can be rebuilt from what the ledger holds now. */

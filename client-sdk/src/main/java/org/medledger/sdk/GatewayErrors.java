@@ -31,6 +31,14 @@ import org.medledger.sdk.LedgerCallException.Kind;
 final class GatewayErrors {
   private static final Pattern CHAINCODE_CODE = Pattern.compile("(?:chaincode response \\d+, |^)([A-Z][A-Z0-9_]*): ");
 
+  /**
+   * What a gateway reports per endorser when that endorser could not be asked or did not answer in
+   * time (a connection it closed or lost, its deadline, a chaincode that timed out or went away):
+   * the proposal may succeed when sent again.
+   */
+  private static final Pattern TRANSIENT_DETAIL = Pattern.compile(
+      "rpc error: code = (?:Unavailable|Canceled|DeadlineExceeded)|timeout expired while executing transaction|stream terminated");
+
   /** Statuses with which the gateway or orderer refuses a submission it did not pass on. */
   private static final Set<Status.Code> SUBMIT_REFUSALS = EnumSet.of(Status.Code.INVALID_ARGUMENT,
       Status.Code.FAILED_PRECONDITION, Status.Code.ABORTED, Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED,
@@ -55,6 +63,10 @@ final class GatewayErrors {
       return new LedgerCallException(Kind.REFUSED, refusal.get().code(), txId, Committed.NO, refusal.get().message(), e);
     }
     String text = phase + " failed: " + describe(status, e.getDetails());
+    if (status.getCode() == Status.Code.ABORTED && transientOnly(e.getDetails())) {
+      return new LedgerCallException(Kind.UNAVAILABLE, status.getCode().name(), txId, Committed.NO,
+          phase + " failed because endorsers could not be reached in time: " + describe(status, e.getDetails()), e);
+    }
     return switch (status.getCode()) {
       case DEADLINE_EXCEEDED -> new LedgerCallException(Kind.TIMEOUT, status.getCode().name(), txId, Committed.NO,
           phase + " deadline passed before the transaction was sent to the orderer: " + describe(status, e.getDetails()), e);
@@ -115,6 +127,11 @@ final class GatewayErrors {
       }
     }
     return Optional.empty();
+  }
+
+  /** True if there are details and each one is a transport failure or a timeout, not an answer. */
+  static boolean transientOnly(List<ErrorDetail> details) {
+    return !details.isEmpty() && details.stream().allMatch(d -> TRANSIENT_DETAIL.matcher(d.getMessage()).find());
   }
 
   private static boolean isErrorCode(String name) {

@@ -151,6 +151,28 @@ class GatewayConnectionTest {
     assertEquals(Committed.NO, denied.committed());
   }
 
+  /** What a loaded gateway reports when it lost its connections to the other endorsers. */
+  @Test
+  void endorsersThatCouldNotBeReachedAreUnavailableNotRejected() {
+    GatewayConnection c = connect(builder());
+    String failed = "failed to collect enough transaction endorsements, see attached details for more info";
+    fake.endorse = call -> {
+      throw FakeGateway.withDetails(Status.Code.ABORTED, failed,
+          "rpc error: code = Canceled desc = grpc: the client connection is closing",
+          "rpc error: code = Unavailable desc = connection error");
+    };
+    LedgerCallException e = assertThrows(LedgerCallException.class, () -> c.submit("money:transfer", "{}"));
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertEquals(Committed.NO, e.committed());
+
+    fake.endorse = call -> {
+      throw FakeGateway.withDetails(Status.Code.ABORTED, failed,
+          "rpc error: code = Canceled desc = grpc: the client connection is closing", "chaincode response 500, Unexpected error");
+    };
+    assertEquals(Kind.REJECTED, assertThrows(LedgerCallException.class, () -> c.submit("money:transfer", "{}")).kind(),
+        "one endorser answered with an error: not a transport failure");
+  }
+
   @Test
   void anEndorsementDeadlineMeansNotCommitted() {
     fake.endorse = call -> {

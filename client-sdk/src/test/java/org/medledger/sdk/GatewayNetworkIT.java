@@ -332,6 +332,8 @@ class GatewayNetworkIT {
     assertEquals("WRONG_ROLE", issueByInsurer.errorCode());
 
     // A replayed transfer (the exact request of a committed payment) is refused: its nonce is used.
+    patients.get(2).pay(hospital.accountId(), 7);
+    transferred.add(7L);
     String replay = patientGw.lastTransferRequest.get();
     LedgerCallException replayed = assertThrows(LedgerCallException.class, () -> hospitalGw.submit("money:transfer", replay));
     assertEquals("BAD_NONCE", replayed.errorCode());

@@ -73,6 +73,8 @@ class PaymentResolutionTest {
     IN_FLIGHT,
     /** Commits the held transaction first, then this one normally. */
     HELD_COMMITS_FIRST,
+    /** Fails before endorsement as an unreachable peer does: nothing happened. */
+    UNREACHABLE,
     /** Passes through. */
     NONE
   }
@@ -109,6 +111,7 @@ class PaymentResolutionTest {
           held.add(e);
           throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", e.txId(), Committed.UNKNOWN, "commit status timed out");
         }
+        case UNREACHABLE -> throw new LedgerCallException(Kind.UNAVAILABLE, "UNAVAILABLE", "", Committed.NO, "peer unreachable");
         case HELD_COMMITS_FIRST -> {
           assertTrue(commitHeld().isValid());
           return plain.submit(function, args);
@@ -191,6 +194,18 @@ class PaymentResolutionTest {
     insurer.pay(hospital.accountId(), 400);
     assertEquals(2, c.transferNonces.size());
     assertEquals(c.transferNonces.get(0), c.transferNonces.get(1), "the rebuilt attempt reuses the unknown one's nonce");
+    assertEquals(1, transfers().size());
+    assertEquals(9_600, insurer.balance());
+  }
+
+  @Test
+  void aPaymentWhosePeersWereUnreachableIsTriedAgain() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.UNREACHABLE);
+    c.faults.add(Fault.UNREACHABLE);
+    AccountClient insurer = insurer(c);
+    insurer.pay(hospital.accountId(), 400);
+    assertEquals(3, c.transferNonces.size());
     assertEquals(1, transfers().size());
     assertEquals(9_600, insurer.balance());
   }
