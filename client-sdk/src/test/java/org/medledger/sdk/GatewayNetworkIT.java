@@ -252,9 +252,9 @@ class GatewayNetworkIT {
     long[] sorted = latencyMs.clone();
     Arrays.sort(sorted);
     log(String.format("%d concurrent payments (one per patient, all in flight at once) from %d patients to one hospital: all committed in %.1f s wall "
-            + "(%.2f tx/s); per payment min %d ms, median %d ms, max %d ms; %d transfer submissions, %d conflicts, %d BAD_NONCE",
+            + "(%.2f tx/s); per payment min %d ms, median %d ms, max %d ms; %d transfer submissions, failed ones by kind: %s",
         PAYMENTS, PATIENTS, wall, PAYMENTS / wall, sorted[0], sorted[PAYMENTS / 2], sorted[PAYMENTS - 1],
-        patientGw.transferSubmits.get() - submitsBefore, patientGw.conflicts.get(), patientGw.badNonces.get()));
+        patientGw.transferSubmits.get() - submitsBefore, patientGw.failures));
     assertEquals(PAYMENTS, new HashSet<>(txIds).size());
     long total = 0;
     for (int i = 0; i < PAYMENTS; i++) {
@@ -419,8 +419,8 @@ class GatewayNetworkIT {
   /** Counts transfer submissions and their stale failures; keeps the last transfer request. */
   private static final class CountingConnection implements LedgerConnection {
     final AtomicInteger transferSubmits = new AtomicInteger();
-    final AtomicInteger conflicts = new AtomicInteger();
-    final AtomicInteger badNonces = new AtomicInteger();
+    /** Failed transfer submissions by kind and code, e.g. "UNAVAILABLE ABORTED". */
+    final java.util.Map<String, AtomicInteger> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
     final AtomicReference<String> lastTransferRequest = new AtomicReference<>();
     private final LedgerConnection inner;
 
@@ -439,11 +439,7 @@ class GatewayNetworkIT {
         lastTransferRequest.set(args[0]);
         return out;
       } catch (LedgerCallException e) {
-        if (e.kind() == Kind.CONFLICT) {
-          conflicts.incrementAndGet();
-        } else if ("BAD_NONCE".equals(e.errorCode())) {
-          badNonces.incrementAndGet();
-        }
+        failures.computeIfAbsent(e.kind() + " " + e.errorCode(), k -> new AtomicInteger()).incrementAndGet();
         throw e;
       }
     }
