@@ -31,13 +31,18 @@ import org.medledger.crypto.proof.TransferStatement;
  * one state-changing request at a time (those methods are synchronized).
  */
 public final class AccountClient {
-  /** Attempts per payment (first try plus retries after a conflict, a moved nonce or an unknown outcome). */
+  /** Attempts per payment: the first try plus rebuilds after a conflict, a moved nonce or an unknown outcome. */
   public static final int MAX_ATTEMPTS = 4;
   /** How long a payment waits for an attempt of unknown outcome to become visible once its nonce moved. */
   public static final Duration DEFAULT_RESOLVE_WAIT = Duration.ofSeconds(30);
   private static final Duration RESOLVE_POLL = Duration.ofMillis(500);
-  /** Pause before retrying after a transient failure, times the attempt number. */
-  private static final Duration TRANSIENT_PAUSE = Duration.ofSeconds(1);
+  /**
+   * Retries after attempts whose endorsers could not be reached or answered too late (never
+   * ordered, nothing written), on top of {@link #MAX_ATTEMPTS}.
+   */
+  public static final int MAX_TRANSIENT_RETRIES = 4;
+  private static final Duration TRANSIENT_PAUSE = Duration.ofSeconds(2);
+  private static final Duration MAX_TRANSIENT_PAUSE = Duration.ofSeconds(16);
 
   private final AccountSecrets secrets;
   private final LedgerConnection ledger;
@@ -88,12 +93,13 @@ public final class AccountClient {
    * Pays {@code amount} to {@code payee}, folding the account's pending credits (up to 64) into the
    * balance it spends from. Returns the transaction record.
    *
-   * <p>An attempt that loses an MVCC race or finds its nonce moved is rebuilt from fresh state; one
-   * whose endorsers could not be reached or timed out (so it was never ordered) is tried again after
-   * a pause of 1, 2, 3 s. An attempt whose outcome is unknown (a lost connection or a deadline after it reached the orderer)
-   * is never simply repeated: every later attempt reuses its nonce, so that at most one of them can
-   * commit, and before each one the client looks the earlier attempts up on the ledger
-   * (docs/client-sdk.md §5). If one of them committed, its record is returned.
+   * <p>An attempt that loses an MVCC race or finds its nonce moved is rebuilt from fresh state, up
+   * to {@link #MAX_ATTEMPTS} attempts. One whose endorsers could not be reached or answered too late
+   * (so it was never ordered) is tried again after a growing, randomised pause, up to {@link
+   * #MAX_TRANSIENT_RETRIES} times. An attempt whose outcome is unknown (a lost connection or a
+   * deadline after it reached the orderer) is never simply repeated: every later attempt reuses its
+   * nonce, so that at most one of them can commit, and before each one the client looks the earlier
+   * attempts up on the ledger (docs/client-sdk.md §5). If one of them committed, its record is returned.
    *
    * @throws LedgerCallException with {@link LedgerCallException.Committed#UNKNOWN} if an attempt may
    *     still commit or may have committed without being visible yet: look up the transaction ids
@@ -103,7 +109,9 @@ public final class AccountClient {
     List<LedgerCallException> unknown = new ArrayList<>(); // attempts that may commit, all with nonce `pinned`
     long pinned = -1;
     LedgerCallException last = null;
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    int attempts = 0; // counted against MAX_ATTEMPTS: every attempt but those that failed transiently
+    int transients = 0; // counted against MAX_TRANSIENT_RETRIES
+    while (true) {
       if (!unknown.isEmpty()) {
         Optional<String> committed = resolve(unknown, pinned);
         if (committed.isPresent()) {
@@ -115,15 +123,21 @@ public final class AccountClient {
         return ledger.submit("money:transfer", t.request());
       } catch (LedgerCallException e) {
         last = e;
+        if (transientFailure(e)) {
+          if (++transients > MAX_TRANSIENT_RETRIES) {
+            break;
+          }
+          backOff(transients); // never ordered, so it wrote nothing: try again after a pause
+          continue;
+        }
         if (e.committed() == LedgerCallException.Committed.UNKNOWN) {
           unknown.add(e);
           pinned = t.nonce();
-        } else if (transientFailure(e)) {
-          if (attempt + 1 < MAX_ATTEMPTS) {
-            pause(attempt); // never ordered, so it wrote nothing: try again after a pause
-          }
         } else if (!stale(e)) {
           break; // refused outright: nothing to rebuild
+        }
+        if (++attempts >= MAX_ATTEMPTS) {
+          break;
         }
       }
     }
@@ -146,9 +160,15 @@ public final class AccountClient {
         && e.committed() == LedgerCallException.Committed.NO;
   }
 
-  private static void pause(int attempt) throws LedgerCallException {
+  /**
+   * Waits before the {@code n}-th retry after a transient failure: a random time between half and
+   * all of min(2 s · 2^(n−1), 16 s), so that clients that failed together do not retry together.
+   */
+  private void backOff(int n) throws LedgerCallException {
+    long ceiling = Math.min(TRANSIENT_PAUSE.toMillis() << (n - 1), MAX_TRANSIENT_PAUSE.toMillis());
+    long ms = ceiling / 2 + (long) (rnd.nextDouble() * (ceiling / 2));
     try {
-      Thread.sleep(TRANSIENT_PAUSE.toMillis() * (attempt + 1));
+      Thread.sleep(ms);
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
       throw new LedgerCallException(LedgerCallException.Kind.UNAVAILABLE, "", "", LedgerCallException.Committed.NO,
