@@ -1,7 +1,6 @@
 package org.medledger.sdk.channel;
 
 import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +15,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.hyperledger.fabric.client.Checkpointer;
 import org.medledger.chaincode.api.CanonicalJson;
 import org.medledger.crypto.paillier.PaillierCiphertext;
+import org.medledger.sdk.EventSubscription;
 import org.medledger.sdk.LedgerCallException;
+import org.medledger.sdk.LedgerEvents;
+import org.medledger.sdk.MedLedgerEvent;
 
 /**
  * Watches the chain for moves on this account's channels and answers them on its own
@@ -27,6 +30,11 @@ import org.medledger.sdk.LedgerCallException;
  * with its settlement bundle; when an answer pays this party less or more than the signed state
  * says it contests; and once a window has passed by its clock it settles. It acts on the channel
  * record as the ledger holds it when an event arrives, on one worker thread.
+ *
+ * <p>Events come from a {@link LedgerEvents} subscription (the embedded or the gateway
+ * connection) with a checkpointer; an event is checkpointed only after the watcher has acted on
+ * it, so after a restart nothing is skipped. On start the watcher also looks at every watched
+ * channel once, so a close that happened while it was away is answered even without its event.
  */
 public final class ChannelWatcher implements AutoCloseable {
   /** What the watcher did (DISPUTE, ANSWER, CONTEST, SETTLE, SETTLED, FAILED), for logs and tests. */
@@ -38,7 +46,8 @@ public final class ChannelWatcher implements AutoCloseable {
   private final Map<String, ChannelParty> parties = new ConcurrentHashMap<>();
   private final Map<String, Instant> deadlines = new ConcurrentHashMap<>();
   private final List<Action> actions = new CopyOnWriteArrayList<>();
-  private ChainEvents.Subscription subscription;
+  private EventSubscription subscription;
+  private volatile long lastEventBlock = -1;
   private ScheduledExecutorService ticker;
 
   public ChannelWatcher(ChannelClient client, Clock clock) {
@@ -51,9 +60,13 @@ public final class ChannelWatcher implements AutoCloseable {
     parties.put(party.params().channelId(), party);
   }
 
-  /** Subscribes to the ledger's events from {@code fromBlock} (replaying what was missed). */
-  public void start(ChainEvents events, long fromBlock) {
-    subscription = events.subscribe(fromBlock, e -> worker.execute(() -> handle(e)));
+  /**
+   * Looks at every watched channel once, then follows the ledger's events from the checkpoint (or
+   * from {@code fromBlock} when the checkpointer is new).
+   */
+  public void start(LedgerEvents events, long fromBlock, Checkpointer checkpointer) throws LedgerCallException {
+    parties.forEach((id, party) -> worker.execute(() -> react(id, party)));
+    subscription = events.subscribe(fromBlock, checkpointer, e -> worker.submit(() -> handle(e)).get());
   }
 
   /** Calls {@link #settleDue} every {@code period} (a deployment's clock; tests call it directly). */
@@ -99,11 +112,17 @@ public final class ChannelWatcher implements AutoCloseable {
     }
   }
 
-  private void handle(ChainEvents.Event e) {
+  /** The block of the last event the watcher has acted on (-1 before the first). */
+  public long lastEventBlock() {
+    return lastEventBlock;
+  }
+
+  private void handle(MedLedgerEvent e) {
+    lastEventBlock = e.blockNumber();
     if (!e.name().startsWith("medledger.Channel")) {
       return;
     }
-    JsonObject ev = CanonicalJson.parseObject(new String(e.payload(), StandardCharsets.UTF_8));
+    JsonObject ev = CanonicalJson.parseObject(e.payloadText());
     String id = ev.get("channel").getAsString();
     ChannelParty party = parties.get(id);
     if (party == null) {

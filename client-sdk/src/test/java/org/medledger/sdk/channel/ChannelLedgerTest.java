@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.hyperledger.fabric.client.InMemoryCheckpointer;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,7 @@ class ChannelLedgerTest {
   private ChannelWatcher watcherA;
   private ChannelWatcher watcherB;
   private final List<SignedState> seenByB = new ArrayList<>();
+  private final List<ChannelWatcher> running = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -64,16 +66,27 @@ class ChannelLedgerTest {
     server.close();
   }
 
-  private void startWatchers() {
-    watcherA.start(new EmbeddedChainEvents(f.ledger), 0);
-    watcherB.start(new EmbeddedChainEvents(f.ledger), 0);
+  private void startWatchers() throws Exception {
+    watcherA.start(f.events("InsurerOrgMSP"), 0, new InMemoryCheckpointer());
+    watcherB.start(f.events("HospitalOrgMSP"), 0, new InMemoryCheckpointer());
+    running.add(watcherA);
+    running.add(watcherB);
   }
 
-  /** Lets both watchers react until neither has anything left to do. */
-  private void quiesce() {
-    for (int i = 0; i < 6; i++) {
-      watcherA.awaitIdle();
-      watcherB.awaitIdle();
+  /**
+   * Lets the running watchers react until neither has anything left to do: each has acted on the
+   * events of every block, and no new block came meanwhile.
+   */
+  private void quiesce() throws InterruptedException {
+    long height = -1;
+    for (int round = 0; round < 50 && height != f.ledger.height(); round++) {
+      height = f.ledger.height();
+      for (ChannelWatcher w : running) {
+        for (int i = 0; i < 1_000 && w.lastEventBlock() < height - 1; i++) {
+          Thread.sleep(10);
+        }
+        w.awaitIdle();
+      }
     }
   }
 
@@ -147,7 +160,8 @@ class ChannelLedgerTest {
 
   @Test
   void anAnswerThatPaysLessIsContestedByThePayeesWatcher() throws Exception {
-    watcherB.start(new EmbeddedChainEvents(f.ledger), 0); // A's watcher stays off: A cheats by hand
+    watcherB.start(f.events("HospitalOrgMSP"), 0, new InMemoryCheckpointer()); // A's watcher stays off: A cheats by hand
+    running.add(watcherB);
     payments();
     f.chainB.close(b);
     quiesce();

@@ -95,6 +95,11 @@ final class LedgerFixture {
   }
 
   LedgerConnection gateway(String msp) {
+    return events(msp);
+  }
+
+  /** A connection that also delivers the ledger's events (LedgerEvents). */
+  EmbeddedConnection events(String msp) {
     return new EmbeddedConnection(ledger, ledger.identity(msp, msp + "-gateway"), "medledger", clock);
   }
 
