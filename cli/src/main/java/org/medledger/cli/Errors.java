@@ -1,0 +1,100 @@
+package org.medledger.cli;
+
+import com.google.gson.JsonObject;
+import java.util.Map;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.sdk.KeystoreException;
+import org.medledger.sdk.LedgerCallException;
+import picocli.CommandLine;
+
+/**
+ * Turns any failure into one line on stderr, {@code medledger: error: CODE: message}, and an exit
+ * code (docs/cli.md §3). The stack trace is printed only under {@code --verbose}.
+ */
+final class Errors {
+  /** What to tell the user about a failure. */
+  record Report(ExitCode exit, String code, String message) {}
+
+  private static final Map<String, String> HINTS = Map.of(
+      "NOT_CONFIGURED", "run 'medledger configure' first",
+      "NO_REGULATOR", "register the regulator account first",
+      "UNKNOWN_ACCOUNT", "is the account registered? ('medledger accounts register')",
+      "FORBIDDEN_ORGANISATION", "this organisation's gateway may not do this (see --org)",
+      "ALREADY_CONFIGURED", "the channel is configured already; nothing to do");
+
+  private Errors() {}
+
+  static Report classify(Throwable t) {
+    if (t instanceof CommandLine.ExecutionException ee && ee.getCause() != null) {
+      t = ee.getCause();
+    }
+    if (t instanceof CliException c) {
+      return new Report(c.exit(), c.code(), c.getMessage());
+    }
+    if (t instanceof CommandLine.ParameterException p) {
+      String sub = p.getCommandLine().getCommandSpec().qualifiedName();
+      return new Report(ExitCode.USAGE, "USAGE", p.getMessage() + " (see '" + sub + " --help')");
+    }
+    if (t instanceof LedgerCallException l) {
+      return ledger(l);
+    }
+    if (t instanceof KeystoreException k) {
+      return new Report(ExitCode.KEYSTORE, k.code().name(), stripCode(k.getMessage(), k.code().name()));
+    }
+    String what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    return new Report(ExitCode.INTERNAL, "INTERNAL", what + " (a bug in medledger; --verbose shows where)");
+  }
+
+  private static Report ledger(LedgerCallException e) {
+    String detail = e.getMessage();
+    int colon = detail.indexOf(": ");
+    detail = colon < 0 ? detail : detail.substring(colon + 2);
+    String tx = e.txId().isEmpty() ? "" : " [tx " + e.txId() + "]";
+    switch (e.kind()) {
+      case REFUSED -> {
+        String code = e.errorCode().isEmpty() ? "REFUSED" : e.errorCode();
+        String hint = HINTS.get(code);
+        return new Report(ExitCode.REFUSED, code, "refused by the ledger: " + stripCode(detail, code) + tx
+            + (hint == null ? "" : "; " + hint));
+      }
+      case CONFLICT -> {
+        return new Report(ExitCode.REFUSED, "CONFLICT", "the transaction was invalidated (" + e.errorCode()
+            + ") because state it read had moved; nothing was written, run the command again" + tx);
+      }
+      default -> {
+        return new Report(ExitCode.UNAVAILABLE, "UNAVAILABLE", detail + tx
+            + "; whether the transaction committed is unknown: check with 'medledger history'");
+      }
+    }
+  }
+
+  /** "CODE: detail" → "detail". */
+  private static String stripCode(String message, String code) {
+    return message.startsWith(code + ": ") ? message.substring(code.length() + 2) : message;
+  }
+
+  /** Prints the report (and, under --json, a JSON error object on stdout); returns the exit code. */
+  static int print(Throwable t, Env env, boolean json, boolean verbose) {
+    Report r = classify(t);
+    env.err().println("medledger: error: " + r.code() + ": " + oneLine(r.message()));
+    if (verbose) {
+      t.printStackTrace(env.err());
+    }
+    env.err().flush();
+    if (json) {
+      JsonObject e = new JsonObject();
+      e.addProperty("code", r.code());
+      e.addProperty("exitCode", r.exit().code());
+      e.addProperty("message", oneLine(r.message()));
+      JsonObject o = new JsonObject();
+      o.add("error", e);
+      env.out().println(CanonicalJson.toString(o));
+      env.out().flush();
+    }
+    return r.exit().code();
+  }
+
+  static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+  }
+}
