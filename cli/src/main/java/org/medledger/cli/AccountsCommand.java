@@ -73,7 +73,8 @@ final class AccountsCommand extends Base {
           + "  organisation:  " + o.get("organisation").getAsString() + "\n"
           + "  registered:    " + o.get("registeredAt").getAsString() + " (tx " + o.get("registrationTx").getAsString() + ")\n"
           + "  Paillier key:  " + o.get("paillierBits").getAsInt() + " bits\n"
-          + "  balance:       " + ciphertextPreview(balance) + " (a ciphertext: only the account's owner can read it)\n"
+          + "  balance:       " + (isOne(balance) ? "c = 1 (nothing folded yet: the encryption of 0 with no randomness)"
+              : ciphertextPreview(balance) + " (a ciphertext: only the account's owner can read it)") + "\n"
           + "  pending:       " + pending + (o.get("pendingCreditsMore").getAsBoolean() ? "+" : "") + " credit(s) not yet folded");
     }
   }
@@ -121,6 +122,12 @@ final class AccountsCommand extends Base {
     byte[] key = Base64.getDecoder().decode(acct.get("paillierKey").getAsString());
     o.addProperty("paillierBits", PaillierPublicKey.fromBytes(key).bits());
     return o;
+  }
+
+  private static boolean isOne(String base64) {
+    byte[] b = Base64.getDecoder().decode(base64);
+    return new java.math.BigInteger(1, java.util.Arrays.copyOfRange(b, Math.min(EncodingHeader.LENGTH, b.length), b.length))
+        .equals(java.math.BigInteger.ONE);
   }
 
   /** A short view of a base64-encoded Paillier ciphertext: the first and last bytes of c, and its size. */
