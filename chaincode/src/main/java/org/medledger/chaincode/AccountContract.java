@@ -148,4 +148,12 @@ public final class AccountContract implements ContractInterface {
     return CanonicalJson.toString(o);
   }
 
+  /**
+   * Fabric's contract router calls this for a function the contract lacks; refuse it with the same
+   * stable code as the embedded ledger's dispatcher.
+   */
+  @Override
+  public void unknownTransaction(Context ctx) {
+    throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "unknown function " + ctx.getStub().getFunction());
+  }
 }

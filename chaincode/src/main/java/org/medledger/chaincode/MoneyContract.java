@@ -372,4 +372,13 @@ public final class MoneyContract implements ContractInterface {
     d.doFinal(out, 0);
     return HexFormat.of().formatHex(out);
   }
+
+  /**
+   * Fabric's contract router calls this for a function the contract lacks; refuse it with the same
+   * stable code as the embedded ledger's dispatcher.
+   */
+  @Override
+  public void unknownTransaction(Context ctx) {
+    throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "unknown function " + ctx.getStub().getFunction());
+  }
 }
