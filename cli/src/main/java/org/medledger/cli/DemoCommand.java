@@ -21,9 +21,10 @@ final class DemoCommand extends Base {
       description = "Keep the demo's embedded ledger in this new or empty directory instead of a temporary one.")
   Path keep;
 
-  @Option(names = "--network", paramLabel = "<profiles-dir>",
-      description = "Run on a Fabric network: a directory of gateway profiles (*.json), one per organisation.")
-  Path network;
+  @Option(names = "--network", paramLabel = "<profiles-dir>", arity = "0..1", fallbackValue = "",
+      description = "Run on a Fabric network: a directory of gateway profiles (*.json), one per organisation;"
+          + " without a value, the running test network's (test-network/.run/gateway).")
+  String network;
 
   @Override
   void execute() throws Exception {
@@ -34,7 +35,7 @@ final class DemoCommand extends Base {
       throw CliException.usage("demo --bits must be 2048 or 3072, got " + bits);
     }
     if (network != null) {
-      try (GatewayBackend b = GatewayBackend.ofDirectory(network)) {
+      try (GatewayBackend b = GatewayBackend.ofDirectory(networkDir())) {
         report(new Demo(env(), b, KeysCommand.Generate.keySize(bits), root().random, !root().json).run());
       }
       return;
@@ -52,6 +53,22 @@ final class DemoCommand extends Base {
     if (keep != null && !root().json) {
       env().out().println("The demo's ledger is kept in " + dir + " (blocks.jsonl is its block log).");
     }
+  }
+
+  /**
+   * The profiles directory: --network's value, else the test network's: $MEDLEDGER_NETWORK_DIR/gateway,
+   * else test-network/.run/gateway of the repository the launcher runs from (or of the current directory).
+   */
+  private Path networkDir() {
+    if (!network.isEmpty()) {
+      return Path.of(network);
+    }
+    String run = env().variable("MEDLEDGER_NETWORK_DIR");
+    if (run != null) {
+      return Path.of(run, "gateway");
+    }
+    String repo = env().variable("MEDLEDGER_REPO");
+    return (repo != null ? Path.of(repo) : Path.of("")).resolve("test-network/.run/gateway");
   }
 
   private void report(JsonObject facts) {

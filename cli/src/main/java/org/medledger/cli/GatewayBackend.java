@@ -29,6 +29,10 @@ final class GatewayBackend implements Backend {
 
   /** Every {@code *.json} profile of a directory, one per organisation. */
   static GatewayBackend ofDirectory(Path dir) throws CliException {
+    if (!Files.isDirectory(dir)) {
+      throw new CliException(ExitCode.UNAVAILABLE, "NO_NETWORK", "no gateway profiles: " + dir.toAbsolutePath()
+          + " is not a directory; start the test network ('test-network/network.sh up' and 'deploy') or give --network <dir>");
+    }
     List<GatewayProfile> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {

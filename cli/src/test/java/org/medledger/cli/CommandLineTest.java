@@ -153,5 +153,11 @@ class CommandLineTest {
         + "\"tlsCaCert\":\"ca.pem\",\"certificate\":\"cert.pem\",\"privateKey\":\"key.pem\",\"channel\":\"medledger\","
         + "\"chaincode\":\"medledger\"}");
     assertOneErrorLine(cli().run("--gateway", good.toString(), "configure"), 4, "GATEWAY_NOT_AVAILABLE");
+    assertOneErrorLine(cli().run("demo", "--network", dir.resolve("nowhere").toString()), 4, "NO_NETWORK");
+    CliRunner noNetwork = cli();
+    noNetwork.variables.put("MEDLEDGER_NETWORK_DIR", dir.resolve("no-run-dir").toString());
+    CliRunner.Run r = noNetwork.run("demo", "--network");
+    assertOneErrorLine(r, 4, "NO_NETWORK");
+    assertTrue(r.err().contains(dir.resolve("no-run-dir").resolve("gateway").toString()), r.err());
   }
 }
