@@ -26,7 +26,7 @@ public final class ContractDispatcher implements EmbeddedLedger.Dispatcher {
 
   /** A dispatcher over fresh instances of every MedLedger contract. */
   public static ContractDispatcher medledger() {
-    return new ContractDispatcher(new AccountContract(), new MoneyContract());
+    return new ContractDispatcher(new AccountContract(), new MoneyContract(), new RecordContract());
   }
 
   public ContractDispatcher(ContractInterface... contracts) {

@@ -28,7 +28,37 @@ public enum ErrorCode {
   TOO_MANY_CREDITS("too many pending credits named in one transaction"),
   MALFORMED_PROOF("the transfer bundle's encoding is invalid"),
   TRANSFER_PROOF_INVALID("the transfer bundle does not verify"),
-  BAD_PAGE("page size or bookmark out of range");
+  BAD_PAGE("page size or bookmark out of range"),
+  // --- records (docs/chaincode.md §8) ---
+  RECORDS_NOT_SET_UP("the channel's ring-Pedersen parameters have not been published"),
+  RECORDS_ALREADY_SET_UP("the ring-Pedersen parameters can be published only once"),
+  RING_PEDERSEN_INVALID("the ring-Pedersen parameters or their proof do not validate"),
+  UNKNOWN_RECORD("no such record"),
+  MALFORMED_RECORD("the encrypted record's encoding is invalid or does not match the request"),
+  RECORD_TOO_LARGE("the record exceeds the chaincode's size limit"),
+  RECORD_PROOF_INVALID("the author's record proof does not verify"),
+  NOT_RECORD_AUTHOR("only the record's author may do this"),
+  NOT_RECORD_PATIENT("the record or grant belongs to another patient"),
+  RECORD_SUPERSEDED("the record has already been corrected; use its latest version"),
+  UNKNOWN_GRANT("no such grant"),
+  NOT_GRANTEE("the grant was made to another account"),
+  GRANT_REVOKED("the grant has been revoked"),
+  GRANT_EXPIRED("the grant's expiry is not after the transaction time"),
+  OUT_OF_SCOPE("the record is outside the grant's scope"),
+  NO_COPY("the patient has not yet shared a copy of this record under the grant"),
+  COPY_EXISTS("a copy of this record was already shared under the grant"),
+  TOO_MANY_COPIES("too many re-encrypted copies in one transaction"),
+  GRANTEE_KEY_TOO_SMALL("the grantee's key is shorter than the record's segment layout"),
+  REENCRYPTION_PROOF_INVALID("a re-encryption proof does not verify"),
+  MALFORMED_CIPHERTEXT("a ciphertext is not valid under the key it is meant for"),
+  UNKNOWN_CLAIM("no such claim"),
+  CLAIM_EXISTS("a claim was already filed for this record"),
+  CLAIM_CLOSED("the claim has already been settled or rejected"),
+  NOT_CLAIM_PARTY("only the claim's insurer may settle or reject it"),
+  UNKNOWN_TRANSFER("no such transfer"),
+  SETTLEMENT_MISMATCH("the transfer does not settle this claim"),
+  TRANSFER_ALREADY_LINKED("the transfer already settles another claim"),
+  NO_CONSENTED_READ("the insurer has no granted read of the claim's record");
 
   private final String meaning;
 

@@ -101,6 +101,24 @@ class ChaincodeServiceTest {
   }
 
   @Test
+  void routerReachesTheRecordsContract() {
+    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new RouterDispatcher())) {
+      Identity who = ledger.identity("HospitalOrgMSP", "hospital-gateway");
+      JsonObject meta = CanonicalJson.parseObject(
+          new String(ledger.evaluate(who, "org.hyperledger.fabric:GetMetadata"), StandardCharsets.UTF_8));
+      Set<String> fns = new HashSet<>();
+      meta.getAsJsonObject("contracts").getAsJsonObject("records").getAsJsonArray("transactions")
+          .forEach(t -> fns.add(t.getAsJsonObject().get("name").getAsString()));
+      assertTrue(fns.containsAll(Set.of("setup", "write", "correct", "grant", "share", "revoke", "read", "trail",
+          "auditTrail", "fileClaim", "settleClaim", "rejectClaim", "getRecord", "listRecords", "getClaim")), fns.toString());
+      ChaincodeException e = assertThrows(ChaincodeException.class, () -> ledger.evaluate(who, "records:getSetup"));
+      assertEquals(ErrorCode.RECORDS_NOT_SET_UP, LedgerException.codeOf(e));
+      ChaincodeException u = assertThrows(ChaincodeException.class, () -> ledger.evaluate(who, "records:noSuchFunction"));
+      assertEquals(ErrorCode.MALFORMED_REQUEST, LedgerException.codeOf(u));
+    }
+  }
+
+  @Test
   void refusalsKeepTheirCodeThroughTheRouter() {
     try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new RouterDispatcher())) {
       Identity who = ledger.identity("HospitalOrgMSP", "hospital-gateway");

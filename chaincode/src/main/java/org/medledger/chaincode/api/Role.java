@@ -5,5 +5,7 @@ public enum Role {
   PATIENT,
   HOSPITAL,
   INSURER,
-  REGULATOR
+  REGULATOR,
+  /** An individual clinician: may be granted access to records; neither pays nor writes records. */
+  DOCTOR
 }
