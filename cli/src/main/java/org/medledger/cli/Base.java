@@ -13,6 +13,7 @@ import org.medledger.sdk.Keystore;
 import org.medledger.sdk.KeystoreException;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
+import org.medledger.sdk.RecordClient;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -56,7 +57,8 @@ abstract class Base implements Callable<Integer> {
   }
 
   /** A local account, unlocked, with a client connected through its organisation's gateway. */
-  record Acting(Home.Local local, AccountSecrets secrets, AccountClient client, LedgerConnection connection) {
+  record Acting(Home.Local local, AccountSecrets secrets, AccountClient client, RecordClient records,
+      LedgerConnection connection) {
     String account() {
       return secrets.accountId();
     }
@@ -77,7 +79,8 @@ abstract class Base implements Callable<Integer> {
       Arrays.fill(password, '\0');
     }
     LedgerConnection conn = backend().connect(org != null ? org : Organisations.defaultFor(secrets.role()));
-    return new Acting(local, secrets, new AccountClient(secrets, conn, root().random), conn);
+    return new Acting(local, secrets, new AccountClient(secrets, conn, root().random),
+        new RecordClient(secrets, conn, root().random), conn);
   }
 
   static void requireRole(Acting a, Role role, String command) throws CliException {
@@ -90,6 +93,16 @@ abstract class Base implements Callable<Integer> {
   /** The role of a registered account, from the ledger. */
   static Role roleOnLedger(LedgerConnection conn, String account) throws LedgerCallException {
     return Role.valueOf(CanonicalJson.parseObject(conn.evaluate("accounts:getAccount", account)).get("role").getAsString());
+  }
+
+  /**
+   * A client-side refusal of client-sdk, thrown as IllegalArgumentException or IllegalStateException
+   * with a message "CODE: detail" (e.g. FEE_MISMATCH), as a local refusal with that code.
+   */
+  static CliException refusedLocally(RuntimeException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    java.util.regex.Matcher code = java.util.regex.Pattern.compile("^([A-Z][A-Z_]+[A-Z])(?: or [A-Z_]+)?: (.*)$").matcher(m);
+    return code.matches() ? CliException.local(code.group(1), code.group(2)) : CliException.local("REFUSED_LOCALLY", m);
   }
 
   static long checkAmount(long amount) throws CliException {

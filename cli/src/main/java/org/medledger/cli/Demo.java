@@ -20,21 +20,27 @@ import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.crypto.paillier.PaillierSecretKey;
+import org.medledger.crypto.proof.RingPedersenParams;
 import org.medledger.sdk.AccountClient;
 import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
+import org.medledger.sdk.MedicalRecord;
+import org.medledger.sdk.RecordAccessDeniedException;
+import org.medledger.sdk.RecordClient;
+import org.medledger.sdk.synthetic.SyntheticRecords;
 
 /**
- * The whole MedLedger story on one ledger (docs/cli.md §4): the regulator issues, the insurer
- * funds patients, patients pay hospitals, the insurer settles, the regulator audits, and at each
- * point what each party can and cannot read. Every party is a real client-sdk client holding its
+ * The whole MedLedger story on one ledger (docs/cli.md §5): the regulator issues, the insurer
+ * funds patients, patients pay hospitals, a hospital writes a record, the patient grants the
+ * insurer, a claim is settled, the patient revokes, the regulator audits, and at each point what
+ * each party can and cannot read. Every party is a real client-sdk client holding its
  * own secrets; every amount shown was decrypted by the party it is shown for. {@link #run} returns
  * the facts as JSON (the {@code --json} output and what the tests check).
  */
 final class Demo {
-  /** One participant: a local label that never reaches the ledger, its secrets and its client. */
-  record Party(String label, Role role, String org, AccountSecrets secrets, AccountClient client) {
+  /** One participant: a local label that never reaches the ledger, its secrets and its clients. */
+  record Party(String label, Role role, String org, AccountSecrets secrets, AccountClient client, RecordClient records) {
     String account() {
       return secrets.accountId();
     }
@@ -48,6 +54,7 @@ final class Demo {
   private final SecureRandom random;
   private final boolean narrate;
   private final Map<String, Party> parties = new LinkedHashMap<>();
+  private RingPedersenParams.Generated ringPedersen;
   private final JsonArray steps = new JsonArray();
   private final long start = System.nanoTime();
   private int stepNumber;
@@ -95,10 +102,9 @@ final class Demo {
     transfer("pay", bob, cityClinic, 800);
     transfer("pay", alice, cityClinic, 300);
 
-    heading("The insurer settles with st-mary");
-    transfer("settle", insurer, stMary, 2_000);
+    JsonObject records = records(regulator, insurer, stMary, alice);
 
-    JsonObject visibility = visibility(alicePaysStMary);
+    JsonObject visibility = visibility(alicePaysStMary, records.get("claimId").getAsString());
     JsonObject audit = audit(regulator);
 
     JsonObject balances = new JsonObject();
@@ -135,6 +141,7 @@ final class Demo {
     out.add("steps", steps);
     out.add("balances", balances);
     out.add("visibility", visibility);
+    out.add("records", records);
     out.add("audit", audit);
     JsonObject timings = new JsonObject();
     timings.addProperty("keysMillis", keysMillis);
@@ -157,21 +164,31 @@ final class Demo {
       {"bob", "PATIENT", Organisations.HOSPITAL_ORG},
     };
     int threads = Math.max(1, Math.min(cast.length, Runtime.getRuntime().availableProcessors()));
-    List<PaillierSecretKey> keys = new ArrayList<>();
+    List<Object> made;
     long millis;
-    try (Progress p = Progress.start(env, "    generating " + cast.length + " " + keySize.bits() + "-bit Paillier keys, "
-        + threads + " at a time")) {
-      keys.addAll(parallel(threads, cast.length, i -> new PaillierKeyGenerator(new SecureRandom()).generate(keySize)));
+    // The regulator's ring-Pedersen set-up (two safe primes) runs alongside the Paillier keys.
+    try (Progress p = Progress.start(env, "    generating " + cast.length + " " + keySize.bits() + "-bit Paillier keys and the"
+        + " ring-Pedersen parameters, " + threads + " at a time")) {
+      made = parallel(threads, cast.length + 1, i -> i == cast.length
+          ? RingPedersenParams.generate(ringPedersenSize(), new SecureRandom())
+          : new PaillierKeyGenerator(new SecureRandom()).generate(keySize));
       millis = p.succeeded();
+    }
+    ringPedersen = (RingPedersenParams.Generated) made.get(cast.length);
+    List<PaillierSecretKey> keys = new ArrayList<>();
+    for (int i = 0; i < cast.length; i++) {
+      keys.add((PaillierSecretKey) made.get(i));
     }
     for (int i = 0; i < cast.length; i++) {
       byte[] seed = new byte[32];
       random.nextBytes(seed);
       AccountSecrets s = new AccountSecrets(Role.valueOf(cast[i][1]), seed, keys.get(i));
       LedgerConnection conn = backend.connect(cast[i][2]);
-      parties.put(cast[i][0], new Party(cast[i][0], s.role(), cast[i][2], s, new AccountClient(s, conn, new SecureRandom())));
+      parties.put(cast[i][0], new Party(cast[i][0], s.role(), cast[i][2], s, new AccountClient(s, conn, new SecureRandom()),
+          new RecordClient(s, conn, new SecureRandom())));
     }
-    say(String.format(Locale.ROOT, "    %d key pairs in %.1f s", cast.length, millis / 1000.0));
+    say(String.format(Locale.ROOT, "    %d key pairs, and the regulator's %d-bit ring-Pedersen parameters, in %.1f s",
+        cast.length, ringPedersenSize().bits(), millis / 1000.0));
     return millis;
   }
 
@@ -207,6 +224,69 @@ final class Demo {
     return millis;
   }
 
+  /**
+   * Records, consent and a claim: st-mary writes a record about alice; alice opens it; st-mary
+   * claims its fee from the insurer; alice grants the insurer; the insurer settles (a logged read,
+   * a fee check, a confidential transfer); alice revokes, and the insurer's next read is denied
+   * and logged.
+   */
+  private JsonObject records(Party regulator, Party insurer, Party stMary, Party alice) throws Exception {
+    heading("The regulator publishes the channel's ring-Pedersen parameters (consent grants are proven against them)");
+    regulator.records().publishRingPedersen(ringPedersen.params().toBytes(), ringPedersen.proof().toBytes());
+    say("    " + ringPedersenSize().bits() + "-bit N̂ with its proof; the factors were dropped after the set-up");
+
+    heading("st-mary writes a record about alice: a synthetic Table 1 record, encrypted under alice's key");
+    MedicalRecord visit = new SyntheticRecords(2026).next();
+    long t = System.nanoTime();
+    RecordClient.Written w = stMary.records().write(alice.account(), "visit", visit);
+    say(String.format(Locale.ROOT, "    record %s (visit, version %d), tx %s  (encrypt, prove, commit %.2f s)", w.recordId(),
+        w.version(), w.txId().substring(0, 12), (System.nanoTime() - t) / 1e9));
+    say("    on the ledger: ciphertext segments under alice's key, a proof, st-mary's signed commitment; no content");
+    RecordClient.Opened own = alice.records().open(w.recordId());
+    MedicalRecord opened = own.medicalRecord();
+    say("    alice opens it with her key: " + opened.name() + " (" + opened.idNumber() + "), fee " + amount(opened.fee())
+        + ", \"" + opened.prescription() + "\"");
+
+    heading("st-mary claims the visit's fee from the insurer (the fee is encrypted for st-mary, the insurer and the regulator)");
+    String claimId = stMary.records().fileClaim(w.recordId(), insurer.account(), visit.fee());
+    say("    claim " + claimId);
+
+    heading("alice consents: she grants the insurer access to this record (re-encrypted for the insurer, with a proof)");
+    t = System.nanoTime();
+    String grantId = alice.records().grantRecord(insurer.account(), w.recordId(), null);
+    say(String.format(Locale.ROOT, "    grant %s  (re-encrypt, prove, commit %.2f s)", grantId, (System.nanoTime() - t) / 1e9));
+
+    heading("The insurer settles the claim: reads the record under the grant (logged), checks the fee, pays st-mary");
+    t = System.nanoTime();
+    RecordClient.ClaimInfo settled = insurer.records().settleClaim(claimId, grantId);
+    step("settle", insurer, stMary, settled.fee(), settled.transferTx(), (System.nanoTime() - t) / 1_000_000);
+    say("    claim " + settled.status() + ": linked to read " + settled.readTx().substring(0, 12) + " and transfer "
+        + settled.transferTx().substring(0, 12));
+
+    heading("alice revokes the grant; the insurer's next read is denied, and the denial is logged");
+    alice.records().revoke(grantId);
+    String denied;
+    try {
+      insurer.records().read(grantId, w.recordId());
+      denied = "";
+    } catch (RecordAccessDeniedException e) {
+      denied = e.code();
+      say("    denied: " + e.code() + " (tx " + e.txId().substring(0, 12) + ")");
+    }
+    say("    what the insurer read before stays read; revocation stops further reads (docs/records.md §3)");
+
+    JsonObject out = new JsonObject();
+    out.addProperty("recordId", w.recordId());
+    out.addProperty("fee", visit.fee());
+    out.addProperty("openedByPatientMatches", opened.equals(visit));
+    out.addProperty("claimId", claimId);
+    out.addProperty("grantId", grantId);
+    out.addProperty("claimStatus", settled.status());
+    out.addProperty("claimTransferTx", settled.transferTx());
+    out.addProperty("readAfterRevoke", denied);
+    return out;
+  }
+
   private String transfer(String kind, Party from, Party to, long amount) throws LedgerCallException {
     long t = System.nanoTime();
     JsonObject record = CanonicalJson.parseObject(from.client().pay(to.account(), amount));
@@ -232,7 +312,7 @@ final class Demo {
    * What each party can read of one payment: the ledger holds three ciphertexts of the amount, and
    * each party tries its own key on each of them.
    */
-  private JsonObject visibility(String txId) throws Exception {
+  private JsonObject visibility(String txId, String claimId) throws Exception {
     Party alice = parties.get("alice");
     Party stMary = parties.get("st-mary");
     heading("Who can see what");
@@ -247,7 +327,7 @@ final class Demo {
     }
     say("      proofDigest      " + record.get("proofDigest").getAsString().substring(0, 16) + "...   (no plain amount anywhere)");
     say("    Each party applies its own Paillier key to the three copies:");
-    say(String.format("      %-12s  %-12s %-12s %-12s", "", "payer copy", "payee copy", "regulator copy"));
+    say(String.format("      %-12s  %-12s  %-12s  %s", "", "payer copy", "payee copy", "regulator copy"));
     JsonObject matrix = new JsonObject();
     for (Party p : parties.values()) {
       JsonObject row = new JsonObject();
@@ -270,11 +350,23 @@ final class Demo {
       say(String.format("      %-8s %-11s -> %-11s %10s", e.kind(), labelOf(e.from()), labelOf(e.to()),
           e.amount() >= 0 ? amount(e.amount()) : "(unreadable)"));
     }
+    say("    The claim's fee, as each party's client decrypts it from the claim:");
+    JsonObject fees = new JsonObject();
+    StringBuilder line = new StringBuilder("     ");
+    for (Party p : parties.values()) {
+      long fee = p.records().claim(claimId).fee();
+      fees.addProperty(p.label(), fee);
+      line.append(String.format(" %s: %s;", p.label(), fee >= 0 ? amount(fee) : "no copy"));
+    }
+    say(line.substring(0, line.length() - 1));
+    say("    alice's record: alice opens it with her key; the insurer read it under her grant, logged; st-mary wrote it"
+        + " but holds no key for it; nobody else can read it.");
     JsonObject out = new JsonObject();
     out.addProperty("txId", txId);
     out.addProperty("from", "alice");
     out.addProperty("to", "st-mary");
     out.add("decryptedBy", matrix);
+    out.add("claimFeeSeenBy", fees);
     return out;
   }
 
@@ -294,7 +386,21 @@ final class Demo {
       }
     }
     say("    issued " + amount(issued) + ", moved between accounts " + amount(transferred) + " in " + amounts.size() + " transfers");
+    say("    and the access trail of every patient's records:");
+    JsonArray trail = new JsonArray();
+    for (RecordClient.Access x : regulator.records().auditTrail("")) {
+      say(String.format("    %-8s %-11s read %s of %s%s", x.granted() ? "GRANTED" : "DENIED", labelOf(x.reader()),
+          x.recordId().substring(0, Math.min(16, x.recordId().length())), labelOf(x.patient()),
+          x.granted() ? "" : " (" + x.code() + ")"));
+      JsonObject e = new JsonObject();
+      e.addProperty("reader", labelOf(x.reader()));
+      e.addProperty("patient", labelOf(x.patient()));
+      e.addProperty("granted", x.granted());
+      e.addProperty("code", x.code());
+      trail.add(e);
+    }
     JsonObject a = new JsonObject();
+    a.add("trail", trail);
     a.addProperty("transactions", entries.size());
     a.addProperty("issued", issued);
     a.addProperty("transferred", transferred);
@@ -303,6 +409,11 @@ final class Demo {
   }
 
   // --- helpers ---
+
+  /** The demo's N̂: 2048 bits with 2048-bit keys (about a second to set up), the 3072-bit default otherwise. */
+  private RingPedersenParams.Size ringPedersenSize() {
+    return keySize == KeySize.BITS_2048 ? RingPedersenParams.Size.BITS_2048 : RingPedersenParams.Size.DEFAULT;
+  }
 
   /** The amount in a ciphertext if it was made for this key; null when it was not (it decodes or decrypts to nothing). */
   static Long tryDecrypt(PaillierSecretKey key, String base64) {

@@ -3,8 +3,11 @@ package org.medledger.cli;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.crypto.CryptoException;
 import org.medledger.sdk.KeystoreException;
 import org.medledger.sdk.LedgerCallException;
+import org.medledger.sdk.RecordAccessDeniedException;
+import org.medledger.sdk.RecordIntegrityException;
 import picocli.CommandLine;
 
 /**
@@ -37,6 +40,16 @@ final class Errors {
     }
     if (t instanceof LedgerCallException l) {
       return ledger(l);
+    }
+    if (t instanceof RecordAccessDeniedException d) {
+      return new Report(ExitCode.REFUSED, d.code(), "read denied; the denial is logged on the ledger [tx " + d.txId() + "]");
+    }
+    if (t instanceof RecordIntegrityException i) {
+      return new Report(ExitCode.LOCAL, i.code(), stripCode(i.getMessage(), i.code()) + "; nothing was returned");
+    }
+    if (t instanceof CryptoException c) {
+      // A crypto-core check on the client refused its input (e.g. GRANTEE_KEY_TOO_SMALL) before anything was sent.
+      return new Report(ExitCode.LOCAL, c.code(), stripCode(c.getMessage(), c.code()));
     }
     if (t instanceof KeystoreException k) {
       return new Report(ExitCode.KEYSTORE, k.code().name(), stripCode(k.getMessage(), k.code().name()));

@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
     description = "Confidential medical payments on a MedLedger channel: the embedded ledger by default, a Fabric network with --gateway.",
     subcommands = {KeysCommand.class, AccountsCommand.class, ConfigureCommand.class, IssueCommand.class,
         TransferCommand.Fund.class, TransferCommand.Pay.class, TransferCommand.Settle.class, FoldCommand.class,
-        BalanceCommand.class, HistoryCommand.class, AuditCommand.class, DemoCommand.class},
+        BalanceCommand.class, HistoryCommand.class, AuditCommand.class, RecordsCommand.class, ClaimsCommand.class,
+        DemoCommand.class},
     sortOptions = false)
 public final class MedLedger implements Callable<Integer> {
   @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "<dir>",

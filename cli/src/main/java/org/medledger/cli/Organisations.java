@@ -5,8 +5,8 @@ import org.medledger.chaincode.api.Role;
 
 /**
  * The organisations of MedLedger's standard channel and which one's gateway an account uses by
- * default (docs/cli.md §2): hospitals and patients go through HospitalOrg, the insurer through
- * InsurerOrg, the regulator through RegulatorOrg.
+ * default (docs/cli.md §2): hospitals, doctors and patients go through HospitalOrg, the insurer
+ * through InsurerOrg, the regulator through RegulatorOrg.
  */
 final class Organisations {
   static final String HOSPITAL_ORG = "HospitalOrgMSP";
@@ -23,7 +23,7 @@ final class Organisations {
     return switch (role) {
       case REGULATOR -> REGULATOR_ORG;
       case INSURER -> INSURER_ORG;
-      case HOSPITAL, PATIENT -> HOSPITAL_ORG;
+      case HOSPITAL, DOCTOR, PATIENT -> HOSPITAL_ORG;
     };
   }
 
@@ -36,12 +36,13 @@ final class Organisations {
 
   /**
    * The standard configuration: RegulatorOrg administers; each organisation registers its own
-   * institutional role; every organisation's gateway may register patients.
+   * institutional roles (HospitalOrg: hospitals and doctors); every organisation's gateway may
+   * register patients.
    */
   static String standardConfig(String channel, String chaincode) {
     return "{\"adminMsps\":[\"" + REGULATOR_ORG + "\"],\"chaincode\":\"" + chaincode + "\",\"channel\":\"" + channel + "\","
         + "\"patientMsps\":[\"" + HOSPITAL_ORG + "\",\"" + INSURER_ORG + "\",\"" + REGULATOR_ORG + "\"],"
-        + "\"roles\":{\"" + HOSPITAL_ORG + "\":[\"HOSPITAL\"],\"" + INSURER_ORG + "\":[\"INSURER\"],\""
+        + "\"roles\":{\"" + HOSPITAL_ORG + "\":[\"DOCTOR\",\"HOSPITAL\"],\"" + INSURER_ORG + "\":[\"INSURER\"],\""
         + REGULATOR_ORG + "\":[\"REGULATOR\"]}}";
   }
 }

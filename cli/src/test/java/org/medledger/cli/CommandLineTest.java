@@ -75,6 +75,27 @@ class CommandLineTest {
   }
 
   @Test
+  void failuresAreClassifiedByKind() {
+    Errors.Report crypto = Errors.classify(new org.medledger.crypto.MalformedInputException("GRANTEE_KEY_TOO_SMALL", "2048 < 3072"));
+    assertEquals(ExitCode.LOCAL, crypto.exit());
+    assertEquals("GRANTEE_KEY_TOO_SMALL", crypto.code());
+    assertEquals("2048 < 3072", crypto.message());
+    Errors.Report denied = Errors.classify(new org.medledger.sdk.RecordAccessDeniedException("GRANT_REVOKED", "tx1", "g", "r"));
+    assertEquals(ExitCode.REFUSED, denied.exit());
+    assertEquals("GRANT_REVOKED", denied.code());
+    assertTrue(denied.message().contains("tx1"), denied.message());
+    Errors.Report unavailable = Errors.classify(new org.medledger.sdk.LedgerCallException(
+        org.medledger.sdk.LedgerCallException.Kind.UNAVAILABLE, "", "tx2", "deadline exceeded"));
+    assertEquals(ExitCode.UNAVAILABLE, unavailable.exit());
+    assertTrue(unavailable.message().contains("unknown"), unavailable.message());
+    Errors.Report bug = Errors.classify(new NullPointerException("x"));
+    assertEquals(ExitCode.INTERNAL, bug.exit());
+    assertEquals(ExitCode.LOCAL, Base.refusedLocally(new IllegalStateException("FEE_MISMATCH: 1 vs 2")).exit());
+    assertEquals("FEE_MISMATCH", Base.refusedLocally(new IllegalStateException("FEE_MISMATCH: 1 vs 2")).code());
+    assertEquals("NOT_CLAIM_PARTY", Base.refusedLocally(new IllegalArgumentException("NOT_CLAIM_PARTY or CLAIM_CLOSED: c")).code());
+  }
+
+  @Test
   void theStackTraceAppearsOnlyUnderVerbose() {
     CliRunner.Run quiet = cli().run("balance", "--account", "nobody");
     assertOneErrorLine(quiet, 6, "UNKNOWN_ACCOUNT_NAME");

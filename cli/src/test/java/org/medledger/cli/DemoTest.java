@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -64,10 +65,40 @@ class DemoTest {
       }
     }
 
-    // The kept ledger holds the story: configure, six registrations, the issue and the transfers.
+    // Records: alice reads what st-mary wrote; the claim is settled by a transfer of the record's fee;
+    // after revocation the insurer's read is denied; the trail holds both reads.
+    JsonObject records = facts.getAsJsonObject("records");
+    long fee = records.get("fee").getAsLong();
+    assertTrue(records.get("openedByPatientMatches").getAsBoolean());
+    assertEquals("SETTLED", records.get("claimStatus").getAsString());
+    JsonObject settle = null;
+    for (JsonElement e : facts.getAsJsonArray("steps")) {
+      if (e.getAsJsonObject().get("kind").getAsString().equals("settle")) {
+        settle = e.getAsJsonObject();
+      }
+    }
+    assertEquals(fee, settle.get("amount").getAsLong());
+    assertEquals(records.get("claimTransferTx").getAsString(), settle.get("txId").getAsString());
+    assertEquals("GRANT_REVOKED", records.get("readAfterRevoke").getAsString());
+    JsonObject feeSeen = facts.getAsJsonObject("visibility").getAsJsonObject("claimFeeSeenBy");
+    for (Map.Entry<String, JsonElement> e : feeSeen.entrySet()) {
+      boolean holdsCopy = Set.of("st-mary", "insurer", "regulator").contains(e.getKey());
+      assertEquals(holdsCopy ? fee : -1, e.getValue().getAsLong(), e.getKey() + " reading the claimed fee");
+    }
+    assertEquals(6, feeSeen.size());
+    List<String> trail = new java.util.ArrayList<>();
+    for (JsonElement e : audit.getAsJsonArray("trail")) {
+      JsonObject x = e.getAsJsonObject();
+      trail.add(x.get("reader").getAsString() + ":" + x.get("patient").getAsString() + ":" + x.get("granted").getAsBoolean()
+          + ":" + x.get("code").getAsString());
+    }
+    assertEquals(List.of("insurer:alice:true:", "insurer:alice:false:GRANT_REVOKED"), trail);
+
+    // The kept ledger holds the story: configure, six registrations, the issue, the transfers, and
+    // the records' set-up, write, claim, grant, read, link, revoke and denied read.
     assertEquals(kept.toString(), facts.get("ledgerDir").getAsString());
     try (EmbeddedLedger ledger = EmbeddedLedger.open(kept, Organisations.CHANNEL, ContractDispatcher.medledger())) {
-      assertEquals(1 + 6 + 1 + transfers, ledger.height());
+      assertEquals(1 + 6 + 1 + transfers + 8, ledger.height());
     }
     assertTrue(Files.exists(kept.resolve("blocks.jsonl")));
   }
@@ -85,7 +116,8 @@ class DemoTest {
       System.setProperty("java.io.tmpdir", before);
     }
     assertEquals(0, r.exit(), r.toString());
-    for (String s : new String[] {"issues", "funds the patients", "pay hospitals", "settles", "Who can see what", "audits"}) {
+    for (String s : new String[] {"issues", "funds the patients", "pay hospitals", "writes a record", "grants the insurer",
+        "settles the claim", "revokes", "Who can see what", "audits"}) {
       assertTrue(r.out().contains(s), s + " missing:\n" + r.out());
     }
     try (var files = Files.list(tmp)) {
