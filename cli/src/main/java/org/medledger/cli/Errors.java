@@ -61,7 +61,7 @@ final class Errors {
   private static Report ledger(LedgerCallException e) {
     String detail = e.getMessage();
     int colon = detail.indexOf(": ");
-    detail = colon < 0 ? detail : detail.substring(colon + 2);
+    detail = (colon < 0 ? detail : detail.substring(colon + 2)).replaceFirst(" \\[(not committed|commit unknown[^\\]]*)\\]$", "");
     String tx = e.txId().isEmpty() ? "" : " [tx " + e.txId() + "]";
     switch (e.kind()) {
       case REFUSED -> {
@@ -70,13 +70,19 @@ final class Errors {
         return new Report(ExitCode.REFUSED, code, "refused by the ledger: " + stripCode(detail, code) + tx
             + (hint == null ? "" : "; " + hint));
       }
+      case REJECTED -> {
+        return new Report(ExitCode.REFUSED, "REJECTED", "rejected by the network (" + e.errorCode() + "): " + detail
+            + "; nothing was written" + tx);
+      }
       case CONFLICT -> {
         return new Report(ExitCode.REFUSED, "CONFLICT", "the transaction was invalidated (" + e.errorCode()
             + ") because state it read had moved; nothing was written, run the command again" + tx);
       }
       default -> {
-        return new Report(ExitCode.UNAVAILABLE, "UNAVAILABLE", detail + tx
-            + "; whether the transaction committed is unknown: check with 'medledger history'");
+        String outcome = e.committed() == LedgerCallException.Committed.NO
+            ? "; nothing was written, run the command again"
+            : "; whether it committed is unknown: look for tx " + e.txId() + " (e.g. with 'medledger history') before trying again";
+        return new Report(ExitCode.UNAVAILABLE, e.kind().name(), detail + outcome + (e.committed() == LedgerCallException.Committed.NO ? tx : ""));
       }
     }
   }

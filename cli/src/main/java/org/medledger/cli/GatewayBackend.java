@@ -4,39 +4,48 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.medledger.sdk.GatewayConnection;
+import org.medledger.sdk.GatewayMaterial;
 import org.medledger.sdk.LedgerConnection;
 
 /**
- * A Fabric network reached through gateway connection profiles: one profile given with
- * {@code --gateway} (every command goes through that identity), or a directory of profiles, one
- * per organisation, for the demo ({@code demo --network}).
+ * A Fabric network reached through client-sdk's {@link GatewayConnection}: one connection file
+ * given with {@code --gateway} (every command goes through that identity), or a directory of
+ * connection files, one per organisation, for the demo ({@code demo --network}). Connections are
+ * opened on first use and closed with the backend.
  */
 final class GatewayBackend implements Backend {
-  private final List<GatewayProfile> profiles;
-  private final boolean single;
+  /** A connection file and what it says. */
+  private record Profile(Path file, GatewayMaterial material) {}
 
-  private GatewayBackend(List<GatewayProfile> profiles, boolean single) {
+  private final List<Profile> profiles;
+  private final boolean single;
+  private final Map<String, GatewayConnection> open = new LinkedHashMap<>();
+
+  private GatewayBackend(List<Profile> profiles, boolean single) {
     this.profiles = profiles;
     this.single = single;
   }
 
-  /** The one identity of {@code --gateway <profile.json>}. */
-  static GatewayBackend of(Path profile) throws CliException {
-    return new GatewayBackend(List.of(GatewayProfile.read(profile)), true);
+  /** The one identity of {@code --gateway <connection.json>}. */
+  static GatewayBackend of(Path file) throws CliException {
+    return new GatewayBackend(List.of(read(file)), true);
   }
 
-  /** Every {@code *.json} profile of a directory, one per organisation. */
+  /** Every {@code *.json} connection file of a directory, one per organisation. */
   static GatewayBackend ofDirectory(Path dir) throws CliException {
     if (!Files.isDirectory(dir)) {
       throw new CliException(ExitCode.UNAVAILABLE, "NO_NETWORK", "no gateway profiles: " + dir.toAbsolutePath()
           + " is not a directory; start the test network ('test-network/network.sh up' and 'deploy') or give --network <dir>");
     }
-    List<GatewayProfile> out = new ArrayList<>();
+    List<Profile> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
-        out.add(GatewayProfile.read(p));
+        out.add(read(p));
       }
     } catch (IOException e) {
       throw new CliException(ExitCode.USAGE, "BAD_GATEWAY_PROFILE", "cannot list gateway profiles in " + dir + ": " + e.getMessage());
@@ -47,21 +56,41 @@ final class GatewayBackend implements Backend {
     return new GatewayBackend(out, false);
   }
 
+  private static Profile read(Path file) throws CliException {
+    try {
+      return new Profile(file, GatewayMaterial.read(file));
+    } catch (GatewayMaterial.InvalidException e) {
+      throw new CliException(ExitCode.USAGE, "BAD_GATEWAY_PROFILE", Errors.oneLine(e.getMessage()), e);
+    }
+  }
+
   @Override
   public LedgerConnection connect(String mspId) throws CliException {
-    GatewayProfile p = single ? profiles.get(0) : profiles.stream().filter(x -> x.mspId().equals(mspId)).findFirst()
+    Profile p = single ? profiles.get(0) : profiles.stream().filter(x -> x.material().mspId().equals(mspId)).findFirst()
         .orElseThrow(() -> new CliException(ExitCode.USAGE, "NO_GATEWAY_FOR_ORG", "no gateway profile for " + mspId
-            + " among " + profiles.stream().map(GatewayProfile::mspId).toList()));
-    return GatewayConnections.open(p);
+            + " among " + profiles.stream().map(x -> x.material().mspId()).toList()));
+    GatewayConnection c = open.get(p.material().mspId());
+    if (c == null) {
+      try {
+        c = GatewayConnection.builder().material(p.material()).connect();
+      } catch (IllegalStateException e) {
+        throw new CliException(ExitCode.USAGE, "BAD_GATEWAY_PROFILE", p.file() + ": " + Errors.oneLine(e.getMessage()), e);
+      }
+      open.put(p.material().mspId(), c);
+    }
+    return c;
   }
 
   @Override
   public String describe() {
-    return "Fabric network through " + String.join(", ", profiles.stream().map(p -> p.mspId() + "@" + p.peerEndpoint()).toList());
+    return "Fabric network " + profiles.get(0).material().channel() + " through "
+        + String.join(", ", profiles.stream().map(p -> p.material().mspId() + "@" + p.material().host() + ":" + p.material().port())
+            .toList());
   }
 
   @Override
   public void close() {
-    GatewayConnections.closeAll();
+    open.values().forEach(GatewayConnection::close);
+    open.clear();
   }
 }

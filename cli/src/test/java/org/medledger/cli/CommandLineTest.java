@@ -165,19 +165,33 @@ class CommandLineTest {
   }
 
   @Test
-  void gatewayProfilesAreValidatedAndGatewayModeSaysWhenItIsNotBuilt() throws Exception {
+  void gatewayModeReadsTheConnectionFileAndReportsAnUnreachablePeer() throws Exception {
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "{\"mspId\":\"HospitalOrgMSP\"}");
     assertOneErrorLine(cli().run("--gateway", bad.toString(), "configure"), 2, "BAD_GATEWAY_PROFILE");
+
+    // Real identity material (the embedded ledger's simulated CA writes PEM files), a peer port nobody listens on.
+    Path msp = dir.resolve("pki");
+    try (var ledger = org.medledger.chaincode.embedded.EmbeddedLedger.open(msp, Organisations.CHANNEL,
+        org.medledger.chaincode.ContractDispatcher.medledger())) {
+      ledger.identity("HospitalOrgMSP", "client");
+    }
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
     Path good = dir.resolve("hospital.json");
-    Files.writeString(good, "{\"mspId\":\"HospitalOrgMSP\",\"peerEndpoint\":\"127.0.0.1:7051\",\"hostOverride\":\"peer0\","
-        + "\"tlsCaCert\":\"ca.pem\",\"certificate\":\"cert.pem\",\"privateKey\":\"key.pem\",\"channel\":\"medledger\","
-        + "\"chaincode\":\"medledger\"}");
-    assertOneErrorLine(cli().run("--gateway", good.toString(), "configure"), 4, "GATEWAY_NOT_AVAILABLE");
+    Files.writeString(good, "{\"mspId\":\"HospitalOrgMSP\",\"peerEndpoint\":\"127.0.0.1:" + port + "\","
+        + "\"hostOverride\":\"peer0.hospital.test\",\"tlsCaCert\":\"pki/msp/HospitalOrgMSP/ca-cert.pem\","
+        + "\"certificate\":\"pki/msp/HospitalOrgMSP/users/client-cert.pem\","
+        + "\"privateKey\":\"pki/msp/HospitalOrgMSP/users/client-key.pem\",\"channel\":\"medchannel\",\"chaincode\":\"medledger\"}");
+    CliRunner.Run r = cli().run("--gateway", good.toString(), "accounts", "show", "acct-00000000000000000000000000000000");
+    assertOneErrorLine(r, 4, "UNAVAILABLE");
+
     assertOneErrorLine(cli().run("demo", "--network", dir.resolve("nowhere").toString()), 4, "NO_NETWORK");
     CliRunner noNetwork = cli();
     noNetwork.variables.put("MEDLEDGER_NETWORK_DIR", dir.resolve("no-run-dir").toString());
-    CliRunner.Run r = noNetwork.run("demo", "--network");
+    r = noNetwork.run("demo", "--network");
     assertOneErrorLine(r, 4, "NO_NETWORK");
     assertTrue(r.err().contains(dir.resolve("no-run-dir").resolve("gateway").toString()), r.err());
   }

@@ -94,6 +94,15 @@ class DemoTest {
     }
     assertEquals(List.of("insurer:alice:true:", "insurer:alice:false:GRANT_REVOKED"), trail);
 
+    // The demo checks these facts itself (so that 'demo --network' is a test too), and the check can fail.
+    Demo.check(facts);
+    JsonObject tampered = facts.deepCopy();
+    tampered.getAsJsonObject("audit").addProperty("transferred", audit.get("transferred").getAsLong() + 1);
+    assertEquals("DEMO_CHECK_FAILED", org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Demo.check(tampered)).code());
+    JsonObject leaky = facts.deepCopy();
+    leaky.getAsJsonObject("visibility").getAsJsonObject("decryptedBy").getAsJsonObject("bob").addProperty("amountPayee", 1_200);
+    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Demo.check(leaky));
+
     // The kept ledger holds the story: configure, six registrations, the issue, the transfers, and
     // the records' set-up, write, claim, grant, read, link, revoke and denied read.
     assertEquals(kept.toString(), facts.get("ledgerDir").getAsString());

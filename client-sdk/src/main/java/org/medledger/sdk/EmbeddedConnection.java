@@ -3,16 +3,22 @@ package org.medledger.sdk;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.hyperledger.fabric.client.Checkpointer;
 import org.hyperledger.fabric.shim.ChaincodeException;
 import org.medledger.chaincode.embedded.EmbeddedLedger;
 import org.medledger.chaincode.embedded.Identity;
+import org.medledger.chaincode.embedded.LedgerEvent;
 import org.medledger.chaincode.embedded.TxResult;
 
 /**
  * A connection to the embedded ledger through one organisation's gateway identity. The client
  * (not the chaincode) supplies transaction timestamps, from a clock that never goes backwards.
+ * Events come from the ledger's listeners, which replay committed blocks from any block number.
  */
-public final class EmbeddedConnection implements LedgerConnection {
+public final class EmbeddedConnection implements LedgerConnection, LedgerEvents {
   private final EmbeddedLedger ledger;
   private final Identity identity;
   private final String chaincode;
@@ -53,6 +59,59 @@ public final class EmbeddedConnection implements LedgerConnection {
       byte[] p = e.getPayload();
       throw new LedgerCallException(LedgerCallException.Kind.REFUSED, p == null ? "" : new String(p, StandardCharsets.UTF_8), "",
           e.getMessage());
+    }
+  }
+
+  @Override
+  public EventSubscription subscribe(long startBlock, Checkpointer checkpointer, EventListener listener) {
+    if (startBlock < 0) {
+      throw new IllegalArgumentException("startBlock must not be negative");
+    }
+    long from = checkpointer.getBlockNumber().orElse(startBlock);
+    QueueSource source = new QueueSource(from, checkpointer.getTransactionId());
+    source.subscription = ledger.addListener(from, source.queue::add);
+    return EventPump.start(source, checkpointer, listener, "medledger-events-embedded-" + chaincode);
+  }
+
+  /**
+   * Events the ledger pushed, queued for the delivery thread so that a listener never runs on the
+   * committing thread. Resumes as a Fabric peer does from a checkpoint (block, last transaction):
+   * within that block, events up to and including that transaction are skipped.
+   */
+  private static final class QueueSource implements EventPump.Source {
+    private static final LedgerEvent STOP = new LedgerEvent(-1, 0, "", "", new byte[0]);
+    final BlockingQueue<LedgerEvent> queue = new LinkedBlockingQueue<>();
+    private final long checkpointBlock;
+    private String skipThrough;
+    volatile EmbeddedLedger.Subscription subscription;
+
+    QueueSource(long checkpointBlock, Optional<String> afterTx) {
+      this.checkpointBlock = checkpointBlock;
+      this.skipThrough = afterTx.orElse(null);
+    }
+
+    @Override
+    public MedLedgerEvent next() throws InterruptedException {
+      while (true) {
+        LedgerEvent e = queue.take();
+        if (e == STOP) {
+          return null;
+        }
+        if (skipThrough != null && e.blockNumber() == checkpointBlock) {
+          if (e.txId().equals(skipThrough)) {
+            skipThrough = null;
+          }
+          continue;
+        }
+        skipThrough = null;
+        return new MedLedgerEvent(e.blockNumber(), e.txId(), e.name(), e.payload());
+      }
+    }
+
+    @Override
+    public void stop() {
+      subscription.close();
+      queue.add(STOP);
     }
   }
 

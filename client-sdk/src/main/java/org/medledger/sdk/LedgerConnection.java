@@ -2,8 +2,9 @@ package org.medledger.sdk;
 
 /**
  * How the SDK reaches a MedLedger chaincode: the embedded ledger ({@link EmbeddedConnection}) or a
- * Fabric gateway (issue 4). Functions are {@code contract:function}; arguments and results are the
- * chaincode's strings (docs/chaincode.md).
+ * Fabric gateway peer ({@link GatewayConnection}). Functions are {@code contract:function};
+ * arguments and results are the chaincode's strings (docs/chaincode.md). Failures are {@link
+ * LedgerCallException}s saying whether the transaction can be on the ledger (docs/client-sdk.md §4.2).
  */
 public interface LedgerConnection {
   /** Endorses and commits a transaction; returns its response, or throws with what happened. */
@@ -12,8 +13,9 @@ public interface LedgerConnection {
   /** Evaluates a query on the current state. */
   String evaluate(String function, String... args) throws LedgerCallException;
 
-  /** The channel and chaincode names requests are bound to. */
+  /** The channel name requests are bound to. */
   String channel();
 
+  /** The chaincode name requests are bound to. */
   String chaincode();
 }

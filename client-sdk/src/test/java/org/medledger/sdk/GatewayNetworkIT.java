@@ -1,0 +1,462 @@
+package org.medledger.sdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.hyperledger.fabric.client.FileCheckpointer;
+import org.hyperledger.fabric.client.InMemoryCheckpointer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.chaincode.api.Role;
+import org.medledger.crypto.paillier.KeySize;
+import org.medledger.crypto.paillier.PaillierKeyGenerator;
+import org.medledger.crypto.paillier.PaillierSecretKey;
+import org.medledger.crypto.testing.TestKeys;
+import org.medledger.sdk.LedgerCallException.Kind;
+
+/**
+ * The SDK against a running Fabric test network (test-network/network.sh up and deploy): the
+ * money story of docs/chaincode.md through three organisations' gateways, 20 payments from 20
+ * patients to one hospital all in flight at once, settlement, the regulator's audit, refusals with their codes, and an event
+ * subscription resumed across a restart. Runs only with {@code -Dnetwork.dir=<run dir>} on a
+ * freshly deployed network (it configures the channel and registers the regulator).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GatewayNetworkIT {
+  /** One payment each, all in flight at once: an AccountClient sends one request at a time. */
+  private static final int PATIENTS = 20;
+  private static final int PAYMENTS = PATIENTS;
+  /** Insurers fund the patients in parallel chains (each insurer's payments follow its nonces). */
+  private static final int INSURERS = 4;
+  private static final long ISSUED_EACH = 250_000;
+  private static final Duration LONG = Duration.ofMinutes(3);
+  private final SecureRandom rnd = new SecureRandom();
+  private final List<GatewayConnection> connections = new ArrayList<>();
+  /** Every plaintext amount moved by a transfer, for the audit. */
+  private final List<Long> transferred = Collections.synchronizedList(new ArrayList<>());
+  private Path runDir;
+  private String skip;
+  private GatewayConnection hospitalGw;
+  private GatewayConnection insurerGw;
+  private GatewayConnection regulatorGw;
+  private AccountClient regulator;
+  private AccountClient insurer;
+  private final List<AccountClient> insurers = new ArrayList<>();
+  private AccountClient hospital;
+  private AccountClient clinic;
+  private final List<AccountClient> patients = new ArrayList<>();
+  private CountingConnection patientGw;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  void network() {
+    String dir = System.getProperty("network.dir", "");
+    if (dir.isBlank()) {
+      skip = "GatewayNetworkIT SKIPPED: no test network given. Start one with test-network/network.sh up && "
+          + "test-network/network.sh deploy, then run mvn verify -Dnetwork.dir=<its run directory>.";
+    } else if (!Files.isRegularFile(Path.of(dir, "gateway", "hospital.json"))) {
+      skip = "GatewayNetworkIT SKIPPED: " + dir + "/gateway/hospital.json not found (is the network up and deployed?)";
+    } else {
+      runDir = Path.of(dir);
+      return;
+    }
+    log(skip);
+  }
+
+  /** Every step needs the network; without one each is reported skipped with the reason. */
+  private void needNetwork() {
+    Assumptions.assumeTrue(skip == null, skip);
+  }
+
+  @AfterAll
+  void close() {
+    connections.forEach(GatewayConnection::close);
+  }
+
+  private GatewayConnection connect(String org) throws Exception {
+    GatewayConnection c = GatewayConnection.builder().material(GatewayMaterial.read(runDir.resolve("gateway/" + org + ".json")))
+        .endorseTimeout(LONG).commitStatusTimeout(LONG).evaluateTimeout(Duration.ofMinutes(1)).connect();
+    connections.add(c);
+    return c;
+  }
+
+  private AccountClient register(Role role, LedgerConnection gw, PaillierSecretKey key) throws LedgerCallException {
+    byte[] seed = new byte[32];
+    rnd.nextBytes(seed);
+    AccountClient c = new AccountClient(new AccountSecrets(role, seed, key), gw, rnd);
+    c.register();
+    return c;
+  }
+
+  private void registered() {
+    needNetwork();
+    Assumptions.assumeTrue(patients.size() == PATIENTS, "skipped: the accounts were not registered (see the first step)");
+  }
+
+  private static void log(String s) {
+    System.out.println("[GatewayNetworkIT] " + s);
+  }
+
+  @Test
+  @Order(1)
+  void configureAndRegisterEveryRole() throws Exception {
+    needNetwork();
+    hospitalGw = connect("hospital");
+    insurerGw = connect("insurer");
+    regulatorGw = connect("regulator");
+    JsonObject channel;
+    try {
+      channel = CanonicalJson.parseObject(regulatorGw.evaluate("accounts:getChannel"));
+    } catch (LedgerCallException e) {
+      assertEquals("NOT_CONFIGURED", e.errorCode(), e.getMessage());
+      channel = null;
+    }
+    Assumptions.assumeTrue(channel == null || channel.get("regulator").getAsString().isEmpty(),
+        "the channel already has a regulator: run on a freshly deployed network (network.sh down, up, deploy)");
+    if (channel == null) {
+      String config = "{\"channel\":\"medchannel\",\"chaincode\":\"medledger\",\"adminMsps\":[\"RegulatorOrgMSP\"],"
+          + "\"roles\":{\"HospitalOrgMSP\":[\"HOSPITAL\"],\"InsurerOrgMSP\":[\"INSURER\"],\"RegulatorOrgMSP\":[\"REGULATOR\"]},"
+          + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
+      LedgerCallException wrongOrg = assertThrows(LedgerCallException.class, () -> hospitalGw.submit("accounts:configure", config));
+      assertEquals(Kind.REFUSED, wrongOrg.kind());
+      assertEquals("FORBIDDEN_ORGANISATION", wrongOrg.errorCode());
+      regulatorGw.submit("accounts:configure", config);
+    }
+    long t0 = System.nanoTime();
+    regulator = register(Role.REGULATOR, regulatorGw, TestKeys.key2048c());
+    hospital = register(Role.HOSPITAL, hospitalGw, TestKeys.key2048a());
+    clinic = register(Role.HOSPITAL, hospitalGw, TestKeys.key3072());
+    patientGw = new CountingConnection(hospitalGw);
+    long k0 = System.nanoTime();
+    List<PaillierSecretKey> keys = new ArrayList<>();
+    for (int i = 0; i < PATIENTS + INSURERS - 1; i++) {
+      keys.add(new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048));
+    }
+    log(String.format("generated %d Paillier keys (2048-bit) in %.1f s", keys.size(), (System.nanoTime() - k0) / 1e9));
+    // Registrations write only the new account's keys: they run in parallel.
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<AccountClient>> pending = new ArrayList<>();
+    pending.add(pool.submit(() -> register(Role.INSURER, insurerGw, TestKeys.key2048b())));
+    for (int i = 0; i < INSURERS - 1; i++) {
+      PaillierSecretKey k = keys.get(PATIENTS + i);
+      pending.add(pool.submit(() -> register(Role.INSURER, insurerGw, k)));
+    }
+    for (int i = 0; i < PATIENTS; i++) {
+      PaillierSecretKey k = keys.get(i);
+      pending.add(pool.submit(() -> register(Role.PATIENT, patientGw, k)));
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      AccountClient c = pending.get(i).get(10, TimeUnit.MINUTES);
+      (i < INSURERS ? insurers : patients).add(c);
+    }
+    pool.shutdown();
+    insurer = insurers.get(0);
+    log(String.format("registered %d accounts in %.1f s", 3 + INSURERS + PATIENTS, (System.nanoTime() - t0) / 1e9));
+    JsonObject c = CanonicalJson.parseObject(hospitalGw.evaluate("accounts:getChannel"));
+    assertEquals(regulator.accountId(), c.get("regulator").getAsString());
+  }
+
+  @Test
+  @Order(2)
+  void issueAndFund() throws Exception {
+    registered();
+    long t0 = System.nanoTime();
+    for (AccountClient i : insurers) {
+      regulator.issue(i.accountId(), ISSUED_EACH);
+    }
+    // Each insurer funds its share of the patients; the insurers run in parallel.
+    ExecutorService pool = Executors.newFixedThreadPool(INSURERS);
+    List<Future<?>> chains = new ArrayList<>();
+    for (int i = 0; i < INSURERS; i++) {
+      AccountClient ins = insurers.get(i);
+      List<AccountClient> share = patients.subList(i * PATIENTS / INSURERS, (i + 1) * PATIENTS / INSURERS);
+      chains.add(pool.submit(() -> {
+        for (AccountClient p : share) {
+          ins.pay(p.accountId(), 10_000);
+          transferred.add(10_000L);
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : chains) {
+      f.get(30, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+    log(String.format("issued to %d insurers and funded %d patients in %.1f s", INSURERS, PATIENTS, (System.nanoTime() - t0) / 1e9));
+    assertEquals(ISSUED_EACH - 10_000L * PATIENTS / INSURERS, insurer.balance());
+    for (AccountClient p : patients) {
+      assertEquals(10_000, p.balance());
+    }
+  }
+
+  @Test
+  @Order(3)
+  void twentyConcurrentPaymentsToOneHospitalAllCommit() throws Exception {
+    registered();
+    ExecutorService pool = Executors.newFixedThreadPool(PAYMENTS);
+    CountDownLatch start = new CountDownLatch(1);
+    long[] latencyMs = new long[PAYMENTS];
+    List<Future<String>> futures = new ArrayList<>();
+    long[] paid = new long[PATIENTS];
+    for (int i = 0; i < PAYMENTS; i++) {
+      int n = i;
+      long amount = 100 + n;
+      paid[n % PATIENTS] += amount;
+      futures.add(pool.submit(() -> {
+        start.await();
+        long t = System.nanoTime();
+        String record = patients.get(n % PATIENTS).pay(hospital.accountId(), amount);
+        latencyMs[n] = (System.nanoTime() - t) / 1_000_000;
+        return record;
+      }));
+    }
+    int submitsBefore = patientGw.transferSubmits.get();
+    long t0 = System.nanoTime();
+    start.countDown();
+    List<String> txIds = new ArrayList<>();
+    for (Future<String> f : futures) {
+      txIds.add(CanonicalJson.parseObject(f.get(10, TimeUnit.MINUTES)).get("txId").getAsString());
+    }
+    double wall = (System.nanoTime() - t0) / 1e9;
+    pool.shutdown();
+    long[] sorted = latencyMs.clone();
+    Arrays.sort(sorted);
+    log(String.format("%d concurrent payments (one per patient, all in flight at once) from %d patients to one hospital: all committed in %.1f s wall "
+            + "(%.2f tx/s); per payment min %d ms, median %d ms, max %d ms; %d transfer submissions, failed ones by kind: %s",
+        PAYMENTS, PATIENTS, wall, PAYMENTS / wall, sorted[0], sorted[PAYMENTS / 2], sorted[PAYMENTS - 1],
+        patientGw.transferSubmits.get() - submitsBefore, patientGw.failures));
+    assertEquals(PAYMENTS, new HashSet<>(txIds).size());
+    long total = 0;
+    for (int i = 0; i < PAYMENTS; i++) {
+      total += 100 + i;
+      transferred.add(100L + i);
+    }
+    assertEquals(total, hospital.balance());
+    for (int p = 0; p < PATIENTS; p++) {
+      assertEquals(10_000 - paid[p], patients.get(p).balance());
+      assertEquals(PAYMENTS / PATIENTS + 1, patients.get(p).history().size(), "funding plus its payment");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void settlementBetweenInsurerAndHospitals() throws Exception {
+    registered();
+    long before = hospital.balance();
+    insurer.pay(hospital.accountId(), 7_500); // the insurer settles a claim with the hospital
+    insurer.pay(clinic.accountId(), 2_500); // and one with a clinic holding a 3072-bit key
+    hospital.pay(insurer.accountId(), 500); // a refund the other way
+    transferred.addAll(List.of(7_500L, 2_500L, 500L));
+    assertEquals(before + 7_500 - 500, hospital.balance());
+    assertEquals(2_500, clinic.balance());
+    assertEquals(ISSUED_EACH - 10_000L * PATIENTS / INSURERS - 7_500 - 2_500 + 500, insurer.balance());
+  }
+
+  @Test
+  @Order(5)
+  void theRegulatorsAuditDecryptsToThePlaintextSums() throws Exception {
+    registered();
+    long issued = 0;
+    long moved = 0;
+    int transfers = 0;
+    for (AccountClient.Entry e : regulator.audit()) {
+      if (e.kind().equals("ISSUE")) {
+        issued += e.amount();
+      } else if (e.kind().equals("TRANSFER")) {
+        assertTrue(e.amount() >= 0, "every transfer decrypts under the regulator's key");
+        moved += e.amount();
+        transfers++;
+      }
+    }
+    assertEquals(ISSUED_EACH * INSURERS, issued);
+    assertEquals(transferred.size(), transfers);
+    assertEquals(transferred.stream().mapToLong(Long::longValue).sum(), moved);
+    log("audit: " + transfers + " transfers, " + moved + " moved, " + issued + " issued — equal to the plaintext sums");
+    LedgerCallException notRegulator = assertThrows(LedgerCallException.class, () -> hospitalGw.evaluate("money:audit", "10", ""));
+    assertEquals("FORBIDDEN_ORGANISATION", notRegulator.errorCode());
+  }
+
+  @Test
+  @Order(6)
+  void badRequestsAreRefusedWithTheirCodes() throws Exception {
+    registered();
+    LedgerCallException again = assertThrows(LedgerCallException.class, () -> regulatorGw.submit("accounts:configure",
+        "{\"channel\":\"medchannel\",\"chaincode\":\"medledger\",\"adminMsps\":[\"RegulatorOrgMSP\"],\"roles\":{},\"patientMsps\":[]}"));
+    assertEquals("ALREADY_CONFIGURED", again.errorCode());
+
+    LedgerCallException unknown = assertThrows(LedgerCallException.class,
+        () -> patients.get(0).pay("acct-00000000000000000000000000000000", 10));
+    assertEquals(Kind.REFUSED, unknown.kind());
+    assertEquals("UNKNOWN_ACCOUNT", unknown.errorCode());
+    assertEquals(LedgerCallException.Committed.NO, unknown.committed());
+    assertFalse(unknown.txId().isEmpty(), "a refusal through the gateway names its proposal's transaction id");
+
+    LedgerCallException small = assertThrows(LedgerCallException.class, () -> register(Role.PATIENT, hospitalGw, TestKeys.key1024()));
+    assertEquals("KEY_TOO_SMALL", small.errorCode());
+
+    LedgerCallException wrongGateway = assertThrows(LedgerCallException.class,
+        () -> register(Role.HOSPITAL, insurerGw, TestKeys.key2048a()));
+    assertEquals("FORBIDDEN_ORGANISATION", wrongGateway.errorCode());
+
+    LedgerCallException issueByInsurer = assertThrows(LedgerCallException.class, () -> insurer.issue(insurer.accountId(), 5));
+    assertEquals("WRONG_ROLE", issueByInsurer.errorCode());
+
+    // A replayed transfer (the exact request of a committed payment) is refused: its nonce is used.
+    patients.get(2).pay(hospital.accountId(), 7);
+    transferred.add(7L);
+    String replay = patientGw.lastTransferRequest.get();
+    LedgerCallException replayed = assertThrows(LedgerCallException.class, () -> hospitalGw.submit("money:transfer", replay));
+    assertEquals("BAD_NONCE", replayed.errorCode());
+
+    // The same request with its signature altered.
+    JsonObject forged = CanonicalJson.parseObject(replay);
+    String sig = forged.get("signature").getAsString();
+    forged.addProperty("signature", (sig.charAt(0) == 'A' ? "B" : "A") + sig.substring(1));
+    LedgerCallException badSig = assertThrows(LedgerCallException.class,
+        () -> hospitalGw.submit("money:transfer", CanonicalJson.toString(forged)));
+    assertEquals("BAD_SIGNATURE", badSig.errorCode());
+
+    LedgerCallException badPage = assertThrows(LedgerCallException.class, () -> hospitalGw.evaluate("money:history",
+        hospital.accountId(), "1000", ""));
+    assertEquals("BAD_PAGE", badPage.errorCode());
+    assertEquals(Kind.REFUSED, badPage.kind());
+  }
+
+  /**
+   * Events: a subscription with a file checkpoint stopped mid-stream, the connection closed (the
+   * process "restarts"), a payment made meanwhile, then resumed with a new connection: together
+   * the two runs deliver exactly the events a fresh subscription from block 0 sees.
+   */
+  @Test
+  @Order(7)
+  void eventSubscriptionResumesAcrossARestart() throws Exception {
+    registered();
+    Path cp = tmp.resolve("regulator-events.checkpoint");
+    List<MedLedgerEvent> seen = Collections.synchronizedList(new ArrayList<>());
+    GatewayConnection first = connect("regulator");
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicReference<EventSubscription> sub = new AtomicReference<>();
+    try (FileCheckpointer checkpointer = new FileCheckpointer(cp)) {
+      sub.set(first.subscribe(0, checkpointer, e -> {
+        seen.add(e);
+        if (seen.size() == 15) {
+          while (sub.get() == null) {
+            Thread.onSpinWait();
+          }
+          sub.get().close();
+          stopped.countDown();
+        }
+      }));
+      assertTrue(stopped.await(2, TimeUnit.MINUTES));
+      sub.get().close();
+    }
+    first.close();
+    assertEquals(15, seen.size());
+
+    String last = CanonicalJson.parseObject(patients.get(1).pay(hospital.accountId(), 42)).get("txId").getAsString();
+
+    GatewayConnection second = connect("regulator");
+    CountDownLatch caughtUp = new CountDownLatch(1);
+    try (FileCheckpointer checkpointer = new FileCheckpointer(cp)) {
+      EventSubscription s = second.subscribe(0, checkpointer, e -> {
+        seen.add(e);
+        if (e.txId().equals(last)) {
+          caughtUp.countDown();
+        }
+      });
+      assertTrue(caughtUp.await(2, TimeUnit.MINUTES));
+      s.close();
+    }
+
+    List<MedLedgerEvent> reference = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch refDone = new CountDownLatch(1);
+    EventSubscription r = second.subscribe(0, new InMemoryCheckpointer(), e -> {
+      reference.add(e);
+      if (e.txId().equals(last)) {
+        refDone.countDown();
+      }
+    });
+    assertTrue(refDone.await(2, TimeUnit.MINUTES));
+    r.close();
+    assertEquals(reference, seen);
+    assertEquals(seen.size(), new HashSet<>(seen.stream().map(MedLedgerEvent::txId).toList()).size(), "no duplicates");
+    assertEquals("medledger.Configured", seen.get(0).name());
+    assertEquals("medledger.Transferred", seen.get(seen.size() - 1).name());
+    log("events: " + seen.size() + " delivered once each across a restart (stopped after 15, resumed from block "
+        + seen.get(15).blockNumber() + ")");
+  }
+
+  /** Counts transfer submissions and their stale failures; keeps the last transfer request. */
+  private static final class CountingConnection implements LedgerConnection {
+    final AtomicInteger transferSubmits = new AtomicInteger();
+    /** Failed transfer submissions by kind and code, e.g. "UNAVAILABLE ABORTED". */
+    final java.util.Map<String, AtomicInteger> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
+    final AtomicReference<String> lastTransferRequest = new AtomicReference<>();
+    private final LedgerConnection inner;
+
+    CountingConnection(LedgerConnection inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public String submit(String function, String... args) throws LedgerCallException {
+      if (!function.equals("money:transfer")) {
+        return inner.submit(function, args);
+      }
+      transferSubmits.incrementAndGet();
+      try {
+        String out = inner.submit(function, args);
+        lastTransferRequest.set(args[0]);
+        return out;
+      } catch (LedgerCallException e) {
+        failures.computeIfAbsent(e.kind() + " " + e.errorCode(), k -> new AtomicInteger()).incrementAndGet();
+        throw e;
+      }
+    }
+
+    @Override
+    public String evaluate(String function, String... args) throws LedgerCallException {
+      return inner.evaluate(function, args);
+    }
+
+    @Override
+    public String channel() {
+      return inner.channel();
+    }
+
+    @Override
+    public String chaincode() {
+      return inner.chaincode();
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package org.medledger.sdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.medledger.chaincode.ContractDispatcher;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.chaincode.api.Role;
+import org.medledger.chaincode.embedded.EmbeddedLedger;
+import org.medledger.chaincode.embedded.Endorsement;
+import org.medledger.chaincode.embedded.Identity;
+import org.medledger.chaincode.embedded.TxResult;
+import org.medledger.chaincode.embedded.TxStatus;
+import org.medledger.crypto.paillier.PaillierSecretKey;
+import org.medledger.crypto.testing.TestKeys;
+import org.medledger.sdk.LedgerCallException.Committed;
+import org.medledger.sdk.LedgerCallException.Kind;
+
+/**
+ * Payments whose outcome the client does not see (docs/client-sdk.md §5): the connection loses
+ * the answer after the orderer took the transaction, or before, or while it is still in flight.
+ * In every case the payment commits exactly once or the client says it may still commit; it never
+ * pays twice.
+ */
+class PaymentResolutionTest {
+  private static final String CONFIG = "{\"channel\":\"medchannel\",\"chaincode\":\"medledger\",\"adminMsps\":[\"RegulatorOrgMSP\"],"
+      + "\"roles\":{\"HospitalOrgMSP\":[\"HOSPITAL\"],\"InsurerOrgMSP\":[\"INSURER\"],\"RegulatorOrgMSP\":[\"REGULATOR\"]},"
+      + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
+  private final SecureRandom rnd = new SecureRandom();
+  private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", ContractDispatcher.medledger());
+  private final Clock clock = new Clock() {
+    private Instant now = Instant.parse("2026-04-01T09:00:00Z");
+
+    @Override
+    public synchronized Instant instant() {
+      now = now.plusSeconds(1);
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  };
+  private AccountClient regulator;
+  private AccountClient hospital;
+  private AccountSecrets insurerSecrets;
+
+  /** What the connection does with the next transfer. */
+  enum Fault {
+    /** Commits, then reports a commit-status timeout. */
+    COMMITTED_BUT_LOST,
+    /** Endorses, never orders, reports the orderer unreachable. */
+    NEVER_ORDERED,
+    /** Endorses and holds the transaction (the test commits it later), reports a timeout. */
+    IN_FLIGHT,
+    /** Commits the held transaction first, then this one normally. */
+    HELD_COMMITS_FIRST,
+    /** Fails before endorsement as an unreachable peer does: nothing happened. */
+    UNREACHABLE,
+    /** Passes through. */
+    NONE
+  }
+
+  /** The embedded ledger behind a connection that loses answers as scripted. */
+  private final class Faulty implements LedgerConnection {
+    final Deque<Fault> faults = new ArrayDeque<>();
+    final List<Long> transferNonces = new ArrayList<>();
+    final List<Endorsement> held = new ArrayList<>();
+    Runnable afterFault = () -> { };
+    private final Identity gw = ledger.identity("InsurerOrgMSP", "InsurerOrgMSP-gateway");
+    private final EmbeddedConnection plain = new EmbeddedConnection(ledger, gw, "medledger", clock);
+
+    @Override
+    public String submit(String function, String... args) throws LedgerCallException {
+      if (!function.equals("money:transfer")) {
+        return plain.submit(function, args);
+      }
+      transferNonces.add(CanonicalJson.parseObject(args[0]).getAsJsonObject("body").get("nonce").getAsLong());
+      Fault f = faults.isEmpty() ? Fault.NONE : faults.poll();
+      switch (f) {
+        case COMMITTED_BUT_LOST -> {
+          TxResult r = ledger.submit(gw, clock.instant(), function, args);
+          assertTrue(r.isValid(), r.message());
+          throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", r.txId(), Committed.UNKNOWN, "commit status timed out");
+        }
+        case NEVER_ORDERED -> {
+          Endorsement e = ledger.endorse(gw, clock.instant(), function, args);
+          afterFault.run();
+          throw new LedgerCallException(Kind.UNAVAILABLE, "UNAVAILABLE", e.txId(), Committed.UNKNOWN, "orderer unreachable");
+        }
+        case IN_FLIGHT -> {
+          Endorsement e = ledger.endorse(gw, clock.instant(), function, args);
+          held.add(e);
+          throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", e.txId(), Committed.UNKNOWN, "commit status timed out");
+        }
+        case UNREACHABLE -> throw new LedgerCallException(Kind.UNAVAILABLE, "UNAVAILABLE", "", Committed.NO, "peer unreachable");
+        case HELD_COMMITS_FIRST -> {
+          assertTrue(commitHeld().isValid());
+          return plain.submit(function, args);
+        }
+        default -> {
+          return plain.submit(function, args);
+        }
+      }
+    }
+
+    TxResult commitHeld() {
+      return ledger.commitBlock(List.of(held.remove(0))).get(0);
+    }
+
+    @Override
+    public String evaluate(String function, String... args) throws LedgerCallException {
+      return plain.evaluate(function, args);
+    }
+
+    @Override
+    public String channel() {
+      return plain.channel();
+    }
+
+    @Override
+    public String chaincode() {
+      return plain.chaincode();
+    }
+  }
+
+  private AccountClient client(Role role, String msp, PaillierSecretKey key) throws LedgerCallException {
+    byte[] seed = new byte[32];
+    rnd.nextBytes(seed);
+    AccountClient c = new AccountClient(new AccountSecrets(role, seed, key),
+        new EmbeddedConnection(ledger, ledger.identity(msp, msp + "-gateway"), "medledger", clock), rnd);
+    c.register();
+    return c;
+  }
+
+  @BeforeEach
+  void channel() throws Exception {
+    new EmbeddedConnection(ledger, ledger.identity("RegulatorOrgMSP", "admin"), "medledger", clock).submit("accounts:configure", CONFIG);
+    regulator = client(Role.REGULATOR, "RegulatorOrgMSP", TestKeys.key2048c());
+    hospital = client(Role.HOSPITAL, "HospitalOrgMSP", TestKeys.key2048a());
+    byte[] seed = new byte[32];
+    rnd.nextBytes(seed);
+    insurerSecrets = new AccountSecrets(Role.INSURER, seed, TestKeys.key2048b());
+    new AccountClient(insurerSecrets, new EmbeddedConnection(ledger, ledger.identity("InsurerOrgMSP", "gw"), "medledger", clock), rnd)
+        .register();
+    regulator.issue(insurerSecrets.accountId(), 10_000);
+  }
+
+  private List<AccountClient.Entry> transfers() throws LedgerCallException {
+    return regulator.audit().stream().filter(e -> e.kind().equals("TRANSFER")).toList();
+  }
+
+  private AccountClient insurer(Faulty connection) {
+    return new AccountClient(insurerSecrets, connection, rnd);
+  }
+
+  @Test
+  void aPaymentCommittedButNotConfirmedIsFoundNotRepeated() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.COMMITTED_BUT_LOST);
+    AccountClient insurer = insurer(c);
+    String record = insurer.pay(hospital.accountId(), 400);
+    List<AccountClient.Entry> t = transfers();
+    assertEquals(1, t.size());
+    assertEquals(t.get(0).txId(), CanonicalJson.parseObject(record).get("txId").getAsString(), "the lost attempt's record");
+    assertEquals(1, c.transferNonces.size(), "found on the ledger: nothing was sent again");
+    assertEquals(9_600, insurer.balance());
+    assertEquals(400, hospital.balance());
+  }
+
+  @Test
+  void aPaymentNeverOrderedIsRebuiltWithTheSameNonceAndCommitsOnce() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.NEVER_ORDERED);
+    AccountClient insurer = insurer(c);
+    insurer.pay(hospital.accountId(), 400);
+    assertEquals(2, c.transferNonces.size());
+    assertEquals(c.transferNonces.get(0), c.transferNonces.get(1), "the rebuilt attempt reuses the unknown one's nonce");
+    assertEquals(1, transfers().size());
+    assertEquals(9_600, insurer.balance());
+  }
+
+  @Test
+  void aPaymentWhosePeersWereUnreachableIsTriedAgain() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.UNREACHABLE);
+    c.faults.add(Fault.UNREACHABLE);
+    AccountClient insurer = insurer(c);
+    insurer.pay(hospital.accountId(), 400);
+    assertEquals(3, c.transferNonces.size());
+    assertEquals(1, transfers().size());
+    assertEquals(9_600, insurer.balance());
+  }
+
+  @Test
+  void anAttemptStillInFlightThatCommitsFirstIsTheOneReturned() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.IN_FLIGHT);
+    c.faults.add(Fault.HELD_COMMITS_FIRST); // the rebuilt attempt is then refused with BAD_NONCE
+    AccountClient insurer = insurer(c);
+    String record = insurer.pay(hospital.accountId(), 400);
+    List<AccountClient.Entry> t = transfers();
+    assertEquals(1, t.size());
+    assertEquals(t.get(0).txId(), CanonicalJson.parseObject(record).get("txId").getAsString());
+    assertEquals(2, c.transferNonces.size());
+    assertEquals(9_600, insurer.balance());
+    assertEquals(400, hospital.balance());
+  }
+
+  @Test
+  void anAttemptStillInFlightThatArrivesLateIsInvalidated() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.IN_FLIGHT);
+    AccountClient insurer = insurer(c);
+    insurer.pay(hospital.accountId(), 400);
+    TxResult late = c.commitHeld();
+    assertEquals(TxStatus.MVCC_READ_CONFLICT, late.status(), "the late attempt read the nonce the rebuilt one consumed");
+    assertEquals(1, transfers().size());
+    assertEquals(9_600, insurer.balance());
+  }
+
+  @Test
+  void whenNoAttemptIsConfirmedThePaymentIsReportedUnknownWithEveryTxId() throws Exception {
+    Faulty c = new Faulty();
+    for (int i = 0; i < AccountClient.MAX_ATTEMPTS; i++) {
+      c.faults.add(Fault.NEVER_ORDERED);
+    }
+    AccountClient insurer = insurer(c);
+    LedgerCallException e = assertThrows(LedgerCallException.class, () -> insurer.pay(hospital.accountId(), 400));
+    assertEquals(Committed.UNKNOWN, e.committed());
+    assertEquals(AccountClient.MAX_ATTEMPTS, c.transferNonces.size());
+    assertEquals(1, c.transferNonces.stream().distinct().count(), "every attempt carried the same nonce");
+    assertTrue(e.getMessage().contains("may still commit"), e.getMessage());
+    assertEquals(0, transfers().size());
+    assertEquals(10_000, insurer.balance());
+  }
+
+  /**
+   * Another device of the account takes the nonce while an attempt's outcome is unknown: the client
+   * cannot tell whose request consumed it, so it stops, says so, and sends nothing more.
+   */
+  @Test
+  void aNonceTakenByAnotherDeviceLeavesThePaymentUnknownAndUnrepeated() throws Exception {
+    regulator.issue(insurerSecrets.accountId(), 1); // a credit for the other device to fold
+    AccountClient otherDevice = new AccountClient(insurerSecrets,
+        new EmbeddedConnection(ledger, ledger.identity("InsurerOrgMSP", "other-device"), "medledger", clock), rnd);
+    Faulty c = new Faulty();
+    c.faults.add(Fault.NEVER_ORDERED);
+    c.afterFault = () -> {
+      try {
+        otherDevice.foldAll();
+      } catch (LedgerCallException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    AccountClient insurer = insurer(c).resolveWait(Duration.ofMillis(300));
+    LedgerCallException e = assertThrows(LedgerCallException.class, () -> insurer.pay(hospital.accountId(), 400));
+    assertEquals(Kind.TIMEOUT, e.kind());
+    assertEquals(Committed.UNKNOWN, e.committed());
+    assertTrue(e.getMessage().contains("was consumed"), e.getMessage());
+    assertEquals(1, c.transferNonces.size(), "nothing was sent after the nonce moved");
+    assertEquals(0, transfers().size());
+    assertEquals(10_001, insurer.balance());
+  }
+}
