@@ -11,7 +11,7 @@ import org.hyperledger.fabric.shim.NettyChaincodeServer;
 /**
  * Runs the MedLedger contracts as a Fabric chaincode server ("chaincode as a service"): the peer
  * dials this process instead of launching a container. Fabric's {@link ContractRouter} finds the
- * {@code @Contract} classes ({@code accounts}, {@code money}, {@code records}) on the class path and routes
+ * {@code @Contract} classes ({@code accounts}, {@code money}, {@code records}, {@code channels}) on the class path and routes
  * {@code contract:function} to them, as it does for a packaged Java chaincode.
  *
  * <p>Configured by the shim's environment variables: {@code CHAINCODE_SERVER_ADDRESS}

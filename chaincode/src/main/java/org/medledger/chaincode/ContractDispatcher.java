@@ -26,7 +26,8 @@ public final class ContractDispatcher implements EmbeddedLedger.Dispatcher {
 
   /** A dispatcher over fresh instances of every MedLedger contract. */
   public static ContractDispatcher medledger() {
-    return new ContractDispatcher(new AccountContract(), new MoneyContract(), new RecordContract());
+    return new ContractDispatcher(new AccountContract(), new MoneyContract(), new RecordContract(),
+        new ChannelContract());
   }
 
   public ContractDispatcher(ContractInterface... contracts) {

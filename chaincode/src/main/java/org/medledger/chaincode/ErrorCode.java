@@ -58,7 +58,18 @@ public enum ErrorCode {
   UNKNOWN_TRANSFER("no such transfer"),
   SETTLEMENT_MISMATCH("the transfer does not settle this claim"),
   TRANSFER_ALREADY_LINKED("the transfer already settles another claim"),
-  NO_CONSENTED_READ("the insurer has no granted read of the claim's record");
+  NO_CONSENTED_READ("the insurer has no granted read of the claim's record"),
+  // --- payment channels (docs/chaincode.md §9) ---
+  CHANNEL_EXISTS("a payment channel with this id already exists"),
+  UNKNOWN_CHANNEL("no such payment channel"),
+  BAD_CHANNEL_TERMS("the channel's parties, window or depth are out of range, or the two open requests disagree"),
+  NOT_A_PARTY("the account is not the channel party allowed to do this"),
+  CHANNEL_STATE("the channel's status does not allow this"),
+  BAD_STATE_SIGNATURE("a channel state or close signature does not verify"),
+  STALE_STATE("the submitted channel state is not later than the one being closed on"),
+  WINDOW_CLOSED("the channel's dispute window has passed"),
+  WINDOW_OPEN("the channel's dispute window has not passed yet"),
+  CONTEST_INVALID("the contest does not show that the answer differs from the signed state");
 
   private final String meaning;
 

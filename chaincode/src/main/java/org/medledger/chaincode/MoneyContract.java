@@ -218,7 +218,7 @@ public final class MoneyContract implements ContractInterface {
     }
   }
 
-  private static Account regulator(Ledger ledger) {
+  static Account regulator(Ledger ledger) {
     JsonObject r = ledger.get(ledger.key(Ledger.REGULATOR));
     if (r == null) {
       throw LedgerException.of(ErrorCode.NO_REGULATOR, "register the regulator first");
@@ -226,7 +226,7 @@ public final class MoneyContract implements ContractInterface {
     return ledger.account(r.get("account").getAsString());
   }
 
-  private static PaillierCiphertext storedBalance(Ledger ledger, Account a, PaillierPublicKey pk) {
+  static PaillierCiphertext storedBalance(Ledger ledger, Account a, PaillierPublicKey pk) {
     JsonObject b = ledger.get(ledger.key(Ledger.BALANCE, a.id()));
     if (b == null) {
       return pk.ciphertext(BigInteger.ONE); // Enc(0; 0): a new account holds nothing
@@ -235,7 +235,7 @@ public final class MoneyContract implements ContractInterface {
   }
 
   /** The stored balance times every named credit; deletes the credits. */
-  private static PaillierCiphertext foldCredits(Ledger ledger, Account owner, PaillierPublicKey pk, List<String> ids) {
+  static PaillierCiphertext foldCredits(Ledger ledger, Account owner, PaillierPublicKey pk, List<String> ids) {
     PaillierCiphertext acc = storedBalance(ledger, owner, pk);
     for (String id : ids) {
       String key = ledger.key(Ledger.CREDIT, owner.id(), id);
@@ -249,7 +249,7 @@ public final class MoneyContract implements ContractInterface {
     return acc;
   }
 
-  private static PaillierCiphertext ciphertext(PaillierPublicKey pk, String b64) {
+  static PaillierCiphertext ciphertext(PaillierPublicKey pk, String b64) {
     try {
       return PaillierCiphertext.fromBytes(Base64.getDecoder().decode(b64), pk);
     } catch (CryptoException | IllegalArgumentException e) {
@@ -257,7 +257,7 @@ public final class MoneyContract implements ContractInterface {
     }
   }
 
-  private static void writeBalance(Ledger ledger, String account, PaillierCiphertext c) {
+  static void writeBalance(Ledger ledger, String account, PaillierCiphertext c) {
     JsonObject b = new JsonObject();
     b.addProperty("account", account);
     b.addProperty("ciphertext", b64(c));
@@ -265,7 +265,7 @@ public final class MoneyContract implements ContractInterface {
     ledger.put(ledger.key(Ledger.BALANCE, account), b);
   }
 
-  private static void writeCredit(Ledger ledger, String to, String tx, PaillierCiphertext c, String from, String kind) {
+  static void writeCredit(Ledger ledger, String to, String tx, PaillierCiphertext c, String from, String kind) {
     JsonObject o = new JsonObject();
     o.addProperty("id", tx);
     o.addProperty("account", to);
@@ -276,7 +276,7 @@ public final class MoneyContract implements ContractInterface {
     ledger.put(ledger.key(Ledger.CREDIT, to, tx), o);
   }
 
-  private static JsonObject baseRecord(Ledger ledger, String kind, String from, String to) {
+  static JsonObject baseRecord(Ledger ledger, String kind, String from, String to) {
     JsonObject r = new JsonObject();
     r.addProperty("kind", kind);
     r.addProperty("txId", ledger.txId());
@@ -287,7 +287,7 @@ public final class MoneyContract implements ContractInterface {
   }
 
   /** The record, plus index entries for both accounts and the channel-wide audit order. */
-  private static void writeRecord(Ledger ledger, JsonObject record, String from, String to) {
+  static void writeRecord(Ledger ledger, JsonObject record, String from, String to) {
     String tx = ledger.txId();
     ledger.put(ledger.key(Ledger.TX, tx), record);
     String order = order(ledger.timestamp());
@@ -323,7 +323,7 @@ public final class MoneyContract implements ContractInterface {
     return o;
   }
 
-  private static String pageJson(Ledger.Page p) {
+  static String pageJson(Ledger.Page p) {
     JsonObject o = new JsonObject();
     JsonArray items = new JsonArray();
     p.items().forEach(items::add);
@@ -332,7 +332,7 @@ public final class MoneyContract implements ContractInterface {
     return CanonicalJson.toString(o);
   }
 
-  private static int pageSize(String s) {
+  static int pageSize(String s) {
     try {
       int n = Integer.parseInt(s);
       if (n < 1 || n > Ledger.MAX_PAGE) {
@@ -355,17 +355,17 @@ public final class MoneyContract implements ContractInterface {
     ledger.stub().setEvent(name, CanonicalJson.toBytes(ev));
   }
 
-  private static JsonArray array(List<String> xs) {
+  static JsonArray array(List<String> xs) {
     JsonArray a = new JsonArray();
     xs.forEach(a::add);
     return a;
   }
 
-  private static String b64(PaillierCiphertext c) {
+  static String b64(PaillierCiphertext c) {
     return Base64.getEncoder().encodeToString(c.toBytes());
   }
 
-  private static String sha256(byte[] b) {
+  static String sha256(byte[] b) {
     SHA256Digest d = new SHA256Digest();
     d.update(b, 0, b.length);
     byte[] out = new byte[32];

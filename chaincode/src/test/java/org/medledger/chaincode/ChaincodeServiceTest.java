@@ -119,6 +119,22 @@ class ChaincodeServiceTest {
   }
 
   @Test
+  void routerReachesTheChannelsContract() {
+    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new RouterDispatcher())) {
+      Identity who = ledger.identity("HospitalOrgMSP", "hospital-gateway");
+      JsonObject meta = CanonicalJson.parseObject(
+          new String(ledger.evaluate(who, "org.hyperledger.fabric:GetMetadata"), StandardCharsets.UTF_8));
+      Set<String> fns = new HashSet<>();
+      meta.getAsJsonObject("contracts").getAsJsonObject("channels").getAsJsonArray("transactions")
+          .forEach(t -> fns.add(t.getAsJsonObject().get("name").getAsString()));
+      assertTrue(fns.containsAll(Set.of("open", "coopClose", "close", "dispute", "answer", "contest", "settle",
+          "getChannel", "channelsOf")), fns.toString());
+      ChaincodeException e = assertThrows(ChaincodeException.class, () -> ledger.evaluate(who, "channels:getChannel", "pc-unknown0"));
+      assertEquals(ErrorCode.UNKNOWN_CHANNEL, LedgerException.codeOf(e));
+    }
+  }
+
+  @Test
   void refusalsKeepTheirCodeThroughTheRouter() {
     try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new RouterDispatcher())) {
       Identity who = ledger.identity("HospitalOrgMSP", "hospital-gateway");

@@ -51,6 +51,11 @@ final class Channel {
     return clock;
   }
 
+  /** Lets {@code seconds} of transaction time pass without a transaction. */
+  void advance(long seconds) {
+    clock = clock.plusSeconds(seconds);
+  }
+
   Channel configured() {
     TxResult r = submit(regulatorOrg, "accounts:configure", CONFIG);
     assertTrue(r.isValid(), r.toString());

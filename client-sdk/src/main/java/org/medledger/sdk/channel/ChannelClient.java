@@ -1,0 +1,337 @@
+package org.medledger.sdk.channel;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.medledger.chaincode.MoneyContract;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.chaincode.api.ChannelMessages;
+import org.medledger.chaincode.api.SignedRequest;
+import org.medledger.crypto.Bytes;
+import org.medledger.crypto.paillier.PaillierCiphertext;
+import org.medledger.crypto.paillier.PaillierPublicKey;
+import org.medledger.crypto.proof.TransferContext;
+import org.medledger.crypto.proof.TransferProof;
+import org.medledger.crypto.proof.TransferStatement;
+import org.medledger.sdk.AccountSecrets;
+import org.medledger.sdk.LedgerCallException;
+import org.medledger.sdk.LedgerConnection;
+
+/**
+ * One account's on-chain side of its payment channels (docs/payment-channels.md §4): builds and
+ * signs the {@code channels} requests — deposits, cooperative close, unilateral close, dispute,
+ * answer, contest — and settles after the window. Requests that consume the account's nonce are
+ * rebuilt from fresh state and resubmitted after an MVCC conflict or a moved nonce, at most
+ * {@link #MAX_ATTEMPTS} times; any other refusal is returned at once.
+ */
+public final class ChannelClient {
+  public static final int MAX_ATTEMPTS = 4;
+
+  /**
+   * The terms both parties put in their open requests: A draws the channel id and the secret salt
+   * key and gives them to B over a private channel.
+   */
+  public record Terms(String channelId, String partyA, String partyB, long windowSeconds, int depth, byte[] saltKey) {
+    public Terms {
+      saltKey = saltKey.clone();
+    }
+
+    @Override
+    public byte[] saltKey() {
+      return saltKey.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "Terms[" + channelId + ", A=" + partyA + ", B=" + partyB + ", window " + windowSeconds + " s, depth " + depth
+          + ", salt key redacted]";
+    }
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    JsonObject build(long nonce) throws LedgerCallException;
+  }
+
+  private final AccountSecrets secrets;
+  private final LedgerConnection ledger;
+  private final SecureRandom rnd;
+
+  public ChannelClient(AccountSecrets secrets, LedgerConnection ledger, SecureRandom rnd) {
+    this.secrets = secrets;
+    this.ledger = ledger;
+    this.rnd = rnd;
+  }
+
+  public String accountId() {
+    return secrets.accountId();
+  }
+
+  public static Terms newTerms(String partyA, String partyB, long windowSeconds, int depth, SecureRandom rnd) {
+    byte[] id = new byte[16];
+    rnd.nextBytes(id);
+    byte[] salt = new byte[32];
+    rnd.nextBytes(salt);
+    return new Terms("pc-" + HexFormat.of().formatHex(id), partyA, partyB, windowSeconds, depth, salt);
+  }
+
+  // ------------------------------------------------------------------------------------ open
+
+  /**
+   * This account's signed open request: its deposit (a transfer bundle out of its balance, pending
+   * credits folded, whose payee copy is under the other party's key), or a zero deposit.
+   */
+  public String openRequest(Terms t, long deposit) throws LedgerCallException {
+    String other = accountId().equals(t.partyA()) ? t.partyB() : t.partyA();
+    if (!accountId().equals(t.partyA()) && !accountId().equals(t.partyB())) {
+      throw new IllegalArgumentException("this account is not a party of " + t.channelId());
+    }
+    long nonce = nonce();
+    JsonObject b = body("channelOpen", nonce);
+    b.addProperty("channel", t.channelId());
+    b.addProperty("partyA", t.partyA());
+    b.addProperty("partyB", t.partyB());
+    b.addProperty("window", t.windowSeconds());
+    b.addProperty("depth", t.depth());
+    JsonArray fold = new JsonArray();
+    if (deposit == 0) {
+      b.add("fold", fold);
+      b.addProperty("bundle", "");
+      return sign(b);
+    }
+    PaillierPublicKey pk = secrets.paillier().publicKey();
+    PaillierCiphertext old = ciphertext(pk, CanonicalJson.parseObject(ledger.evaluate("money:balance", accountId()))
+        .get("balance").getAsString());
+    JsonObject credits = CanonicalJson.parseObject(ledger.evaluate("money:credits", accountId(), "100", ""));
+    for (JsonElement e : credits.getAsJsonArray("items")) {
+      if (fold.size() == MoneyContract.MAX_FOLD) {
+        break;
+      }
+      JsonObject c = e.getAsJsonObject();
+      fold.add(c.get("id").getAsString());
+      old = pk.add(old, ciphertext(pk, c.get("ciphertext").getAsString()));
+    }
+    b.add("fold", fold);
+    TransferStatement st = new TransferStatement(pk, key(other), regulatorKey(), old, new TransferContext(ledger.channel(),
+        ledger.chaincode(), accountId(), ChannelMessages.depositPayee(t.channelId()), nonce));
+    b.addProperty("bundle", b64(TransferProof.prove(st, secrets.paillier(), deposit, rnd).toBytes()));
+    return sign(b);
+  }
+
+  /** Submits the two parties' open requests (either party may). */
+  public String open(String requestA, String requestB) throws LedgerCallException {
+    return ledger.submit("channels:open", requestA, requestB);
+  }
+
+  /**
+   * The channel's parameters once the open has committed: keys from the ledger, deposits decrypted
+   * locally (the other party's from its copy under this account's key).
+   */
+  public ChannelParams params(Terms t) throws LedgerCallException {
+    JsonObject rec = channel(t.channelId());
+    JsonObject ch = rec.getAsJsonObject("channel");
+    if (!ch.get("partyA").getAsString().equals(t.partyA()) || !ch.get("partyB").getAsString().equals(t.partyB())
+        || ch.get("window").getAsLong() != t.windowSeconds() || ch.get("depth").getAsInt() != t.depth()) {
+      throw new IllegalStateException("the channel on the ledger does not have these terms");
+    }
+    PaillierPublicKey ka = key(t.partyA());
+    PaillierPublicKey kb = key(t.partyB());
+    JsonObject depA = rec.getAsJsonObject("deposits").getAsJsonObject("A");
+    JsonObject depB = rec.getAsJsonObject("deposits").getAsJsonObject("B");
+    boolean iAmA = accountId().equals(t.partyA());
+    PaillierPublicKey mine = secrets.paillier().publicKey();
+    long dA = secrets.paillier().decryptAmount(ciphertext(mine, (iAmA ? depA.get("own") : depA.get("other")).getAsString()));
+    long dB = secrets.paillier().decryptAmount(ciphertext(mine, (iAmA ? depB.get("other") : depB.get("own")).getAsString()));
+    return new ChannelParams(new ChannelMessages.Scope(ledger.channel(), ledger.chaincode(), t.channelId()), t.partyA(),
+        t.partyB(), signingKey(t.partyA()), signingKey(t.partyB()), ka, kb, regulatorKey(), dA, dB,
+        ciphertext(ka, depA.get("own").getAsString()), ciphertext(kb, depB.get("own").getAsString()), t.depth(),
+        t.windowSeconds(), t.saltKey());
+  }
+
+  // ---------------------------------------------------------------------------------- closes
+
+  /** Submits a cooperative close both parties signed. */
+  public String coopClose(CooperativeClose c) throws LedgerCallException {
+    return submit("channels:coopClose", nonce -> {
+      JsonObject b = body("channelCoopClose", nonce);
+      b.addProperty("channel", c.channelId());
+      b.addProperty("seq", c.state().seq());
+      b.addProperty("payer", c.payer());
+      b.addProperty("digest", c.digestHex());
+      b.addProperty("sigA", b64(c.sigA()));
+      b.addProperty("sigB", b64(c.sigB()));
+      b.addProperty("bundle", b64(c.bundle()));
+      return b;
+    });
+  }
+
+  /**
+   * Closes unilaterally on this party's latest state signed by both; when this party is its net
+   * payer the settlement bundle goes with it. The party stops signing new states.
+   */
+  public String close(ChannelParty party) throws LedgerCallException {
+    party.stopUpdates();
+    return closeOn(party.params(), party.side(), party.latest());
+  }
+
+  /** A unilateral close on a given state signed by both (an honest party uses its latest). */
+  String closeOn(ChannelParams p, Side side, SignedState s) throws LedgerCallException {
+    byte[] bundle = p.payer(s.state()) == side ? Settlement.build(p, s.state(), side, secrets.paillier(), rnd) : null;
+    return submit("channels:close", nonce -> stateBody("channelClose", nonce, p, s, bundle));
+  }
+
+  /**
+   * Supersedes the state the channel is closing on with this party's later state. If the current
+   * state is provably stale (its submitter was B, or it is more than depth states behind) the
+   * chaincode gives this party both deposits; otherwise the later state replaces it, and carries
+   * this party's bundle if it is the net payer.
+   */
+  public String dispute(ChannelParty party, long closingSeq, String closingSubmitter) throws LedgerCallException {
+    SignedState s = party.latest();
+    ChannelParams p = party.params();
+    if (s.seq() <= closingSeq) {
+      throw new IllegalStateException("state " + s.seq() + " is not later than state " + closingSeq);
+    }
+    boolean provablyStale = closingSubmitter.equals(p.party(Side.B)) || s.seq() - closingSeq > p.depth();
+    byte[] bundle = !provablyStale && p.payer(s.state()) == party.side() ? bundleFor(party, s.state()) : null;
+    return submit("channels:dispute", nonce -> stateBody("channelDispute", nonce, p, s, bundle));
+  }
+
+  /** The net payer's settlement bundle for the state the channel is closing on. */
+  public String answer(ChannelParty party, long seq) throws LedgerCallException {
+    ChannelState s = party.signedState(seq)
+        .orElseThrow(() -> new IllegalStateException("this party never signed state " + seq));
+    return answerWith(party.params().channelId(), seq, bundleFor(party, s));
+  }
+
+  /** Answers with a given bundle (an honest party's is {@link Settlement#build} of the state). */
+  String answerWith(String channelId, long seq, byte[] bundle) throws LedgerCallException {
+    return submit("channels:answer", nonce -> {
+      JsonObject b = body("channelAnswer", nonce);
+      b.addProperty("channel", channelId);
+      b.addProperty("seq", seq);
+      b.addProperty("bundle", b64(bundle));
+      return b;
+    });
+  }
+
+  /**
+   * Shows that the answer's copy for this party does not hold the signed state's amount: opens the
+   * state's digest (amount, salt) and the copy (its randomness). Both amounts become public.
+   */
+  public String contest(ChannelParty party, long seq, PaillierCiphertext answerToMe) throws LedgerCallException {
+    ChannelParams p = party.params();
+    ChannelState s = party.signedState(seq)
+        .orElseThrow(() -> new IllegalStateException("this party never signed state " + seq));
+    BigInteger u = secrets.paillier().randomnessOf(answerToMe);
+    return submit("channels:contest", nonce -> {
+      JsonObject b = body("channelContest", nonce);
+      b.addProperty("channel", p.channelId());
+      b.addProperty("seq", seq);
+      b.addProperty("amount", p.amount(s));
+      b.addProperty("salt", b64(p.salt(seq)));
+      b.addProperty("randomness", b64(Bytes.unsigned(u)));
+      return b;
+    });
+  }
+
+  /** Settles a channel whose window has passed (anyone may). */
+  public String settle(String channelId) throws LedgerCallException {
+    return ledger.submit("channels:settle", channelId);
+  }
+
+  /** The channel record and deposits, as {@code channels:getChannel} returns them. */
+  public JsonObject channel(String channelId) throws LedgerCallException {
+    return CanonicalJson.parseObject(ledger.evaluate("channels:getChannel", channelId));
+  }
+
+  /** A ciphertext under this account's key, from its base64 as the ledger shows it. */
+  public PaillierCiphertext myCiphertext(String b64) {
+    return ciphertext(secrets.paillier().publicKey(), b64);
+  }
+
+  /** What a ciphertext under this account's key holds, or -1 if it is not an amount. */
+  public long decrypt(PaillierCiphertext c) {
+    return Settlement.decryptAmount(secrets.paillier(), c);
+  }
+
+  // --------------------------------------------------------------------------------- helpers
+
+  private byte[] bundleFor(ChannelParty party, ChannelState s) {
+    return Settlement.build(party.params(), s, party.side(), secrets.paillier(), rnd);
+  }
+
+  private JsonObject stateBody(String type, long nonce, ChannelParams p, SignedState s, byte[] bundle) {
+    JsonObject b = body(type, nonce);
+    b.addProperty("channel", p.channelId());
+    b.addProperty("seq", s.seq());
+    b.addProperty("payer", p.payerAccount(s.state()));
+    b.addProperty("digest", HexFormat.of().formatHex(p.digest(s.state())));
+    b.addProperty("sigA", b64(s.sigA()));
+    b.addProperty("sigB", b64(s.sigB()));
+    b.addProperty("bundle", bundle == null ? "" : b64(bundle));
+    return b;
+  }
+
+  /** Submits a nonce-consuming request, rebuilding it if the state moved under it. */
+  private String submit(String function, Body body) throws LedgerCallException {
+    LedgerCallException last = null;
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      try {
+        return ledger.submit(function, sign(body.build(nonce())));
+      } catch (LedgerCallException e) {
+        boolean stale = e.kind() == LedgerCallException.Kind.CONFLICT
+            || (e.kind() == LedgerCallException.Kind.REFUSED && e.errorCode().equals("BAD_NONCE"));
+        if (!stale) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw Objects.requireNonNull(last);
+  }
+
+  private PaillierPublicKey key(String account) throws LedgerCallException {
+    JsonObject a = CanonicalJson.parseObject(ledger.evaluate("accounts:getAccount", account));
+    return PaillierPublicKey.fromBytes(Base64.getDecoder().decode(a.get("paillierKey").getAsString()));
+  }
+
+  private byte[] signingKey(String account) throws LedgerCallException {
+    JsonObject a = CanonicalJson.parseObject(ledger.evaluate("accounts:getAccount", account));
+    return Base64.getDecoder().decode(a.get("signingKey").getAsString());
+  }
+
+  private PaillierPublicKey regulatorKey() throws LedgerCallException {
+    String r = CanonicalJson.parseObject(ledger.evaluate("accounts:getChannel")).get("regulator").getAsString();
+    return key(r).precompute();
+  }
+
+  private long nonce() throws LedgerCallException {
+    return CanonicalJson.parseObject(ledger.evaluate("accounts:getNonce", accountId())).get("next").getAsLong();
+  }
+
+  private JsonObject body(String type, long nonce) {
+    JsonObject b = new JsonObject();
+    b.addProperty("type", type);
+    b.addProperty("account", accountId());
+    b.addProperty("nonce", nonce);
+    return b;
+  }
+
+  private String sign(JsonObject body) {
+    return SignedRequest.sign(ledger.channel(), ledger.chaincode(), body, secrets.signingKey()).toJson();
+  }
+
+  private static PaillierCiphertext ciphertext(PaillierPublicKey pk, String b64) {
+    return PaillierCiphertext.fromBytes(Base64.getDecoder().decode(b64), pk);
+  }
+
+  private static String b64(byte[] b) {
+    return Base64.getEncoder().encodeToString(b);
+  }
+}

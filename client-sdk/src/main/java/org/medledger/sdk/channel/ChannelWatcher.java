@@ -1,0 +1,200 @@
+package org.medledger.sdk.channel;
+
+import com.google.gson.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.hyperledger.fabric.client.Checkpointer;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.crypto.paillier.PaillierCiphertext;
+import org.medledger.sdk.EventSubscription;
+import org.medledger.sdk.LedgerCallException;
+import org.medledger.sdk.LedgerEvents;
+import org.medledger.sdk.MedLedgerEvent;
+
+/**
+ * Watches the chain for moves on this account's channels and answers them on its own
+ * (docs/payment-channels.md §5): when the other party closes on a state older than this party's
+ * latest it disputes; when this party is the net payer of the state being closed on it answers
+ * with its settlement bundle; when an answer pays this party less or more than the signed state
+ * says it contests; and once a window has passed by its clock it settles. It acts on the channel
+ * record as the ledger holds it when an event arrives, on one worker thread.
+ *
+ * <p>Events come from a {@link LedgerEvents} subscription (the embedded or the gateway
+ * connection) with a checkpointer; an event is checkpointed only after the watcher has acted on
+ * it, so after a restart nothing is skipped. On start the watcher also looks at every watched
+ * channel once, so a close that happened while it was away is answered even without its event.
+ */
+public final class ChannelWatcher implements AutoCloseable {
+  /** What the watcher did (DISPUTE, ANSWER, CONTEST, SETTLE, SETTLED, FAILED), for logs and tests. */
+  public record Action(String channelId, String kind, String detail) {}
+
+  private final ChannelClient client;
+  private final Clock clock;
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> daemon(r, "channel-watcher"));
+  private final Map<String, ChannelParty> parties = new ConcurrentHashMap<>();
+  private final Map<String, Instant> deadlines = new ConcurrentHashMap<>();
+  private final List<Action> actions = new CopyOnWriteArrayList<>();
+  private EventSubscription subscription;
+  private volatile long lastEventBlock = -1;
+  private ScheduledExecutorService ticker;
+
+  public ChannelWatcher(ChannelClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /** Watches this party's channel from now on. */
+  public void watch(ChannelParty party) {
+    parties.put(party.params().channelId(), party);
+  }
+
+  /**
+   * Looks at every watched channel once, then follows the ledger's events from the checkpoint (or
+   * from {@code fromBlock} when the checkpointer is new).
+   */
+  public void start(LedgerEvents events, long fromBlock, Checkpointer checkpointer) throws LedgerCallException {
+    parties.forEach((id, party) -> worker.execute(() -> react(id, party)));
+    subscription = events.subscribe(fromBlock, checkpointer, e -> worker.submit(() -> handle(e)).get());
+  }
+
+  /** Calls {@link #settleDue} every {@code period} (a deployment's clock; tests call it directly). */
+  public void startTicking(Duration period) {
+    ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "channel-watcher-tick"));
+    ticker.scheduleAtFixedRate(this::settleDue, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Settles every watched channel whose window has passed by this watcher's clock. */
+  public void settleDue() {
+    worker.execute(() -> {
+      Instant now = clock.instant();
+      for (Map.Entry<String, Instant> d : Map.copyOf(deadlines).entrySet()) {
+        if (now.isBefore(d.getValue())) {
+          continue;
+        }
+        try {
+          client.settle(d.getKey());
+          deadlines.remove(d.getKey());
+          actions.add(new Action(d.getKey(), "SETTLE", "after " + d.getValue()));
+        } catch (LedgerCallException e) {
+          if (!"WINDOW_OPEN".equals(e.errorCode())) {
+            deadlines.remove(d.getKey());
+          }
+          actions.add(new Action(d.getKey(), "FAILED", "settle: " + e.getMessage()));
+        }
+      }
+    });
+  }
+
+  public List<Action> actions() {
+    return List.copyOf(actions);
+  }
+
+  /** Waits until the worker has handled everything given to it so far. */
+  public void awaitIdle() {
+    try {
+      worker.submit(() -> { }).get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the watcher is stuck", e);
+    }
+  }
+
+  /** The block of the last event the watcher has acted on (-1 before the first). */
+  public long lastEventBlock() {
+    return lastEventBlock;
+  }
+
+  private void handle(MedLedgerEvent e) {
+    lastEventBlock = e.blockNumber();
+    if (!e.name().startsWith("medledger.Channel")) {
+      return;
+    }
+    JsonObject ev = CanonicalJson.parseObject(e.payloadText());
+    String id = ev.get("channel").getAsString();
+    ChannelParty party = parties.get(id);
+    if (party == null) {
+      return;
+    }
+    switch (e.name()) {
+      case "medledger.ChannelClosing", "medledger.ChannelAnswered" -> {
+        party.stopUpdates();
+        react(id, party);
+      }
+      case "medledger.ChannelSettled" -> {
+        party.stopUpdates();
+        deadlines.remove(id);
+        actions.add(new Action(id, "SETTLED", ev.has("outcome") ? ev.get("outcome").getAsString() : ""));
+      }
+      default -> {
+        // opened: nothing to do
+      }
+    }
+  }
+
+  /** Reacts to the channel as the ledger holds it now. */
+  private void react(String id, ChannelParty party) {
+    try {
+      JsonObject ch = client.channel(id).getAsJsonObject("channel");
+      if (!"CLOSING".equals(ch.get("status").getAsString())) {
+        deadlines.remove(id);
+        return;
+      }
+      JsonObject c = ch.getAsJsonObject("closing");
+      long seq = c.get("seq").getAsLong();
+      String payer = c.get("payer").getAsString();
+      String submittedBy = c.get("submittedBy").getAsString();
+      deadlines.put(id, Instant.parse(c.get("deadline").getAsString()));
+      String me = client.accountId();
+      if (!submittedBy.equals(me) && party.latest().seq() > seq) {
+        client.dispute(party, seq, submittedBy);
+        actions.add(new Action(id, "DISPUTE", "state " + party.latest().seq() + " over state " + seq));
+        return;
+      }
+      if (payer.equals(me) && !c.has("answer")) {
+        client.answer(party, seq);
+        actions.add(new Action(id, "ANSWER", "state " + seq));
+        return;
+      }
+      if (c.has("answer") && !payer.isEmpty() && !payer.equals(me)) {
+        Optional<ChannelState> s = party.signedState(seq);
+        PaillierCiphertext toMe = client.myCiphertext(c.getAsJsonObject("answer").get("amountPayee").getAsString());
+        if (s.isPresent() && client.decrypt(toMe) != party.params().amount(s.get())) {
+          client.contest(party, seq, toMe);
+          actions.add(new Action(id, "CONTEST", "state " + seq));
+        }
+      }
+    } catch (LedgerCallException | RuntimeException e) {
+      actions.add(new Action(id, "FAILED", e.toString()));
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  @Override
+  public void close() {
+    if (subscription != null) {
+      subscription.close();
+    }
+    if (ticker != null) {
+      ticker.shutdownNow();
+    }
+    worker.shutdown();
+  }
+}

@@ -1,0 +1,212 @@
+package org.medledger.sdk.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.hyperledger.fabric.client.InMemoryCheckpointer;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Payment channels end to end on the embedded ledger (docs/payment-channels.md): the insurer (A)
+ * and a hospital (B) open with confidential deposits, pay each other over loopback, and close —
+ * cooperatively, or unilaterally with each party's watcher answering the other's moves by itself.
+ * Outcomes are checked by each account decrypting what it holds on the ledger.
+ */
+class ChannelLedgerTest {
+  private static final long WINDOW = 3_600;
+  private static final long DEPOSIT_A = 20_000;
+  private static final long DEPOSIT_B = 1_000;
+
+  @TempDir
+  Path dir;
+  private LedgerFixture f;
+  private ChannelParty a;
+  private ChannelParty b;
+  private ChannelServer server;
+  private ChannelDialer dialer;
+  private ChannelWatcher watcherA;
+  private ChannelWatcher watcherB;
+  private final List<SignedState> seenByB = new ArrayList<>();
+  private final List<ChannelWatcher> running = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    f = new LedgerFixture(DEPOSIT_A, DEPOSIT_B, WINDOW, 4);
+    assertEquals(100_000 - 3_000, f.insurerStart);
+    assertEquals(3_000, f.hospitalStart);
+    a = ChannelParty.create(f.params, f.insurerSecrets, dir.resolve("a.log"), ChannelParty.Options.DEFAULT, f.rnd);
+    b = ChannelParty.create(f.params, f.hospitalSecrets, dir.resolve("b.log"), ChannelParty.Options.DEFAULT, f.rnd);
+    b.addListener(seenByB::add);
+    server = ChannelServer.start(0, f.rnd);
+    server.register(b);
+    dialer = ChannelDialer.start(a, server.address(), f.rnd);
+    watcherA = new ChannelWatcher(f.chainA, f.clock);
+    watcherB = new ChannelWatcher(f.chainB, f.clock);
+    watcherA.watch(a);
+    watcherB.watch(b);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    watcherA.close();
+    watcherB.close();
+    dialer.close();
+    a.close();
+    b.close();
+    server.close();
+  }
+
+  private void startWatchers() throws Exception {
+    watcherA.start(f.events("InsurerOrgMSP"), 0, new InMemoryCheckpointer());
+    watcherB.start(f.events("HospitalOrgMSP"), 0, new InMemoryCheckpointer());
+    running.add(watcherA);
+    running.add(watcherB);
+  }
+
+  /**
+   * Lets the running watchers react until neither has anything left to do: each has acted on the
+   * events of every block, and no new block came meanwhile.
+   */
+  private void quiesce() throws InterruptedException {
+    long height = -1;
+    for (int round = 0; round < 50 && height != f.ledger.height(); round++) {
+      height = f.ledger.height();
+      for (ChannelWatcher w : running) {
+        for (int i = 0; i < 1_000 && w.lastEventBlock() < height - 1; i++) {
+          Thread.sleep(10);
+        }
+        w.awaitIdle();
+      }
+    }
+  }
+
+  private void payments() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      a.pay(250).get(30, TimeUnit.SECONDS); // A pays B 5,000 in all
+    }
+    b.pay(700).get(30, TimeUnit.SECONDS); // B pays back 700
+    for (int i = 0; i < 3_000 && !a.latest().equals(b.latest()); i++) {
+      Thread.sleep(10);
+    }
+    assertEquals(a.latest(), b.latest());
+    assertEquals(new ChannelState(21, DEPOSIT_A - 4_300, DEPOSIT_B + 4_300), a.latest().state());
+  }
+
+  private static String kinds(ChannelWatcher w) {
+    return w.actions().stream().map(ChannelWatcher.Action::kind).collect(Collectors.joining(","));
+  }
+
+  private void assertHoldings(long insurerDelta, long hospitalDelta) throws Exception {
+    assertEquals("CLOSED", f.chainA.channel(a.params().channelId()).getAsJsonObject("channel").get("status").getAsString(),
+        "watcher A: " + watcherA.actions() + ", watcher B: " + watcherB.actions());
+    f.insurer.foldAll();
+    f.hospital.foldAll();
+    assertEquals(f.insurerStart + insurerDelta, f.insurer.balance());
+    assertEquals(f.hospitalStart + hospitalDelta, f.hospital.balance());
+  }
+
+  @Test
+  void cooperativeCloseSettlesTheLatestState() throws Exception {
+    startWatchers();
+    payments();
+    CooperativeClose c = b.closeCooperatively().get(60, TimeUnit.SECONDS);
+    f.chainB.coopClose(c);
+    quiesce();
+    assertEquals("CLOSED", f.chainA.channel(c.channelId()).getAsJsonObject("channel").get("status").getAsString());
+    assertHoldings(-4_300, 4_300);
+    assertTrue(kinds(watcherA).contains("SETTLED"), kinds(watcherA));
+    assertFalse(kinds(watcherA).contains("FAILED") || kinds(watcherB).contains("FAILED"));
+  }
+
+  @Test
+  void theNetPayersWatcherAnswersACloseByTheOtherParty() throws Exception {
+    startWatchers();
+    payments();
+    f.chainB.close(b);
+    quiesce();
+    assertEquals("ANSWER", kinds(watcherA));
+    f.clock.advance(Duration.ofSeconds(WINDOW + 1));
+    watcherB.settleDue();
+    quiesce();
+    assertTrue(kinds(watcherB).startsWith("SETTLE,SETTLED"), kinds(watcherB));
+    assertHoldings(-4_300, 4_300);
+  }
+
+  @Test
+  void aStaleCloseIsDisputedByTheWatcherAndTheCloserLosesItsDeposit() throws Exception {
+    startWatchers();
+    payments();
+    // B closes on state 20, before it paid 700 back: better for B, and provably stale since B signed 21.
+    SignedState older = seenByB.get(seenByB.size() - 2);
+    assertEquals(20, older.seq());
+    b.stopUpdates();
+    f.chainB.closeOn(b.params(), Side.B, older);
+    quiesce();
+    assertTrue(kinds(watcherA).startsWith("DISPUTE"), kinds(watcherA));
+    assertEquals("CHANNEL_PENALTY", f.chainA.channel(a.params().channelId()).getAsJsonObject("channel")
+        .getAsJsonObject("settlement").get("kind").getAsString());
+    assertHoldings(DEPOSIT_B, -DEPOSIT_B); // A gets both deposits: B's gains in the channel are gone
+  }
+
+  @Test
+  void anAnswerThatPaysLessIsContestedByThePayeesWatcher() throws Exception {
+    watcherB.start(f.events("HospitalOrgMSP"), 0, new InMemoryCheckpointer()); // A's watcher stays off: A cheats by hand
+    running.add(watcherB);
+    payments();
+    f.chainB.close(b);
+    quiesce();
+    byte[] less = Settlement.build(a.params(), new ChannelState(21, DEPOSIT_A - 100, DEPOSIT_B + 100), Side.A,
+        f.insurerSecrets.paillier(), f.rnd);
+    f.chainA.answerWith(a.params().channelId(), 21, less);
+    quiesce();
+    assertTrue(kinds(watcherB).contains("CONTEST"), kinds(watcherB));
+    assertHoldings(-DEPOSIT_A, DEPOSIT_A);
+  }
+
+  @Test
+  void aPartyBackAfterTheWindowCannotDisputeAnyMore() throws Exception {
+    payments();
+    SignedState older = seenByB.get(0); // state 1: A had paid B 250 only
+    b.stopUpdates();
+    f.chainB.closeOn(b.params(), Side.B, older);
+    f.clock.advance(Duration.ofSeconds(WINDOW + 1));
+    startWatchers(); // A was offline for the whole window; its watcher replays the close now
+    quiesce();
+    assertTrue(kinds(watcherA).contains("FAILED"), kinds(watcherA));
+    assertTrue(watcherA.actions().stream().anyMatch(x -> x.detail().contains("WINDOW_CLOSED")), watcherA.actions().toString());
+    watcherB.settleDue();
+    quiesce();
+    // State 1's net payer (A) never answered in time: its deposit went to B.
+    assertEquals("CHANNEL_FORFEIT", f.chainA.channel(a.params().channelId()).getAsJsonObject("channel")
+        .getAsJsonObject("settlement").get("kind").getAsString());
+    assertHoldings(-DEPOSIT_A, DEPOSIT_A);
+  }
+
+  @Test
+  void theProposerClosingOneStateBehindIsCorrectedAndSettlesOnTheLatest() throws Exception {
+    startWatchers();
+    payments();
+    // A closes on state 20 (say it lost B's acceptance of 21): B's watcher replaces it with 21,
+    // whose net payer A's watcher then answers.
+    SignedState s20 = seenByB.get(seenByB.size() - 2);
+    a.stopUpdates();
+    f.chainA.closeOn(a.params(), Side.A, s20);
+    quiesce();
+    assertTrue(kinds(watcherB).startsWith("DISPUTE"), kinds(watcherB));
+    assertTrue(kinds(watcherA).contains("ANSWER"), kinds(watcherA));
+    f.clock.advance(Duration.ofSeconds(WINDOW + 1));
+    watcherA.settleDue();
+    quiesce();
+    assertHoldings(-4_300, 4_300);
+  }
+}
