@@ -81,12 +81,12 @@ public final class AccountClient {
     ledger.submit("accounts:register", sign(b));
   }
 
-  /** Regulator only: issues {@code amount} to an insurer. */
-  public synchronized void issue(String insurer, long amount) throws LedgerCallException {
+  /** Regulator only: issues {@code amount} to an insurer. Returns the transaction record. */
+  public synchronized String issue(String insurer, long amount) throws LedgerCallException {
     JsonObject b = body("issue", nonce());
     b.addProperty("to", insurer);
     b.addProperty("amount", amount);
-    ledger.submit("money:issue", sign(b));
+    return ledger.submit("money:issue", sign(b));
   }
 
   /**
@@ -237,20 +237,21 @@ public final class AccountClient {
     }
   }
 
-  /** Folds every pending credit (up to 64 per call) into the stored balance. */
-  public synchronized void foldAll() throws LedgerCallException {
+  /** Folds every pending credit (up to 64 per call) into the stored balance; returns how many it folded. */
+  public synchronized int foldAll() throws LedgerCallException {
     List<String> ids = new ArrayList<>();
     for (Credit c : credits()) {
       ids.add(c.id());
     }
     if (ids.isEmpty()) {
-      return;
+      return 0;
     }
     JsonObject b = body("fold", nonce());
     JsonArray a = new JsonArray();
     ids.stream().limit(MoneyContract.MAX_FOLD).forEach(a::add);
     b.add("credits", a);
     ledger.submit("money:fold", sign(b));
+    return a.size();
   }
 
   /** What the account holds, stored balance plus pending credits, decrypted locally. */

@@ -25,6 +25,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.medledger.chaincode.api.CanonicalJson;
 import org.medledger.chaincode.api.Role;
 import org.medledger.crypto.CryptoException;
+import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 
 /**
@@ -99,7 +100,25 @@ public final class Keystore {
     return read(file, password, KdfParams.MINIMUM);
   }
 
-  static AccountSecrets read(Path file, char[] password, KdfParams minimum) throws KeystoreException {
+  /**
+   * The public part of a keystore file: its account id, role and Paillier modulus size, read
+   * without the password. It is not authenticated until {@link #read} succeeds, so use it to list
+   * and address accounts, never to trust them.
+   */
+  public record PublicPart(String account, Role role, int paillierBits) {}
+
+  /** Reads the public part of {@code file} without decrypting anything. */
+  public static PublicPart publicPart(Path file) throws KeystoreException {
+    JsonObject o = parse(file);
+    try {
+      int bits = PaillierPublicKey.fromBytes(bytes(o, "paillierPublicKey", -1)).bits();
+      return new PublicPart(str(o, "account"), Role.valueOf(str(o, "role")), bits);
+    } catch (IllegalArgumentException | CryptoException e) {
+      throw corrupt("malformed public part: " + e.getMessage());
+    }
+  }
+
+  private static JsonObject parse(Path file) throws KeystoreException {
     byte[] raw;
     try {
       if (Files.size(file) > MAX_FILE_BYTES) {
@@ -125,6 +144,11 @@ public final class Keystore {
     if (integer(o, "version") != VERSION) {
       throw new KeystoreException(KeystoreException.Code.UNSUPPORTED, "keystore version " + o.get("version") + " is not supported");
     }
+    return o;
+  }
+
+  static AccountSecrets read(Path file, char[] password, KdfParams minimum) throws KeystoreException {
+    JsonObject o = parse(file);
     JsonObject kdfJson = obj(o, "kdf");
     JsonObject cipherJson = obj(o, "cipher");
     if (!"argon2id".equals(str(kdfJson, "name")) || !"AES-256-GCM".equals(str(cipherJson, "name"))) {

@@ -46,6 +46,21 @@ class KeystoreTest {
   }
 
   @Test
+  void thePublicPartIsReadWithoutThePasswordAndCheckedLikeTheRest() throws Exception {
+    Path f = written();
+    Keystore.PublicPart p = Keystore.publicPart(f);
+    assertEquals(secrets().accountId(), p.account());
+    assertEquals(Role.PATIENT, p.role());
+    assertEquals(2048, p.paillierBits());
+    Files.writeString(f, Files.readString(f).replace("\"format\":\"medledger-keystore\"", "\"format\":\"other\""));
+    assertEquals(KeystoreException.Code.UNSUPPORTED, assertThrows(KeystoreException.class, () -> Keystore.publicPart(f)).code());
+    Files.writeString(f, "{}");
+    assertEquals(KeystoreException.Code.CORRUPT, assertThrows(KeystoreException.class, () -> Keystore.publicPart(f)).code());
+    assertEquals(KeystoreException.Code.IO,
+        assertThrows(KeystoreException.class, () -> Keystore.publicPart(dir.resolve("missing"))).code());
+  }
+
+  @Test
   void roundTripsWithTheDefaultCost() throws Exception {
     Path f = dir.resolve("default.keystore");
     AccountSecrets s = secrets();

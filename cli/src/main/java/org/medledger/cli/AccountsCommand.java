@@ -1,0 +1,141 @@
+package org.medledger.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.crypto.EncodingHeader;
+import org.medledger.crypto.paillier.PaillierPublicKey;
+import org.medledger.sdk.LedgerConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code medledger accounts}: register, show and list accounts. */
+@Command(name = "accounts", mixinStandardHelpOptions = true, description = "Register, show and list accounts.",
+    subcommands = {AccountsCommand.Register.class, AccountsCommand.Show.class, AccountsCommand.ListLocal.class})
+final class AccountsCommand extends Base {
+  @Override
+  void execute() throws CliException {
+    throw CliException.usage("missing subcommand: register, show or list");
+  }
+
+  /** Registers a local account on the ledger with its key proof. */
+  @Command(name = "register", mixinStandardHelpOptions = true,
+      description = "Register a local account on the ledger (its role, public keys and a proof that its Paillier key is well formed).")
+  static final class Register extends Base {
+    @Option(names = {"--account", "-a"}, required = true, paramLabel = "<name>", description = "The local account to register.")
+    String name;
+
+    @Option(names = "--org", paramLabel = "<mspId>",
+        description = "Embedded ledger: the organisation whose gateway registers it (default: by role; see docs/cli.md).")
+    String org;
+
+    @Override
+    void execute() throws Exception {
+      Acting a = acting(name, org);
+      try (Progress p = Progress.start(env(), "proving the Paillier key and registering '" + name + "'")) {
+        a.client().register();
+        p.succeeded();
+      }
+      JsonObject onLedger = CanonicalJson.parseObject(a.connection().evaluate("accounts:getAccount", a.account()));
+      JsonObject o = describe(onLedger);
+      o.addProperty("name", name);
+      emit(o, "Registered " + a.role() + " account '" + name + "' as " + a.account() + " through "
+          + o.get("organisation").getAsString() + " (tx " + o.get("registrationTx").getAsString() + ")");
+    }
+  }
+
+  /** Shows what the ledger holds for an account, as anyone on the channel sees it. */
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Show an account as anyone on the channel sees it: role, keys, and its balance as a ciphertext.")
+  static final class Show extends Base {
+    @Parameters(paramLabel = "<account>", description = "A local account name or an account id (acct-...).")
+    String ref;
+
+    @Override
+    void execute() throws Exception {
+      String id = home().resolve(ref);
+      LedgerConnection conn = backend().connect(Organisations.HOSPITAL_ORG);
+      JsonObject o = describe(CanonicalJson.parseObject(conn.evaluate("accounts:getAccount", id)));
+      String balance = CanonicalJson.parseObject(conn.evaluate("money:balance", id)).get("balance").getAsString();
+      JsonObject credits = CanonicalJson.parseObject(conn.evaluate("money:credits", id, "100", ""));
+      int pending = credits.getAsJsonArray("items").size();
+      o.addProperty("balanceCiphertext", balance);
+      o.addProperty("pendingCredits", pending);
+      o.addProperty("pendingCreditsMore", !credits.get("bookmark").getAsString().isEmpty());
+      Map<String, String> names = localNames();
+      emit(o, "Account " + label(names, id) + "\n"
+          + "  role:          " + o.get("role").getAsString() + "\n"
+          + "  organisation:  " + o.get("organisation").getAsString() + "\n"
+          + "  registered:    " + o.get("registeredAt").getAsString() + " (tx " + o.get("registrationTx").getAsString() + ")\n"
+          + "  Paillier key:  " + o.get("paillierBits").getAsInt() + " bits\n"
+          + "  balance:       " + (isOne(balance) ? "c = 1 (nothing folded yet: the encryption of 0 with no randomness)"
+              : ciphertextPreview(balance) + " (a ciphertext: only the account's owner can read it)") + "\n"
+          + "  pending:       " + pending + (o.get("pendingCreditsMore").getAsBoolean() ? "+" : "") + " credit(s) not yet folded");
+    }
+  }
+
+  /** Lists the local keystores. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the local accounts (keystores in <home>/accounts).")
+  static final class ListLocal extends Base {
+    @Override
+    void execute() throws CliException {
+      List<Home.Local> all = home().list();
+      JsonArray a = new JsonArray();
+      StringBuilder text = new StringBuilder();
+      text.append(all.isEmpty() ? "No local accounts in " + home().accountsDir() + " ('medledger keys generate' makes one)\n"
+          : String.format("%-20s %-10s %-5s %s%n", "NAME", "ROLE", "BITS", "ACCOUNT"));
+      for (Home.Local l : all) {
+        JsonObject o = new JsonObject();
+        o.addProperty("name", l.name());
+        o.addProperty("keystore", l.keystore().toString());
+        if (l.info() == null) {
+          o.addProperty("error", "unreadable keystore");
+          text.append(String.format("%-20s %s%n", l.name(), "(unreadable keystore)"));
+        } else {
+          o.addProperty("account", l.info().account());
+          o.addProperty("role", l.info().role().name());
+          o.addProperty("paillierBits", l.info().paillierBits());
+          text.append(String.format("%-20s %-10s %-5d %s%n", l.name(), l.info().role(), l.info().paillierBits(), l.info().account()));
+        }
+        a.add(o);
+      }
+      JsonObject out = new JsonObject();
+      out.addProperty("home", home().dir().toString());
+      out.add("accounts", a);
+      emit(out, text.toString());
+    }
+  }
+
+  /** The CLI's view of an on-chain account record. */
+  static JsonObject describe(JsonObject acct) {
+    JsonObject o = new JsonObject();
+    o.addProperty("account", acct.get("id").getAsString());
+    o.addProperty("role", acct.get("role").getAsString());
+    o.addProperty("organisation", acct.get("mspId").getAsString());
+    o.addProperty("registeredAt", acct.get("registeredAt").getAsString());
+    o.addProperty("registrationTx", acct.get("registrationTx").getAsString());
+    byte[] key = Base64.getDecoder().decode(acct.get("paillierKey").getAsString());
+    o.addProperty("paillierBits", PaillierPublicKey.fromBytes(key).bits());
+    return o;
+  }
+
+  private static boolean isOne(String base64) {
+    byte[] b = Base64.getDecoder().decode(base64);
+    return new java.math.BigInteger(1, java.util.Arrays.copyOfRange(b, Math.min(EncodingHeader.LENGTH, b.length), b.length))
+        .equals(java.math.BigInteger.ONE);
+  }
+
+  /** A short view of a base64-encoded Paillier ciphertext: the first and last bytes of c, and its size. */
+  static String ciphertextPreview(String base64) {
+    byte[] b = Base64.getDecoder().decode(base64);
+    int from = Math.min(EncodingHeader.LENGTH, b.length); // type, version, key size
+    HexFormat hex = HexFormat.of();
+    return "c = 0x" + hex.formatHex(b, from, Math.min(from + 6, b.length)) + "..." + hex.formatHex(b, Math.max(from, b.length - 3), b.length)
+        + " (" + 8 * (b.length - from) + "-bit)";
+  }
+}

@@ -1,0 +1,134 @@
+package org.medledger.cli;
+
+import com.google.gson.JsonObject;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.chaincode.api.Role;
+import org.medledger.sdk.AccountClient;
+import org.medledger.sdk.AccountSecrets;
+import org.medledger.sdk.Keystore;
+import org.medledger.sdk.KeystoreException;
+import org.medledger.sdk.LedgerCallException;
+import org.medledger.sdk.LedgerConnection;
+import org.medledger.sdk.RecordClient;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What every subcommand shares: the run's environment, home, ledger and output. */
+abstract class Base implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public final Integer call() throws Exception {
+    execute();
+    return ExitCode.OK.code();
+  }
+
+  abstract void execute() throws Exception;
+
+  MedLedger root() {
+    return (MedLedger) spec.root().userObject();
+  }
+
+  Env env() {
+    return root().env;
+  }
+
+  Home home() {
+    return root().home();
+  }
+
+  Backend backend() throws CliException {
+    return root().backend();
+  }
+
+  /** Prints the result: {@code json} under --json, else {@code text}. */
+  void emit(JsonObject json, String text) {
+    if (root().json) {
+      env().out().println(CanonicalJson.toString(json));
+    } else {
+      env().out().print(text.endsWith("\n") ? text : text + "\n");
+    }
+    env().out().flush();
+  }
+
+  /** A local account, unlocked, with a client connected through its organisation's gateway. */
+  record Acting(Home.Local local, AccountSecrets secrets, AccountClient client, RecordClient records,
+      LedgerConnection connection) {
+    String account() {
+      return secrets.accountId();
+    }
+
+    Role role() {
+      return secrets.role();
+    }
+  }
+
+  /** Unlocks local account {@code name} and connects it through {@code org} (null: its role's default). */
+  Acting acting(String name, String org) throws CliException, KeystoreException {
+    Home.Local local = home().local(name);
+    char[] password = root().passwords().existing(name);
+    AccountSecrets secrets;
+    try {
+      secrets = Keystore.read(local.keystore(), password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    LedgerConnection conn = backend().connect(org != null ? org : Organisations.defaultFor(secrets.role()));
+    return new Acting(local, secrets, new AccountClient(secrets, conn, root().random),
+        new RecordClient(secrets, conn, root().random), conn);
+  }
+
+  static void requireRole(Acting a, Role role, String command) throws CliException {
+    if (a.role() != role) {
+      throw CliException.local("WRONG_ROLE", command + " is done by a " + role + " account; '" + a.local().name()
+          + "' is a " + a.role());
+    }
+  }
+
+  /** The role of a registered account, from the ledger. */
+  static Role roleOnLedger(LedgerConnection conn, String account) throws LedgerCallException {
+    return Role.valueOf(CanonicalJson.parseObject(conn.evaluate("accounts:getAccount", account)).get("role").getAsString());
+  }
+
+  /**
+   * A client-side refusal of client-sdk, thrown as IllegalArgumentException or IllegalStateException
+   * with a message "CODE: detail" (e.g. FEE_MISMATCH), as a local refusal with that code.
+   */
+  static CliException refusedLocally(RuntimeException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    java.util.regex.Matcher code = java.util.regex.Pattern.compile("^([A-Z][A-Z_]+[A-Z])(?: or [A-Z_]+)?: (.*)$").matcher(m);
+    return code.matches() ? CliException.local(code.group(1), code.group(2)) : CliException.local("REFUSED_LOCALLY", m);
+  }
+
+  static long checkAmount(long amount) throws CliException {
+    if (amount < 1) {
+      throw CliException.usage("--amount must be a positive whole number, got " + amount);
+    }
+    return amount;
+  }
+
+  /** Local names by account id, to show names instead of pseudonyms where this machine knows them. */
+  Map<String, String> localNames() throws CliException {
+    Map<String, String> names = new HashMap<>();
+    for (Home.Local l : home().list()) {
+      if (l.info() != null) {
+        names.put(l.info().account(), l.name());
+      }
+    }
+    return names;
+  }
+
+  static String label(Map<String, String> names, String account) {
+    String n = names.get(account);
+    return n == null ? account : n + " (" + account + ")";
+  }
+
+  static String amount(long a) {
+    return String.format("%,d", a);
+  }
+}

@@ -1,0 +1,119 @@
+package org.medledger.cli;
+
+import com.google.gson.JsonObject;
+import java.util.Map;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.crypto.CryptoException;
+import org.medledger.sdk.KeystoreException;
+import org.medledger.sdk.LedgerCallException;
+import org.medledger.sdk.RecordAccessDeniedException;
+import org.medledger.sdk.RecordIntegrityException;
+import picocli.CommandLine;
+
+/**
+ * Turns any failure into one line on stderr, {@code medledger: error: CODE: message}, and an exit
+ * code (docs/cli.md §3). The stack trace is printed only under {@code --verbose}.
+ */
+final class Errors {
+  /** What to tell the user about a failure. */
+  record Report(ExitCode exit, String code, String message) {}
+
+  private static final Map<String, String> HINTS = Map.of(
+      "NOT_CONFIGURED", "run 'medledger configure' first",
+      "NO_REGULATOR", "register the regulator account first",
+      "UNKNOWN_ACCOUNT", "is the account registered? ('medledger accounts register')",
+      "FORBIDDEN_ORGANISATION", "this organisation's gateway may not do this (see --org)",
+      "ALREADY_CONFIGURED", "the channel is configured already; nothing to do");
+
+  private Errors() {}
+
+  static Report classify(Throwable t) {
+    if (t instanceof CommandLine.ExecutionException ee && ee.getCause() != null) {
+      t = ee.getCause();
+    }
+    if (t instanceof CliException c) {
+      return new Report(c.exit(), c.code(), c.getMessage());
+    }
+    if (t instanceof CommandLine.ParameterException p) {
+      String sub = p.getCommandLine().getCommandSpec().qualifiedName();
+      return new Report(ExitCode.USAGE, "USAGE", p.getMessage() + " (see '" + sub + " --help')");
+    }
+    if (t instanceof LedgerCallException l) {
+      return ledger(l);
+    }
+    if (t instanceof RecordAccessDeniedException d) {
+      return new Report(ExitCode.REFUSED, d.code(), "read denied; the denial is logged on the ledger [tx " + d.txId() + "]");
+    }
+    if (t instanceof RecordIntegrityException i) {
+      return new Report(ExitCode.LOCAL, i.code(), stripCode(i.getMessage(), i.code()) + "; nothing was returned");
+    }
+    if (t instanceof CryptoException c) {
+      // A crypto-core check on the client refused its input (e.g. GRANTEE_KEY_TOO_SMALL) before anything was sent.
+      return new Report(ExitCode.LOCAL, c.code(), stripCode(c.getMessage(), c.code()));
+    }
+    if (t instanceof KeystoreException k) {
+      return new Report(ExitCode.KEYSTORE, k.code().name(), stripCode(k.getMessage(), k.code().name()));
+    }
+    String what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    return new Report(ExitCode.INTERNAL, "INTERNAL", what + " (a bug in medledger; --verbose shows where)");
+  }
+
+  private static Report ledger(LedgerCallException e) {
+    String detail = e.getMessage();
+    int colon = detail.indexOf(": ");
+    detail = (colon < 0 ? detail : detail.substring(colon + 2)).replaceFirst(" \\[(not committed|commit unknown[^\\]]*)\\]$", "");
+    String tx = e.txId().isEmpty() ? "" : " [tx " + e.txId() + "]";
+    switch (e.kind()) {
+      case REFUSED -> {
+        String code = e.errorCode().isEmpty() ? "REFUSED" : e.errorCode();
+        String hint = HINTS.get(code);
+        return new Report(ExitCode.REFUSED, code, "refused by the ledger: " + stripCode(detail, code) + tx
+            + (hint == null ? "" : "; " + hint));
+      }
+      case REJECTED -> {
+        return new Report(ExitCode.REFUSED, "REJECTED", "rejected by the network (" + e.errorCode() + "): " + detail
+            + "; nothing was written" + tx);
+      }
+      case CONFLICT -> {
+        return new Report(ExitCode.REFUSED, "CONFLICT", "the transaction was invalidated (" + e.errorCode()
+            + ") because state it read had moved; nothing was written, run the command again" + tx);
+      }
+      default -> {
+        String outcome = e.committed() == LedgerCallException.Committed.NO
+            ? "; nothing was written, run the command again"
+            : "; whether it committed is unknown: look for tx " + e.txId() + " (e.g. with 'medledger history') before trying again";
+        return new Report(ExitCode.UNAVAILABLE, e.kind().name(), detail + outcome + (e.committed() == LedgerCallException.Committed.NO ? tx : ""));
+      }
+    }
+  }
+
+  /** "CODE: detail" → "detail". */
+  private static String stripCode(String message, String code) {
+    return message.startsWith(code + ": ") ? message.substring(code.length() + 2) : message;
+  }
+
+  /** Prints the report (and, under --json, a JSON error object on stdout); returns the exit code. */
+  static int print(Throwable t, Env env, boolean json, boolean verbose) {
+    Report r = classify(t);
+    env.err().println("medledger: error: " + r.code() + ": " + oneLine(r.message()));
+    if (verbose) {
+      t.printStackTrace(env.err());
+    }
+    env.err().flush();
+    if (json) {
+      JsonObject e = new JsonObject();
+      e.addProperty("code", r.code());
+      e.addProperty("exitCode", r.exit().code());
+      e.addProperty("message", oneLine(r.message()));
+      JsonObject o = new JsonObject();
+      o.add("error", e);
+      env.out().println(CanonicalJson.toString(o));
+      env.out().flush();
+    }
+    return r.exit().code();
+  }
+
+  static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+  }
+}

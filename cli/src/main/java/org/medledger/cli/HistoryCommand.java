@@ -1,0 +1,61 @@
+package org.medledger.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.medledger.sdk.AccountClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code medledger history}: the account's own transactions, amounts decrypted from its own copies. */
+@Command(name = "history", mixinStandardHelpOptions = true,
+    description = "List the account's transactions, oldest first, with amounts decrypted from its own copies.")
+final class HistoryCommand extends Base {
+  @Option(names = {"--account", "-a"}, required = true, paramLabel = "<name>", description = "The local account.")
+  String name;
+
+  @Override
+  void execute() throws Exception {
+    Acting a = acting(name, null);
+    List<AccountClient.Entry> entries = a.client().history();
+    JsonObject o = new JsonObject();
+    o.addProperty("account", a.account());
+    o.add("transactions", entries(entries));
+    emit(o, table("History of '" + name + "' (" + a.account() + ")", entries, localNames()));
+  }
+
+  static JsonArray entries(List<AccountClient.Entry> entries) {
+    JsonArray arr = new JsonArray();
+    for (AccountClient.Entry e : entries) {
+      JsonObject x = new JsonObject();
+      x.addProperty("txId", e.txId());
+      x.addProperty("kind", e.kind());
+      x.addProperty("timestamp", e.timestamp());
+      x.addProperty("from", e.from());
+      x.addProperty("to", e.to());
+      if (e.amount() >= 0) {
+        x.addProperty("amount", e.amount());
+      } else {
+        x.add("amount", com.google.gson.JsonNull.INSTANCE);
+      }
+      arr.add(x);
+    }
+    return arr;
+  }
+
+  static String table(String title, List<AccountClient.Entry> entries, Map<String, String> names) {
+    StringBuilder b = new StringBuilder(title).append(": ").append(entries.size()).append(" transaction(s)\n");
+    for (AccountClient.Entry e : entries) {
+      b.append(String.format("  %-24s %-8s %14s  %s -> %s  tx %s%n", e.timestamp(), e.kind(),
+          e.amount() >= 0 ? amount(e.amount()) : "(encrypted)", shortName(names, e.from()), shortName(names, e.to()),
+          e.txId().substring(0, Math.min(12, e.txId().length()))));
+    }
+    return b.toString();
+  }
+
+  private static String shortName(Map<String, String> names, String account) {
+    String n = names.get(account);
+    return n != null ? n : account;
+  }
+}

@@ -1,0 +1,48 @@
+package org.medledger.cli;
+
+import java.util.regex.Pattern;
+import org.medledger.chaincode.api.Role;
+
+/**
+ * The organisations of MedLedger's standard channel and which one's gateway an account uses by
+ * default (docs/cli.md §2): hospitals, doctors and patients go through HospitalOrg, the insurer
+ * through InsurerOrg, the regulator through RegulatorOrg.
+ */
+final class Organisations {
+  static final String HOSPITAL_ORG = "HospitalOrgMSP";
+  static final String INSURER_ORG = "InsurerOrgMSP";
+  static final String REGULATOR_ORG = "RegulatorOrgMSP";
+  /** The embedded ledger's channel and chaincode names. */
+  static final String CHANNEL = "medchannel";
+  static final String CHAINCODE = "medledger";
+  private static final Pattern MSP_ID = Pattern.compile("[A-Za-z0-9.-]{1,64}");
+
+  private Organisations() {}
+
+  static String defaultFor(Role role) {
+    return switch (role) {
+      case REGULATOR -> REGULATOR_ORG;
+      case INSURER -> INSURER_ORG;
+      case HOSPITAL, DOCTOR, PATIENT -> HOSPITAL_ORG;
+    };
+  }
+
+  static String checkMspId(String msp) throws CliException {
+    if (!MSP_ID.matcher(msp).matches()) {
+      throw CliException.usage("organisation '" + msp + "' must be an MSP id of letters, digits, '.' and '-'");
+    }
+    return msp;
+  }
+
+  /**
+   * The standard configuration: RegulatorOrg administers; each organisation registers its own
+   * institutional roles (HospitalOrg: hospitals and doctors); every organisation's gateway may
+   * register patients.
+   */
+  static String standardConfig(String channel, String chaincode) {
+    return "{\"adminMsps\":[\"" + REGULATOR_ORG + "\"],\"chaincode\":\"" + chaincode + "\",\"channel\":\"" + channel + "\","
+        + "\"patientMsps\":[\"" + HOSPITAL_ORG + "\",\"" + INSURER_ORG + "\",\"" + REGULATOR_ORG + "\"],"
+        + "\"roles\":{\"" + HOSPITAL_ORG + "\":[\"DOCTOR\",\"HOSPITAL\"],\"" + INSURER_ORG + "\":[\"INSURER\"],\""
+        + REGULATOR_ORG + "\":[\"REGULATOR\"]}}";
+  }
+}

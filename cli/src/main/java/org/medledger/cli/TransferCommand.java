@@ -1,0 +1,130 @@
+package org.medledger.cli;
+
+import com.google.gson.JsonObject;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.chaincode.api.Role;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A confidential transfer (docs/chaincode.md §5): the payer proves, without revealing the amount,
+ * that it pays a positive amount it has. {@code fund}, {@code pay} and {@code settle} are the same
+ * transaction between different roles; each command checks the roles it is meant for.
+ */
+abstract class TransferCommand extends Base {
+  @Option(names = {"--from", "--account", "-a"}, required = true, paramLabel = "<name>", description = "The local paying account.")
+  String from;
+
+  @Option(names = "--to", required = true, paramLabel = "<account>", description = "The payee: a local name or an account id.")
+  String to;
+
+  @Option(names = "--amount", required = true, paramLabel = "<n>", description = "A positive whole number of units.")
+  long amount;
+
+  abstract String verb();
+
+  abstract Role payerRole();
+
+  abstract Role payeeRole();
+
+  @Override
+  void execute() throws Exception {
+    checkAmount(amount);
+    String payee = home().resolve(to);
+    Acting a = acting(from, null);
+    requireRole(a, payerRole(), verb());
+    Role payeeRole = roleOnLedger(a.connection(), payee);
+    if (payeeRole != payeeRole()) {
+      throw CliException.local("WRONG_ROLE", verb() + " pays a " + payeeRole() + " account; " + to + " is a " + payeeRole);
+    }
+    long balance = a.client().balance();
+    if (balance < amount) {
+      throw CliException.local("INSUFFICIENT_FUNDS", "'" + from + "' holds " + amount(balance) + ", less than "
+          + amount(amount) + "; nothing was sent");
+    }
+    String response;
+    try (Progress p = Progress.start(env(), "proving the transfer")) {
+      response = a.client().pay(payee, amount);
+      p.succeeded();
+    } catch (IllegalArgumentException e) {
+      // The balance moved between the check above and the proof (another device spent from it).
+      throw CliException.local("INSUFFICIENT_FUNDS", e.getMessage() + "; nothing was sent");
+    }
+    JsonObject o = result(verb(), CanonicalJson.parseObject(response), amount);
+    emit(o, capitalised(verb()) + ": " + from + " paid " + amount(amount) + " to " + label(localNames(), payee)
+        + " (tx " + o.get("txId").getAsString() + ")\n"
+        + "  On the ledger the amount is three ciphertexts (payer, payee, regulator copies) and a proof; no plain amount.");
+  }
+
+  static JsonObject result(String kind, JsonObject record, long amount) {
+    JsonObject o = new JsonObject();
+    o.addProperty("kind", kind);
+    o.addProperty("txId", record.get("txId").getAsString());
+    o.addProperty("timestamp", record.get("timestamp").getAsString());
+    o.addProperty("from", record.get("from").getAsString());
+    o.addProperty("to", record.get("to").getAsString());
+    o.addProperty("amount", amount);
+    return o;
+  }
+
+  private static String capitalised(String s) {
+    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  /** Insurer → patient. */
+  @Command(name = "fund", mixinStandardHelpOptions = true, description = "Insurer: fund a patient's account (confidential amount).")
+  static final class Fund extends TransferCommand {
+    @Override
+    String verb() {
+      return "fund";
+    }
+
+    @Override
+    Role payerRole() {
+      return Role.INSURER;
+    }
+
+    @Override
+    Role payeeRole() {
+      return Role.PATIENT;
+    }
+  }
+
+  /** Patient → hospital. */
+  @Command(name = "pay", mixinStandardHelpOptions = true, description = "Patient: pay a hospital (confidential amount).")
+  static final class Pay extends TransferCommand {
+    @Override
+    String verb() {
+      return "pay";
+    }
+
+    @Override
+    Role payerRole() {
+      return Role.PATIENT;
+    }
+
+    @Override
+    Role payeeRole() {
+      return Role.HOSPITAL;
+    }
+  }
+
+  /** Insurer → hospital. */
+  @Command(name = "settle", mixinStandardHelpOptions = true, description = "Insurer: settle with a hospital (confidential amount).")
+  static final class Settle extends TransferCommand {
+    @Override
+    String verb() {
+      return "settle";
+    }
+
+    @Override
+    Role payerRole() {
+      return Role.INSURER;
+    }
+
+    @Override
+    Role payeeRole() {
+      return Role.HOSPITAL;
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package org.medledger.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medledger.chaincode.ContractDispatcher;
+import org.medledger.chaincode.api.Role;
+import org.medledger.chaincode.embedded.EmbeddedLedger;
+import org.medledger.crypto.testing.TestKeys;
+
+/**
+ * The commands against a persisted embedded ledger, each invocation a fresh run that reopens the
+ * ledger directory: configure, register, issue, fund, pay, settle, fold, balance, history, audit,
+ * the refusals, and lock contention with another process.
+ */
+class LedgerCommandsTest {
+  @TempDir
+  Path dir;
+
+  private static CliRunner.Run ok(CliRunner.Run r) {
+    assertEquals(0, r.exit(), r.toString());
+    return r;
+  }
+
+  private static void fails(CliRunner.Run r, int exit, String code) {
+    assertEquals(exit, r.exit(), r.toString());
+    assertEquals(1, r.errLines().size(), r.toString());
+    assertTrue(r.errLines().get(0).startsWith("medledger: error: " + code + ": "), r.toString());
+  }
+
+  /** Four local accounts with distinct fixed keys; returns the runner. */
+  private CliRunner fourAccounts() throws Exception {
+    CliRunner cli = new CliRunner(dir);
+    cli.keystore("reg", Role.REGULATOR, TestKeys.key2048c());
+    cli.keystore("ins", Role.INSURER, TestKeys.key2048b());
+    cli.keystore("hosp", Role.HOSPITAL, TestKeys.key2048a());
+    cli.keystore("alice", Role.PATIENT, TestKeys.key3072());
+    return cli;
+  }
+
+  @Test
+  void theMoneyStoryPersistsAcrossInvocations() throws Exception {
+    CliRunner cli = fourAccounts();
+    fails(cli.run("accounts", "register", "--account", "reg"), 3, "NOT_CONFIGURED");
+    JsonObject cfg = ok(cli.run("--json", "configure")).json().getAsJsonObject("config");
+    assertEquals("medchannel", cfg.get("channel").getAsString());
+    fails(cli.run("configure"), 3, "ALREADY_CONFIGURED");
+
+    for (String n : List.of("reg", "ins", "hosp", "alice")) {
+      JsonObject r = ok(cli.run("--json", "accounts", "register", "--account", n)).json();
+      assertEquals(n, r.get("name").getAsString());
+    }
+    fails(cli.run("accounts", "register", "--account", "alice"), 3, "ACCOUNT_EXISTS");
+
+    JsonObject issue = ok(cli.run("--json", "issue", "--from", "reg", "--to", "ins", "--amount", "100000")).json();
+    assertEquals("issue", issue.get("kind").getAsString());
+    assertEquals(100_000, issue.get("amount").getAsLong());
+    JsonObject fund = ok(cli.run("--json", "fund", "--from", "ins", "--to", "alice", "--amount", "5000")).json();
+    assertEquals(Set.of("kind", "txId", "timestamp", "from", "to", "amount"), fund.keySet());
+    String aliceId = fund.get("to").getAsString();
+    // The payee can be named by account id as well as by local name.
+    ok(cli.run("pay", "--from", "alice", "--to", cli.run("--json", "accounts", "show", "hosp").json().get("account").getAsString(),
+        "--amount", "1200"));
+    ok(cli.run("settle", "--from", "ins", "--to", "hosp", "--amount", "300"));
+
+    assertEquals(3_800, ok(cli.run("--json", "balance", "--account", "alice")).json().get("balance").getAsLong());
+    assertEquals(94_700, ok(cli.run("--json", "balance", "--account", "ins")).json().get("balance").getAsLong());
+    JsonObject fold = ok(cli.run("--json", "fold", "--account", "hosp")).json();
+    assertEquals(2, fold.get("folded").getAsInt());
+    assertEquals(1_500, fold.get("balance").getAsLong());
+    assertEquals(0, ok(cli.run("--json", "fold", "--account", "hosp")).json().get("folded").getAsInt());
+
+    JsonArray history = ok(cli.run("--json", "history", "--account", "alice")).json().getAsJsonArray("transactions");
+    assertEquals(List.of(5_000L, 1_200L), amounts(history));
+    assertEquals(aliceId, history.get(0).getAsJsonObject().get("to").getAsString());
+
+    JsonObject audit = ok(cli.run("--json", "audit", "--account", "reg")).json();
+    assertEquals(100_000, audit.get("issued").getAsLong());
+    assertEquals(5_000 + 1_200 + 300, audit.get("transferred").getAsLong());
+    assertEquals(List.of(100_000L, 5_000L, 1_200L, 300L), amounts(audit.getAsJsonArray("transactions")));
+
+    JsonObject shown = ok(cli.run("--json", "accounts", "show", "alice")).json();
+    assertEquals("PATIENT", shown.get("role").getAsString());
+    assertEquals("HospitalOrgMSP", shown.get("organisation").getAsString());
+    assertEquals(3072, shown.get("paillierBits").getAsInt());
+    assertTrue(shown.get("balanceCiphertext").getAsString().length() > 1000);
+
+    String text = ok(cli.run("history", "--account", "alice")).out();
+    assertTrue(text.contains("5,000") && text.contains("ins -> alice"), text);
+  }
+
+  @Test
+  void localRefusalsSendNothing() throws Exception {
+    CliRunner cli = fourAccounts();
+    ok(cli.run("configure"));
+    for (String n : List.of("reg", "ins", "hosp", "alice")) {
+      ok(cli.run("accounts", "register", "--account", n));
+    }
+    ok(cli.run("issue", "--from", "reg", "--to", "ins", "--amount", "1000"));
+    fails(cli.run("fund", "--from", "ins", "--to", "alice", "--amount", "1001"), 6, "INSUFFICIENT_FUNDS");
+    fails(cli.run("fund", "--from", "ins", "--to", "hosp", "--amount", "10"), 6, "WRONG_ROLE");
+    fails(cli.run("pay", "--from", "ins", "--to", "hosp", "--amount", "10"), 6, "WRONG_ROLE");
+    fails(cli.run("audit", "--account", "ins"), 6, "WRONG_ROLE");
+    fails(cli.run("pay", "--from", "alice", "--to", "nobody", "--amount", "10"), 6, "UNKNOWN_ACCOUNT_NAME");
+    fails(cli.run("settle", "--from", "ins", "--to", "acct-00000000000000000000000000000000", "--amount", "10"), 3,
+        "UNKNOWN_ACCOUNT");
+    // Nothing moved: the audit shows the issue only.
+    assertEquals(1, ok(cli.run("--json", "audit", "--account", "reg")).json().getAsJsonArray("transactions").size());
+    // Only RegulatorOrg may register a regulator: a registration through another gateway is refused.
+    cli.keystore("reg2", Role.REGULATOR, TestKeys.key1024());
+    fails(cli.run("accounts", "register", "--account", "reg2", "--org", "HospitalOrgMSP"), 3, "FORBIDDEN_ORGANISATION");
+  }
+
+  @Test
+  void aLedgerInUseByAnotherProcessGivesAClearError() throws Exception {
+    CliRunner cli = fourAccounts();
+    ok(cli.run("configure"));
+    Path ledgerDir = dir.resolve("ledger");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HoldLedgerLock.class.getName(),
+        ledgerDir.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("open 1", r.readLine(), "the other process opened the ledger");
+      CliRunner.Run busy = cli.run("accounts", "register", "--account", "alice");
+      fails(busy, 4, "LEDGER_BUSY");
+      assertTrue(busy.err().contains(ledgerDir.toString()), busy.err());
+    } finally {
+      holder.getOutputStream().close();
+      assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+    }
+    // Released: the same command now works, and the ledger is intact.
+    ok(cli.run("accounts", "register", "--account", "alice"));
+    assertTrue(Files.size(ledgerDir.resolve("blocks.jsonl")) > 0);
+  }
+
+  @Test
+  void aLedgerOpenInThisProcessIsBusyToo() throws Exception {
+    CliRunner cli = fourAccounts();
+    try (EmbeddedLedger held = EmbeddedLedger.open(dir.resolve("ledger"), Organisations.CHANNEL, ContractDispatcher.medledger())) {
+      fails(cli.run("configure"), 4, "LEDGER_BUSY");
+      assertEquals(0, held.height());
+    }
+    ok(cli.run("configure"));
+  }
+
+  private static List<Long> amounts(JsonArray entries) {
+    List<Long> out = new ArrayList<>();
+    for (JsonElement e : entries) {
+      out.add(e.getAsJsonObject().get("amount").getAsLong());
+    }
+    return out;
+  }
+}
