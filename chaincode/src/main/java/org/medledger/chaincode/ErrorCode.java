@@ -58,7 +58,8 @@ public enum ErrorCode {
   UNKNOWN_TRANSFER("no such transfer"),
   SETTLEMENT_MISMATCH("the transfer does not settle this claim"),
   TRANSFER_ALREADY_LINKED("the transfer already settles another claim"),
-  NO_CONSENTED_READ("the insurer has no granted read of the claim's record"),
+  NO_CONSENTED_READ("the insurer has no granted read of the claim's record made after the claim"),
+  QUERY_EXPIRED("the signed query's notAfter is before the proposal time or too far after it"),
   // --- payment channels (docs/chaincode.md §9) ---
   CHANNEL_EXISTS("a payment channel with this id already exists"),
   UNKNOWN_CHANNEL("no such payment channel"),

@@ -137,6 +137,7 @@ public final class RecordContract implements ContractInterface {
     requireRole(patient, Role.PATIENT);
     String recordType = recordType(b, "recordType");
     String replaces = "";
+    String root = recordId;
     long version = 1;
     if (correction) {
       replaces = id(b, "replaces", RecordProtocol.RECORD_ID);
@@ -154,6 +155,7 @@ public final class RecordContract implements ContractInterface {
         throw LedgerException.of(ErrorCode.RECORD_SUPERSEDED, replaces + " was corrected by " + store.successor(replaces));
       }
       version = original.version() + 1;
+      root = original.root();
     }
     String commitment = Json.string(b, "commitment", 64);
     if (!HEX64.matcher(commitment).matches()) {
@@ -176,7 +178,7 @@ public final class RecordContract implements ContractInterface {
     } catch (CryptoException e) {
       throw LedgerException.of(ErrorCode.RECORD_PROOF_INVALID, e.getMessage());
     }
-    RecordEntry entry = new RecordEntry(recordId, patient.id(), author.id(), recordType, version, replaces,
+    RecordEntry entry = new RecordEntry(recordId, patient.id(), author.id(), recordType, version, replaces, root,
         ledger.timestamp().toString(), ledger.txId(), pk.bits(), record.segments().size(), commitment);
     store.put(entry.toJson(), RecordStore.RECORD, recordId);
     store.put(Json.object(requestJson), RecordStore.RECORD_REQUEST, recordId);
@@ -444,16 +446,28 @@ public final class RecordContract implements ContractInterface {
     return null;
   }
 
-  /** The patient's own access trail, oldest first; the query is signed by the patient (no nonce). */
+  /**
+   * The patient's own access trail, oldest first. The query is signed by the patient and carries
+   * no nonce (it writes nothing) but a {@code notAfter} (epoch seconds): it is refused
+   * ({@code QUERY_EXPIRED}) when that is before the proposal's timestamp or more than
+   * {@link RecordProtocol#MAX_QUERY_VALIDITY_SECONDS} after it, so a leaked query stops working.
+   */
   @Transaction(intent = Transaction.TYPE.EVALUATE)
   public String trail(Context ctx, String signedQuery, String pageSize, String bookmark) {
     Ledger ledger = new Ledger(ctx);
     ChannelConfig cfg = ledger.config();
     Requests.Envelope env = Requests.envelope(signedQuery, "record.trail");
-    Json.onlyMembers(env.body(), "type", "account");
+    Json.onlyMembers(env.body(), "type", "account", "notAfter");
     Account patient = ledger.account(Json.string(env.body(), "account", 64));
+    long notAfter = Json.integer(env.body(), "notAfter", 0, RecordProtocol.MAX_EXPIRY);
     Requests.checkSignature(cfg, env, patient.signingKey());
     requireRole(patient, Role.PATIENT);
+    Instant now = ledger.timestamp();
+    Instant until = Instant.ofEpochSecond(notAfter);
+    if (until.isBefore(now) || until.isAfter(now.plusSeconds(RecordProtocol.MAX_QUERY_VALIDITY_SECONDS))) {
+      throw LedgerException.of(ErrorCode.QUERY_EXPIRED, "notAfter " + until + " is not within "
+          + RecordProtocol.MAX_QUERY_VALIDITY_SECONDS + " s from the proposal time " + now);
+    }
     RecordStore store = new RecordStore(ledger);
     Ledger.Page refs = ledger.page(RecordStore.PATIENT_TRAIL, new String[] {patient.id()}, pageSize(pageSize), bookmark);
     return pageJson(store.resolve(refs, "txId", RecordStore.ACCESS));
@@ -481,7 +495,9 @@ public final class RecordContract implements ContractInterface {
 
   /**
    * The author of a record files a claim on an insurer for it. The fee is encrypted under the
-   * hospital's, the insurer's and the regulator's keys (docs/records.md §5); one claim per record.
+   * hospital's, the insurer's and the regulator's keys (docs/records.md §5). One claim per record:
+   * the claim is keyed by the first version of the record's correction chain, so a claim on one
+   * version refuses claims on every later version ({@code CLAIM_EXISTS}).
    */
   @Transaction(intent = Transaction.TYPE.SUBMIT)
   public String fileClaim(Context ctx, String requestJson) {
@@ -506,8 +522,10 @@ public final class RecordContract implements ContractInterface {
     }
     Account insurer = ledger.account(Json.string(b, "insurer", 64));
     requireRole(insurer, Role.INSURER);
-    if (store.get(RecordStore.RECORD_CLAIM, r.recordId()) != null) {
-      throw LedgerException.of(ErrorCode.CLAIM_EXISTS, r.recordId());
+    JsonObject filed = store.get(RecordStore.RECORD_CLAIM, r.root());
+    if (filed != null) {
+      throw LedgerException.of(ErrorCode.CLAIM_EXISTS, r.recordId() + " (version chain of " + r.root() + ") has claim "
+          + filed.get("claimId").getAsString());
     }
     Account regulator = regulator(ledger);
     String feeH = fee(b, "feeHospital", hospital.publicKey());
@@ -516,7 +534,7 @@ public final class RecordContract implements ContractInterface {
     Claim c = new Claim(claimId, hospital.id(), insurer.id(), r.patient(), r.recordId(), feeH, feeI, feeR,
         ledger.timestamp().toString(), ledger.txId());
     store.put(c.toJson(), RecordStore.CLAIM, claimId);
-    store.put(RecordStore.ref("claimId", claimId), RecordStore.RECORD_CLAIM, r.recordId());
+    store.put(RecordStore.ref("claimId", claimId), RecordStore.RECORD_CLAIM, r.root());
     String order = MoneyContract.order(ledger.timestamp());
     for (String party : new String[] {hospital.id(), insurer.id(), r.patient()}) {
       store.put(RecordStore.ref("claimId", claimId), RecordStore.ACCOUNT_CLAIM, party, order, claimId);
@@ -531,7 +549,9 @@ public final class RecordContract implements ContractInterface {
    * The claim's insurer links the confidential transfer that settles it and the read through
    * which it saw the record with the patient's consent. The transfer must be a money:transfer
    * from the insurer to the claim's hospital, made after the claim was filed and settling no other
-   * claim; the read must be a GRANTED read of the claim's record by the insurer.
+   * claim; the read must be a GRANTED read of the claim's record by the insurer, made after the
+   * claim was filed. "After" compares transaction timestamps, which the submitting clients choose
+   * (docs/records.md §5).
    */
   @Transaction(intent = Transaction.TYPE.SUBMIT)
   public String settleClaim(Context ctx, String requestJson) {
@@ -565,6 +585,9 @@ public final class RecordContract implements ContractInterface {
     if (a == null || !a.granted() || !a.reader().equals(insurer.id()) || !a.recordId().equals(c.recordId())) {
       throw LedgerException.of(ErrorCode.NO_CONSENTED_READ, readTx + " is not a granted read of " + c.recordId()
           + " by the insurer");
+    }
+    if (Instant.parse(a.timestamp()).isBefore(Instant.parse(c.timestamp()))) {
+      throw LedgerException.of(ErrorCode.NO_CONSENTED_READ, readTx + " was made before the claim was filed");
     }
     JsonObject s = new JsonObject();
     s.addProperty("status", "SETTLED");

@@ -257,10 +257,16 @@ final class RecordDesk {
     return new String(RecordCipher.decrypt(copy, grantee.paillier), StandardCharsets.UTF_8);
   }
 
+  /** A trail query valid for five minutes from the query time (the latest commit's). */
   String trailQuery(Actor patient) {
+    return trailQuery(patient, ch.ledger.lastTimestamp().getEpochSecond() + 300);
+  }
+
+  String trailQuery(Actor patient, long notAfter) {
     JsonObject b = new JsonObject();
     b.addProperty("type", "record.trail");
     b.addProperty("account", patient.id);
+    b.addProperty("notAfter", notAfter);
     return patient.sign(b);
   }
 

@@ -8,6 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -389,6 +390,7 @@ class RecordRefusalTest {
     Actor hospital2 = register("hospital2", Role.HOSPITAL, "HospitalOrgMSP");
     Actor insurer2 = register("insurer2", Role.INSURER, "InsurerOrgMSP");
     TxResult early = ch.pay(ch.insurer, ch.hospital, 4_200); // before the claim exists
+    String earlyRead = d.read(ch.insurer, grant, rec.recordId()).get("txId").getAsString(); // likewise
     mark();
     refused(send(hospital2, "records:fileClaim", d.claimBody(hospital2, rec.recordId(), ch.insurer, 4_200)),
         ErrorCode.NOT_RECORD_AUTHOR);
@@ -422,6 +424,8 @@ class RecordRefusalTest {
         denied.get("txId").getAsString())), ErrorCode.NO_CONSENTED_READ);
     refused(send(ch.insurer, "records:settleClaim", d.settleBody(ch.insurer, claimId, pay.txId(), pay.txId())),
         ErrorCode.NO_CONSENTED_READ);
+    refused(send(ch.insurer, "records:settleClaim", d.settleBody(ch.insurer, claimId, pay.txId(), earlyRead)),
+        ErrorCode.NO_CONSENTED_READ);
     RecordDesk.ok(send(ch.insurer, "records:settleClaim", d.settleBody(ch.insurer, claimId, pay.txId(), readTx)));
     ch.insurer.nonce++;
     mark();
@@ -448,6 +452,52 @@ class RecordRefusalTest {
   }
 
   @Test
+  void aCorrectionCannotCarryASecondClaimForTheSameRecord() {
+    JsonObject first = d.claimBody(ch.hospital, rec.recordId(), ch.insurer, 4_200);
+    RecordDesk.ok(send(ch.hospital, "records:fileClaim", first));
+    ch.hospital.nonce++;
+    RecordDesk.Draft v2 = d.correct(ch.hospital, alice, "visit", RECORD.replace("4200", "4300"), rec.recordId());
+    mark();
+    refused(send(ch.hospital, "records:fileClaim", d.claimBody(ch.hospital, v2.recordId(), ch.insurer, 4_300)),
+        ErrorCode.CLAIM_EXISTS);
+    RecordDesk.Draft v3 = d.correct(ch.hospital, alice, "visit", RECORD.replace("4200", "4400"), v2.recordId());
+    JsonObject stored = CanonicalJson.parseObject(ch.evaluate(ch.hospitalOrg, "records:getRecord", v3.recordId()));
+    assertEquals(rec.recordId(), stored.get("root").getAsString());
+    assertEquals(3, stored.get("version").getAsLong());
+    mark();
+    refused(send(ch.hospital, "records:fileClaim", d.claimBody(ch.hospital, v3.recordId(), ch.insurer, 4_400)),
+        ErrorCode.CLAIM_EXISTS);
+    // A record with no claim in its chain is still claimable after a correction.
+    RecordDesk.Draft other = d.write(ch.hospital, alice, "visit", "another visit");
+    RecordDesk.Draft otherV2 = d.correct(ch.hospital, alice, "visit", "another visit, fixed", other.recordId());
+    RecordDesk.ok(send(ch.hospital, "records:fileClaim", d.claimBody(ch.hospital, otherV2.recordId(), ch.insurer, 1)));
+  }
+
+  @Test
+  void aTrailQueryIsRefusedOutsideItsValidity() {
+    Instant now = ch.ledger.lastTimestamp();
+    long t = now.getEpochSecond();
+    mark();
+    for (long notAfter : new long[] {t - 1, t + RecordProtocol.MAX_QUERY_VALIDITY_SECONDS + 1}) {
+      ChaincodeException e = assertThrows(ChaincodeException.class, () -> ch.ledger.evaluate(ch.hospitalOrg, now,
+          "records:trail", d.trailQuery(alice, notAfter), "10", ""));
+      assertEquals(ErrorCode.QUERY_EXPIRED.name(), new String(e.getPayload(), StandardCharsets.UTF_8), e.getMessage());
+    }
+    JsonObject noExpiry = new JsonObject();
+    noExpiry.addProperty("type", "record.trail");
+    noExpiry.addProperty("account", alice.id);
+    ChaincodeException e = assertThrows(ChaincodeException.class, () -> ch.ledger.evaluate(ch.hospitalOrg, now,
+        "records:trail", alice.sign(noExpiry), "10", ""));
+    assertEquals(ErrorCode.MALFORMED_REQUEST.name(), new String(e.getPayload(), StandardCharsets.UTF_8));
+    // The bounds themselves are accepted.
+    for (long notAfter : new long[] {t, t + RecordProtocol.MAX_QUERY_VALIDITY_SECONDS}) {
+      ch.ledger.evaluate(ch.hospitalOrg, now, "records:trail", d.trailQuery(alice, notAfter), "10", "");
+    }
+    assertEquals(height, ch.ledger.height());
+    assertEquals(state, StateProbe.snapshot(ch.ledger));
+  }
+
+  @Test
   void queriesAreBoundedAndTheTrailIsOnlyForThePatientAndTheRegulator() {
     refusedQuery(ErrorCode.FORBIDDEN_ORGANISATION, "records:auditTrail", "", "10", "");
     refusedQuery(ErrorCode.FORBIDDEN_ORGANISATION, "records:auditTrail", alice.id, "10", "");
@@ -464,6 +514,7 @@ class RecordRefusalTest {
     JsonObject q = new JsonObject();
     q.addProperty("type", "record.trail");
     q.addProperty("account", alice.id);
+    q.addProperty("notAfter", ch.ledger.lastTimestamp().getEpochSecond() + 60);
     refusedQuery(ErrorCode.BAD_SIGNATURE, "records:trail", bob.sign(q), "10", "");
     refusedQuery(ErrorCode.WRONG_ROLE, "records:trail", d.trailQuery(ch.hospital), "10", "");
     assertEquals(0, d.trail(alice).size());

@@ -51,6 +51,12 @@ public final class EmbeddedConnection implements LedgerConnection, LedgerEvents 
     }
   }
 
+  /** The embedded ledger stamps a query with its latest committed transaction's time. */
+  @Override
+  public Instant queryTime() {
+    return ledger.lastTimestamp();
+  }
+
   @Override
   public String evaluate(String function, String... args) throws LedgerCallException {
     try {

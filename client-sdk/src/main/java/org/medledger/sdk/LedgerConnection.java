@@ -1,5 +1,7 @@
 package org.medledger.sdk;
 
+import java.time.Instant;
+
 /**
  * How the SDK reaches a MedLedger chaincode: the embedded ledger ({@link EmbeddedConnection}) or a
  * Fabric gateway peer ({@link GatewayConnection}). Functions are {@code contract:function};
@@ -18,4 +20,12 @@ public interface LedgerConnection {
 
   /** The chaincode name requests are bound to. */
   String chaincode();
+
+  /**
+   * The timestamp this connection's queries ({@link #evaluate}) carry; signed queries bound their
+   * validity from it (docs/records.md §4). A Fabric client stamps proposals with its system clock.
+   */
+  default Instant queryTime() {
+    return Instant.now();
+  }
 }

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +50,11 @@ public final class RecordClient {
   /** Copies per grant or share request are packed below this many base64 characters. */
   static final int MAX_COPY_CHARS_PER_TX = 384 * 1024;
   private static final int KEY_CACHE = 64;
+  /**
+   * How long a signed trail query stays valid: half the chaincode's bound
+   * ({@link RecordProtocol#MAX_QUERY_VALIDITY_SECONDS}), leaving room for clock skew.
+   */
+  public static final Duration TRAIL_QUERY_VALIDITY = Duration.ofSeconds(RecordProtocol.MAX_QUERY_VALIDITY_SECONDS / 2);
 
   private final AccountSecrets secrets;
   private final LedgerConnection ledger;
@@ -455,11 +461,16 @@ public final class RecordClient {
     return new Opened(info, document(info, copy), tx);
   }
 
-  /** Patient: its access trail (who read or tried to read which of its records, when), oldest first. */
+  /**
+   * Patient: its access trail (who read or tried to read which of its records, when), oldest
+   * first. The signed query is valid until {@link #TRAIL_QUERY_VALIDITY} after the connection's
+   * query time ({@code notAfter}), so a leaked query soon stops working.
+   */
   public List<Access> trail() throws LedgerCallException {
     JsonObject q = new JsonObject();
     q.addProperty("type", "record.trail");
     q.addProperty("account", accountId());
+    q.addProperty("notAfter", ledger.queryTime().plus(TRAIL_QUERY_VALIDITY).getEpochSecond());
     String query = sign(q);
     List<Access> out = new ArrayList<>();
     for (JsonObject o : pages("records:trail", query)) {

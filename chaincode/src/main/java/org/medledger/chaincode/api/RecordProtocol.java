@@ -30,6 +30,8 @@ public final class RecordProtocol {
   public static final Pattern CLAIM_ID = Pattern.compile("claim-[0-9a-f]{32}");
   /** Latest expiry accepted, 9999-12-31T23:59:59Z in epoch seconds. */
   public static final long MAX_EXPIRY = 253_402_300_799L;
+  /** A signed trail query's notAfter may lie at most this many seconds after the proposal time. */
+  public static final long MAX_QUERY_VALIDITY_SECONDS = 600;
 
   private RecordProtocol() {}
 

@@ -172,6 +172,11 @@ public final class EmbeddedLedger implements AutoCloseable {
     return evaluate(who, lastTimestamp, function, args);
   }
 
+  /** The timestamp of the latest committed transaction (the epoch on an empty ledger): a query's proposal time. */
+  public synchronized Instant lastTimestamp() {
+    return lastTimestamp;
+  }
+
   /** As {@link #evaluate(Identity, String, String...)} with the proposal's timestamp given. */
   public byte[] evaluate(Identity who, Instant timestamp, String function, String... args) {
     Endorsement e = endorse(who, timestamp, function, args);
