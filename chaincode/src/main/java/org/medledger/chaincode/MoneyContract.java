@@ -40,8 +40,6 @@ public final class MoneyContract implements ContractInterface {
   private static final Set<Role> PAYERS = Set.of(Role.PATIENT, Role.INSURER, Role.HOSPITAL);
   private static final Set<Role> PAYEES = Set.of(Role.PATIENT, Role.INSURER, Role.HOSPITAL);
 
-  /** Tables for 8 keys (regulator and the busiest payees): about 90 MB at 2048 bits, 190 MB at 3072. */
-  private final KeyCache keys = new KeyCache(8);
 
   /** Regulator → insurer: the only place money is created; the amount is public. */
   @Transaction(intent = Transaction.TYPE.SUBMIT)
@@ -108,8 +106,12 @@ public final class MoneyContract implements ContractInterface {
     byte[] bundleBytes = Json.base64(req.body(), "bundle", MAX_BUNDLE_BYTES);
 
     PaillierPublicKey pkA = payer.publicKey();
-    PaillierPublicKey pkB = keys.precomputed(payee.paillierKey());
-    PaillierPublicKey pkR = keys.precomputed(regulator.paillierKey());
+    // No fixed-base tables here: fabric-chaincode-java (2.5.5) makes a new contract instance for
+    // every transaction (RoutingImpl.getContractInstance), so a per-instance table cache never hit
+    // on a peer, and building the payee's and the regulator's tables cost about 1 s per transfer
+    // (docs/performance.md, "End to end on the test network"). Plain modPow costs a few ms more.
+    PaillierPublicKey pkB = payee.publicKey();
+    PaillierPublicKey pkR = regulator.publicKey();
     PaillierCiphertext old = foldCredits(ledger, payer, pkA, fold);
     TransferProof bundle;
     try {

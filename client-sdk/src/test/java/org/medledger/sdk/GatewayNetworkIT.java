@@ -44,8 +44,9 @@ import org.medledger.sdk.LedgerCallException.Kind;
 /**
  * The SDK against a running Fabric test network (test-network/network.sh up and deploy): the
  * money story of docs/chaincode.md through three organisations' gateways, 20 payments from 20
- * patients to one hospital all in flight at once, settlement, the regulator's audit, refusals with their codes, and an event
- * subscription resumed across a restart. Runs only with {@code -Dnetwork.dir=<run dir>} on a
+ * patients to one hospital all in flight at once, settlement, the regulator's audit, refusals with their codes, an event
+ * subscription resumed across a restart; then the records story of issue 5 ({@link RecordStory}, with the same
+ * regulator) and the records' refusals. Runs only with {@code -Dnetwork.dir=<run dir>} on a
  * freshly deployed network (it configures the channel and registers the regulator).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -74,6 +75,10 @@ class GatewayNetworkIT {
   private AccountClient clinic;
   private final List<AccountClient> patients = new ArrayList<>();
   private CountingConnection patientGw;
+  /** The regulator's secrets (the channel has one regulator; the records story reuses it). */
+  private AccountSecrets regulatorSecrets;
+  private volatile AccountSecrets lastSecrets;
+  private RecordStory story;
 
   @TempDir
   Path tmp;
@@ -113,8 +118,10 @@ class GatewayNetworkIT {
   private AccountClient register(Role role, LedgerConnection gw, PaillierSecretKey key) throws LedgerCallException {
     byte[] seed = new byte[32];
     rnd.nextBytes(seed);
-    AccountClient c = new AccountClient(new AccountSecrets(role, seed, key), gw, rnd);
+    AccountSecrets secrets = new AccountSecrets(role, seed, key);
+    AccountClient c = new AccountClient(secrets, gw, rnd);
     c.register();
+    lastSecrets = secrets;
     return c;
   }
 
@@ -144,9 +151,8 @@ class GatewayNetworkIT {
     Assumptions.assumeTrue(channel == null || channel.get("regulator").getAsString().isEmpty(),
         "the channel already has a regulator: run on a freshly deployed network (network.sh down, up, deploy)");
     if (channel == null) {
-      String config = "{\"channel\":\"medchannel\",\"chaincode\":\"medledger\",\"adminMsps\":[\"RegulatorOrgMSP\"],"
-          + "\"roles\":{\"HospitalOrgMSP\":[\"HOSPITAL\"],\"InsurerOrgMSP\":[\"INSURER\"],\"RegulatorOrgMSP\":[\"REGULATOR\"]},"
-          + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
+      // The hospital organisation holds HOSPITAL and DOCTOR accounts: the records story needs both.
+      String config = RecordStory.CONFIG;
       LedgerCallException wrongOrg = assertThrows(LedgerCallException.class, () -> hospitalGw.submit("accounts:configure", config));
       assertEquals(Kind.REFUSED, wrongOrg.kind());
       assertEquals("FORBIDDEN_ORGANISATION", wrongOrg.errorCode());
@@ -154,6 +160,7 @@ class GatewayNetworkIT {
     }
     long t0 = System.nanoTime();
     regulator = register(Role.REGULATOR, regulatorGw, TestKeys.key2048c());
+    regulatorSecrets = lastSecrets;
     hospital = register(Role.HOSPITAL, hospitalGw, TestKeys.key2048a());
     clinic = register(Role.HOSPITAL, hospitalGw, TestKeys.key3072());
     patientGw = new CountingConnection(hospitalGw);
@@ -414,6 +421,147 @@ class GatewayNetworkIT {
     assertEquals("medledger.Transferred", seen.get(seen.size() - 1).name());
     log("events: " + seen.size() + " delivered once each across a restart (stopped after 15, resumed from block "
         + seen.get(15).blockNumber() + ")");
+  }
+
+  /**
+   * The records story on the real network, after the money steps (it shares their regulator and
+   * publishes the ring-Pedersen parameters): a 4096-byte synthetic record written by a new
+   * hospital, granted to a new insurer, read (logged), claimed, settled by a confidential transfer,
+   * revoked, a denied read logged, trails listed, a category grant to a doctor and a correction.
+   */
+  @Test
+  @Order(8)
+  void theRecordStoryOnTheNetwork() throws Exception {
+    registered();
+    Assumptions.assumeTrue(regulatorSecrets != null, "skipped: no regulator registered");
+    long t0 = System.nanoTime();
+    story = new RecordStory(this::gatewayOf).institutions(regulatorSecrets);
+    story.run();
+    log(String.format("records story (write 4096 bytes, grant, read, claim, settle, revoke, denied read, trails, category grant, "
+        + "correction) committed in %.1f s", (System.nanoTime() - t0) / 1e9));
+  }
+
+  private LedgerConnection gatewayOf(String msp) {
+    return switch (msp) {
+      case "HospitalOrgMSP" -> hospitalGw;
+      case "InsurerOrgMSP" -> insurerGw;
+      case "RegulatorOrgMSP" -> regulatorGw;
+      default -> throw new IllegalArgumentException(msp);
+    };
+  }
+
+  /**
+   * Records refused by the chaincode with their codes, nothing written: a write whose author
+   * signature is forged, a grant signed by the hospital instead of the patient, a write for an
+   * unknown patient, and a record larger than the chaincode's limit (also refused by the client).
+   */
+  @Test
+  @Order(9)
+  void badRecordRequestsAreRefusedWithTheirCodes() throws Exception {
+    registered();
+    Assumptions.assumeTrue(story != null, "skipped: the records story did not set up its institutions");
+    AccountSecrets patientSecrets = story.secrets(Role.PATIENT, new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048));
+    story.register(patientSecrets, "HospitalOrgMSP");
+    RecordClient patient = new RecordClient(patientSecrets, hospitalGw, rnd);
+    RecordClient.Written w = story.hospital.write(patient.accountId(), "visit", story.synthetic.next());
+    AccountSecrets impostor = story.secrets(Role.HOSPITAL, TestKeys.key2048a());
+
+    // The hospital's write, its signature replaced by one from a key that is not the author's.
+    RecordClient forger = new RecordClient(story.hospitalSecrets, new Resigning(hospitalGw, "records:write", impostor), rnd);
+    LedgerCallException forged = assertThrows(LedgerCallException.class,
+        () -> forger.write(patient.accountId(), "visit", story.synthetic.next()));
+    assertEquals(Kind.REFUSED, forged.kind());
+    assertEquals("BAD_SIGNATURE", forged.errorCode());
+    assertEquals(LedgerCallException.Committed.NO, forged.committed());
+
+    // The patient's grant, signed by the hospital's key instead of the patient's.
+    RecordClient notPatient = new RecordClient(patientSecrets, new Resigning(hospitalGw, "records:grant",
+        story.hospitalSecrets), rnd);
+    LedgerCallException unsignedGrant = assertThrows(LedgerCallException.class,
+        () -> notPatient.grantRecord(story.insurer.accountId(), w.recordId(), null));
+    assertEquals("BAD_SIGNATURE", unsignedGrant.errorCode());
+    assertEquals(List.of(), patient.grants(), "no grant was written");
+
+    LedgerCallException unknown = assertThrows(LedgerCallException.class,
+        () -> story.hospital.write("acct-00000000000000000000000000000000", "visit", story.synthetic.next()));
+    assertEquals(Kind.REFUSED, unknown.kind());
+    assertEquals("UNKNOWN_ACCOUNT", unknown.errorCode());
+
+    // Oversized: the client refuses before encrypting; a hand-built request is refused by the chaincode.
+    IllegalArgumentException big = assertThrows(IllegalArgumentException.class, () -> story.hospital.write(patient.accountId(),
+        "visit", story.synthetic.next(RecordClient.MAX_DOCUMENT_BYTES + 1)));
+    assertTrue(big.getMessage().startsWith("RECORD_TOO_LARGE"), big.getMessage());
+    LedgerCallException tooLarge = assertThrows(LedgerCallException.class,
+        () -> hospitalGw.submit("records:write", oversizedWrite(patient.accountId())));
+    assertEquals("RECORD_TOO_LARGE", tooLarge.errorCode());
+
+    assertEquals(1, patient.records(patient.accountId()).size(), "only the first write committed");
+    assertEquals(List.of(), patient.trail());
+    log("records: forged author signature, grant not signed by the patient, unknown patient, oversized record: refused");
+  }
+
+  /** A records:write by the story's hospital of a real encryption of MAX_RECORD_BYTES + 1024 bytes. */
+  private String oversizedWrite(String patientId) throws Exception {
+    String author = story.hospitalSecrets.accountId();
+    long nonce = CanonicalJson.parseObject(hospitalGw.evaluate("accounts:getNonce", author)).get("next").getAsLong();
+    org.medledger.crypto.paillier.PaillierPublicKey pk = org.medledger.crypto.paillier.PaillierPublicKey.fromBytes(
+        java.util.Base64.getDecoder().decode(CanonicalJson.parseObject(hospitalGw.evaluate("accounts:getAccount", patientId))
+            .get("paillierKey").getAsString()));
+    String id = org.medledger.chaincode.api.RecordProtocol.recordId("medchannel", "medledger", author, nonce);
+    // 1 KiB over the limit: more segments than the limit allows (a segment holds < 256 bytes at 2048 bits).
+    byte[] plaintext = new byte[org.medledger.chaincode.api.RecordProtocol.MAX_RECORD_BYTES + 1024];
+    rnd.nextBytes(plaintext);
+    org.medledger.crypto.record.RecordCipher.Sealed sealed = org.medledger.crypto.record.RecordCipher.encrypt(plaintext, id, pk, rnd);
+    JsonObject b = new JsonObject();
+    b.addProperty("type", "record.write");
+    b.addProperty("account", author);
+    b.addProperty("nonce", nonce);
+    b.addProperty("recordId", id);
+    b.addProperty("patient", patientId);
+    b.addProperty("recordType", "visit");
+    b.addProperty("record", java.util.Base64.getEncoder().encodeToString(sealed.record().toBytes()));
+    b.addProperty("proof", "AAAA"); // never read: the size is checked first
+    b.addProperty("commitment", org.medledger.chaincode.api.RecordProtocol.commitment(plaintext));
+    return org.medledger.chaincode.api.SignedRequest.sign("medchannel", "medledger", b, story.hospitalSecrets.signingKey()).toJson();
+  }
+
+  /** Re-signs every request to one function with another account's key (the body is unchanged). */
+  private static final class Resigning implements LedgerConnection {
+    private final LedgerConnection inner;
+    private final String function;
+    private final AccountSecrets signer;
+
+    Resigning(LedgerConnection inner, String function, AccountSecrets signer) {
+      this.inner = inner;
+      this.function = function;
+      this.signer = signer;
+    }
+
+    @Override
+    public String submit(String fn, String... args) throws LedgerCallException {
+      if (!fn.equals(function)) {
+        return inner.submit(fn, args);
+      }
+      JsonObject body = CanonicalJson.parseObject(args[0]).getAsJsonObject("body");
+      String[] resigned = args.clone();
+      resigned[0] = org.medledger.chaincode.api.SignedRequest.sign(inner.channel(), inner.chaincode(), body, signer.signingKey()).toJson();
+      return inner.submit(fn, resigned);
+    }
+
+    @Override
+    public String evaluate(String fn, String... args) throws LedgerCallException {
+      return inner.evaluate(fn, args);
+    }
+
+    @Override
+    public String channel() {
+      return inner.channel();
+    }
+
+    @Override
+    public String chaincode() {
+      return inner.chaincode();
+    }
   }
 
   /** Counts transfer submissions and their stale failures; keeps the last transfer request. */

@@ -48,10 +48,20 @@ final class RecordStory {
   /** Registers regulator, insurer and hospital (fixed test keys) and publishes the 2048-bit parameters. */
   RecordStory institutions() throws LedgerCallException {
     AccountSecrets reg = secrets(Role.REGULATOR, TestKeys.key2048c());
+    register(reg, "RegulatorOrgMSP");
+    return institutions(reg);
+  }
+
+  /**
+   * With the channel's regulator already registered ({@code reg}): registers a new insurer and a
+   * new hospital (fixed test keys) and has the regulator publish the 2048-bit parameters, which the
+   * channel must not have yet.
+   */
+  RecordStory institutions(AccountSecrets reg) throws LedgerCallException {
     AccountSecrets ins = secrets(Role.INSURER, TestKeys.key2048b());
     AccountSecrets hos = secrets(Role.HOSPITAL, TestKeys.key2048a());
     hospitalSecrets = hos;
-    regulatorMoney = register(reg, "RegulatorOrgMSP");
+    regulatorMoney = new AccountClient(reg, gateway.apply("RegulatorOrgMSP"), rnd);
     insurerMoney = register(ins, "InsurerOrgMSP");
     hospitalMoney = register(hos, "HospitalOrgMSP");
     regulator = new RecordClient(reg, gateway.apply("RegulatorOrgMSP"), rnd);

@@ -1,0 +1,248 @@
+package org.medledger.bench.e2e;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * PNG charts of an end-to-end result (Java2D, headless): throughput against concurrency, latency
+ * percentiles, and CPU milliseconds per committed payment by process group.
+ */
+public final class Charts {
+  private static final int W = 760;
+  private static final int H = 420;
+  private static final int LEFT = 70;
+  private static final int RIGHT = 20;
+  private static final int TOP = 50;
+  private static final int BOTTOM = 70;
+  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+      new Color(0x9467bd)};
+
+  private Charts() {}
+
+  /** Rewrites the charts from a results file: {@code Charts <e2e.json> <image dir>}. */
+  public static void main(String[] args) throws IOException {
+    write(com.google.gson.JsonParser.parseString(Files.readString(Path.of(args[0]))).getAsJsonObject(), Path.of(args[1]));
+  }
+
+  static void write(JsonObject result, Path dir) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    Files.createDirectories(dir);
+    List<JsonObject> runs = new ArrayList<>();
+    for (JsonElement e : result.getAsJsonArray("runs")) {
+      runs.add(e.getAsJsonObject());
+    }
+    String note = "2048-bit keys, " + result.getAsJsonObject("machine").get("cores").getAsInt() + " cores, load avg at start "
+        + result.getAsJsonObject("machine").get("loadAverageAtStart").getAsString();
+    throughput(runs, note, dir.resolve("e2e-throughput.png"));
+    latency(runs, note, dir.resolve("e2e-latency.png"));
+    cpu(runs, note, dir.resolve("e2e-cpu.png"));
+  }
+
+  private static void throughput(List<JsonObject> runs, String note, Path out) throws IOException {
+    Map<String, List<double[]>> series = new LinkedHashMap<>();
+    double maxX = 1;
+    double maxY = 0.1;
+    for (JsonObject r : runs) {
+      double x = r.get("concurrency").getAsDouble();
+      double y = r.get("throughputTps").getAsDouble();
+      series.computeIfAbsent(r.get("mode").getAsString(), k -> new ArrayList<>()).add(new double[] {x, y});
+      maxX = Math.max(maxX, x);
+      maxY = Math.max(maxY, y);
+    }
+    maxY = niceCeil(maxY * 1.15);
+    BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas(img, "Committed confidential payments per second", note);
+    axes(g, "concurrent payers", "committed tx/s", 0, maxX, maxY);
+    int i = 0;
+    for (Map.Entry<String, List<double[]>> s : series.entrySet()) {
+      g.setColor(PALETTE[i % PALETTE.length]);
+      g.setStroke(new BasicStroke(2.5f));
+      int[] prev = null;
+      for (double[] p : s.getValue()) {
+        int[] q = {px(p[0], maxX), py(p[1], maxY)};
+        g.fillOval(q[0] - 4, q[1] - 4, 8, 8);
+        g.drawString(String.format(p[1] < 10 ? "%.2f" : "%.1f", p[1]), q[0] + 6, q[1] - 6);
+        if (prev != null) {
+          g.drawLine(prev[0], prev[1], q[0], q[1]);
+        }
+        prev = q;
+      }
+      legend(g, i, s.getKey().equals("inloop") ? "proofs built in the loop" : "proofs prebuilt (Fabric + verification only)");
+      i++;
+    }
+    g.setColor(Color.GRAY);
+    g.drawString("goal (issue 6): 100 tx/s" + (maxY < 100 ? ", off this scale" : ""), LEFT + 10, TOP + 14);
+    save(g, img, out);
+  }
+
+  private static void latency(List<JsonObject> runs, String note, Path out) throws IOException {
+    String[] pct = {"p50", "p90", "p99", "max"};
+    double maxY = 1;
+    for (JsonObject r : runs) {
+      JsonObject l = r.getAsJsonObject("submitToCommitMs");
+      if (l.has("max")) {
+        maxY = Math.max(maxY, l.get("max").getAsDouble());
+      }
+    }
+    maxY = niceCeil(maxY * 1.1);
+    BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas(img, "Submit-to-commit latency per payment (ms)", note);
+    axes(g, "", "ms", -1, 0, maxY);
+    int groups = runs.size();
+    double slot = (W - LEFT - RIGHT) / (double) groups;
+    double bar = slot * 0.8 / pct.length;
+    for (int k = 0; k < groups; k++) {
+      JsonObject r = runs.get(k);
+      JsonObject l = r.getAsJsonObject("submitToCommitMs");
+      for (int j = 0; j < pct.length; j++) {
+        if (!l.has(pct[j])) {
+          continue;
+        }
+        double v = l.get(pct[j]).getAsDouble();
+        int x = (int) (LEFT + k * slot + slot * 0.1 + j * bar);
+        int y = py(v, maxY);
+        g.setColor(PALETTE[j]);
+        g.fillRect(x, y, (int) bar - 1, H - BOTTOM - y);
+      }
+      g.setColor(Color.BLACK);
+      g.drawString(label(r), (int) (LEFT + k * slot + slot * 0.1), H - BOTTOM + 16);
+    }
+    for (int j = 0; j < pct.length; j++) {
+      g.setColor(PALETTE[j]);
+      legend(g, j, pct[j]);
+    }
+    save(g, img, out);
+  }
+
+  private static void cpu(List<JsonObject> runs, String note, Path out) throws IOException {
+    List<String> groups = EndToEndBench.Cpu.GROUPS;
+    double maxY = 1;
+    for (JsonObject r : runs) {
+      double sum = 0;
+      for (String grp : groups) {
+        sum += r.getAsJsonObject("cpuMsPerCommitted").get(grp).getAsDouble();
+      }
+      maxY = Math.max(maxY, sum);
+    }
+    maxY = niceCeil(maxY * 1.1);
+    BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas(img, "CPU milliseconds per committed payment, by process group", note);
+    axes(g, "", "CPU ms / committed payment", -1, 0, maxY);
+    double slot = (W - LEFT - RIGHT) / (double) runs.size();
+    for (int k = 0; k < runs.size(); k++) {
+      JsonObject r = runs.get(k);
+      double base = 0;
+      int x = (int) (LEFT + k * slot + slot * 0.2);
+      for (int j = 0; j < groups.size(); j++) {
+        double v = r.getAsJsonObject("cpuMsPerCommitted").get(groups.get(j)).getAsDouble();
+        int y0 = py(base, maxY);
+        int y1 = py(base + v, maxY);
+        g.setColor(PALETTE[j]);
+        g.fillRect(x, y1, (int) (slot * 0.6), y0 - y1);
+        base += v;
+      }
+      g.setColor(Color.BLACK);
+      g.drawString(String.format("%.0f", base), x, py(base, maxY) - 4);
+      g.drawString(label(r), x - 4, H - BOTTOM + 16);
+    }
+    for (int j = 0; j < groups.size(); j++) {
+      g.setColor(PALETTE[j]);
+      legend(g, j, groups.get(j));
+    }
+    save(g, img, out);
+  }
+
+  private static String label(JsonObject r) {
+    return (r.get("mode").getAsString().equals("inloop") ? "loop" : "pre") + " c=" + r.get("concurrency").getAsInt();
+  }
+
+  private static Graphics2D canvas(BufferedImage img, String title, String note) {
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, W, H);
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+    g.drawString(title, LEFT, 24);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    g.setColor(Color.DARK_GRAY);
+    g.drawString(note, LEFT, 40);
+    return g;
+  }
+
+  /** Axes; {@code maxX} < 0 draws no x scale (category charts). */
+  private static void axes(Graphics2D g, String xLabel, String yLabel, double minX, double maxX, double maxY) {
+    g.setColor(Color.BLACK);
+    g.setStroke(new BasicStroke(1f));
+    g.drawLine(LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM);
+    g.drawLine(LEFT, TOP, LEFT, H - BOTTOM);
+    for (int i = 0; i <= 5; i++) {
+      double v = maxY * i / 5;
+      int y = py(v, maxY);
+      g.setColor(new Color(0xdddddd));
+      g.drawLine(LEFT + 1, y, W - RIGHT, y);
+      g.setColor(Color.BLACK);
+      g.drawString(v >= 10 ? String.format("%.0f", v) : String.format("%.2f", v), 8, y + 4);
+    }
+    if (minX >= 0) {
+      for (int x = 0; x <= (int) maxX; x++) {
+        if (maxX <= 16 || x % 4 == 0) {
+          g.drawString(Integer.toString(x), px(x, maxX) - 3, H - BOTTOM + 16);
+        }
+      }
+    }
+    g.drawString(xLabel, W / 2 - 40, H - BOTTOM + 34);
+    java.awt.geom.AffineTransform t = g.getTransform();
+    g.rotate(-Math.PI / 2);
+    g.drawString(yLabel, -(H - BOTTOM), 50);
+    g.setTransform(t);
+  }
+
+  private static void legend(Graphics2D g, int i, String text) {
+    int y = H - 18;
+    int x = LEFT + i * 180;
+    Color c = g.getColor();
+    g.fillRect(x, y - 9, 12, 10);
+    g.setColor(Color.BLACK);
+    g.drawString(text, x + 16, y);
+    g.setColor(c);
+  }
+
+  private static void save(Graphics2D g, BufferedImage img, Path out) throws IOException {
+    g.dispose();
+    ImageIO.write(img, "png", out.toFile());
+  }
+
+  private static int px(double x, double maxX) {
+    return (int) (LEFT + 20 + x / maxX * (W - LEFT - RIGHT - 40));
+  }
+
+  private static int py(double y, double maxY) {
+    return (int) (H - BOTTOM - y / maxY * (H - TOP - BOTTOM));
+  }
+
+  private static double niceCeil(double v) {
+    double e = Math.pow(10, Math.floor(Math.log10(v)));
+    for (double m : new double[] {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
+      if (m * e >= v) {
+        return m * e;
+      }
+    }
+    return 10 * e;
+  }
+}
