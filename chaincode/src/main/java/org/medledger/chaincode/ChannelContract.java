@@ -51,9 +51,6 @@ public final class ChannelContract implements ContractInterface {
   private static final String[] OPEN_MEMBERS = {"channel", "partyA", "partyB", "window", "depth", "fold", "bundle"};
   private static final String[] STATE_MEMBERS = {"channel", "seq", "payer", "digest", "sigA", "sigB", "bundle"};
 
-  /** Tables for the counterparties' and the regulator's keys; changes speed only. */
-  private final KeyCache keys = new KeyCache(8);
-
   // --------------------------------------------------------------------------------- open
 
   /**
@@ -103,7 +100,7 @@ public final class ChannelContract implements ContractInterface {
     if (ledger.get(key) != null) {
       throw LedgerException.of(ErrorCode.CHANNEL_EXISTS, id);
     }
-    PaillierPublicKey pkR = keys.precomputed(MoneyContract.regulator(ledger).paillierKey());
+    PaillierPublicKey pkR = MoneyContract.regulator(ledger).publicKey();
     Deposit depA = deposit(ledger, cfg, id, a, accB, pkR);
     Deposit depB = deposit(ledger, cfg, id, b, accA, pkR);
 
@@ -153,7 +150,7 @@ public final class ChannelContract implements ContractInterface {
       PaillierPublicKey pkR) {
     Account payer = req.account();
     PaillierPublicKey pkX = payer.publicKey();
-    PaillierPublicKey pkY = keys.precomputed(other.paillierKey());
+    PaillierPublicKey pkY = other.publicKey();
     List<String> fold = Json.strings(req.body(), "fold", MoneyContract.MAX_FOLD, 128, ErrorCode.TOO_MANY_CREDITS);
     byte[] bundleBytes = optionalBase64(req.body(), "bundle", MoneyContract.MAX_BUNDLE_BYTES);
     if (bundleBytes == null) {
@@ -555,8 +552,8 @@ public final class ChannelContract implements ContractInterface {
     Account x = ledger.account(payer);
     Account y = ledger.account(ch.other(payer));
     PaillierPublicKey pkX = x.publicKey();
-    PaillierPublicKey pkY = keys.precomputed(y.paillierKey());
-    PaillierPublicKey pkR = keys.precomputed(MoneyContract.regulator(ledger).paillierKey());
+    PaillierPublicKey pkY = y.publicKey();
+    PaillierPublicKey pkR = MoneyContract.regulator(ledger).publicKey();
     PaillierCiphertext deposit = depositCiphertext(ledger, ch, payer, "own", pkX);
     TransferProof bundle = decodeBundle(bundleBytes, pkX, pkY, pkR);
     TransferContext tc = new TransferContext(cfg.channel(), cfg.chaincode(), payer,

@@ -270,6 +270,36 @@ public final class RingPedersenParams {
     return fromBytes(params, proof, false);
   }
 
+  /**
+   * Decodes parameters that this same verifier already {@linkplain #fromBytes validated, proof
+   * included,} and then stored where only it writes — the chaincode's world state, where
+   * {@code records:setup} stores them only after Π^prm verified on every endorsing peer. Checks the
+   * encoding, the size, and that s and t lie in [2, N̂ − 2] as units with Jacobi symbol +1; it does
+   * not run the primality and small-factor checks or Π^prm again (128 exponentiations). Never use
+   * it on bytes from anyone else: that would drop the proof.
+   *
+   * @throws MalformedInputException (MALFORMED_RING_PEDERSEN) for any encoding or element fault
+   */
+  public static RingPedersenParams fromStoredBytes(byte[] params) {
+    int bits = EncodingHeader.read(params, TYPE, VERSION, RingPedersenProof.MALFORMED, "ring-Pedersen parameter");
+    if (!Size.isSupported(bits)) {
+      throw malformed("N̂ of " + bits + " bits is not a supported size (2048, 3072)");
+    }
+    if (params.length != encodedLength(bits)) {
+      throw malformed("parameter encoding has " + params.length + " bytes, expected " + encodedLength(bits));
+    }
+    int len = bits / 8;
+    BigInteger nHat = new BigInteger(1, Arrays.copyOfRange(params, HEADER, HEADER + len));
+    BigInteger s = new BigInteger(1, Arrays.copyOfRange(params, HEADER + len, HEADER + 2 * len));
+    BigInteger t = new BigInteger(1, Arrays.copyOfRange(params, HEADER + 2 * len, HEADER + 3 * len));
+    if (nHat.bitLength() != bits || !nHat.testBit(0)) {
+      throw malformed("N̂ is not an odd integer of the declared " + bits + " bits");
+    }
+    checkElement(nHat, s, "s");
+    checkElement(nHat, t, "t");
+    return new RingPedersenParams(nHat, s, t);
+  }
+
   static RingPedersenParams fromBytes(byte[] params, byte[] proof, boolean allowTestSize) {
     int bits = EncodingHeader.read(params, TYPE, VERSION, RingPedersenProof.MALFORMED, "ring-Pedersen parameter");
     if (!Size.isSupported(bits) && !(allowTestSize && bits == TEST_ONLY_BITS)) {

@@ -199,4 +199,22 @@ class RingPedersenParamsTest {
     assertEquals("MALFORMED_RING_PEDERSEN", e.code());
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
+
+  @Test
+  void storedBytesDecodeToTheValidatedParametersAndBadElementsAreStillRefused() {
+    for (int bits : new int[] {2048, 3072}) {
+      byte[] stored = TestRingPedersen.paramsBytes(bits);
+      assertEquals(TestRingPedersen.params(bits), RingPedersenParams.fromStoredBytes(stored));
+      int len = bits / 8;
+      byte[] sIsOne = stored.clone();
+      Arrays.fill(sIsOne, 4 + len, 4 + 2 * len, (byte) 0);
+      sIsOne[4 + 2 * len - 1] = 1;
+      assertThrows(MalformedInputException.class, () -> RingPedersenParams.fromStoredBytes(sIsOne));
+      byte[] tNotReduced = stored.clone();
+      Arrays.fill(tNotReduced, 4 + 2 * len, 4 + 3 * len, (byte) 0xff);
+      assertThrows(MalformedInputException.class, () -> RingPedersenParams.fromStoredBytes(tNotReduced));
+      assertThrows(MalformedInputException.class,
+          () -> RingPedersenParams.fromStoredBytes(Arrays.copyOf(stored, stored.length - 1)));
+    }
+  }
 }
