@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.InMemoryCheckpointer;
@@ -133,6 +135,33 @@ class MaliciousPeerLedgerTest {
     f.hospital.foldAll();
     assertEquals(f.insurerStart + DEPOSIT_B, f.insurer.balance(), "A gets both deposits");
     assertEquals(f.hospitalStart - DEPOSIT_B, f.hospital.balance());
+  }
+
+  @Test
+  void theHighestSignedNumberSurvivesARestartAndLookupsMatchTheDigest() throws Exception {
+    Propose v1;
+    try (RawPeer b = connect(0)) {
+      a.pay(5_000);
+      v1 = (Propose) b.receive();
+      b.send(new Refuse(v1.seq(), "not now"));
+    }
+    a.awaitIdle();
+    a.close();
+    a = ChannelParty.restore(dir.resolve("a.log"), f.insurerSecrets, ChannelParty.Options.DEFAULT, f.rnd);
+    a.pay(10);
+    a.awaitIdle();
+    try (RawPeer b = connect(0)) {
+      Message m = b.receive();
+      while (!(m instanceof Propose)) {
+        m = b.receive();
+      }
+      assertEquals(v1.seq() + 1, ((Propose) m).seq(), "the restarted A proposes after the withdrawn number");
+    }
+    // The withdrawn proposal is kept, and found only under its own digest.
+    ChannelState s1 = state(v1);
+    assertEquals(Optional.of(s1), a.signedState(v1.seq(), HexFormat.of().formatHex(f.params.digest(s1))));
+    ChannelState other = new ChannelState(v1.seq(), DEPOSIT_A - 10, DEPOSIT_B + 10);
+    assertEquals(Optional.empty(), a.signedState(v1.seq(), HexFormat.of().formatHex(f.params.digest(other))));
   }
 
   @Test
