@@ -212,6 +212,32 @@ public final class ChannelContract implements ContractInterface {
     return CanonicalJson.toString(ch.toJson());
   }
 
+  // ------------------------------------------------------------------------------ touch
+
+  /**
+   * Advances an open channel's time to this transaction's timestamp and writes it (docs/protocol.md
+   * §9.5). Each party's watcher touches its open channels every fraction of the window: a close
+   * back-dated by its submitter then counts as happening no earlier than the last touch, so the
+   * window it starts still leaves the other party most of a window to dispute. Either party may
+   * touch; the request consumes its nonce. Refused unless the channel is open.
+   */
+  @Transaction(intent = Transaction.TYPE.SUBMIT)
+  public String touch(Context ctx, String request) {
+    Ledger ledger = new Ledger(ctx);
+    ChannelConfig cfg = ledger.config();
+    Requests.Authenticated req = Requests.authenticate(ledger, cfg, request, "channelTouch", "channel");
+    PaymentChannel ch = load(ledger, Json.string(req.body(), "channel", 64));
+    String submitter = req.account().id();
+    requireParty(ch, submitter);
+    if (ch.status != Status.OPEN) {
+      throw LedgerException.of(ErrorCode.CHANNEL_STATE, "channel " + ch.id + " is " + ch.status);
+    }
+    advanceTime(ledger, ch);
+    ledger.put(ledger.key(CHANNEL, ch.id), ch.toJson());
+    ledger.consumeNonce(submitter, req.nonce());
+    return CanonicalJson.toString(ch.toJson());
+  }
+
   // ------------------------------------------------------------------------ unilateral close
 
   /**
@@ -446,6 +472,9 @@ public final class ChannelContract implements ContractInterface {
    * transaction before an earlier one on the channel (e.g. an answer before a settle), while an
    * honest client whose clock lags a little is not refused. Windows are measured in it.
    */
+  // A close back-dated below channel time therefore starts its window at channel time: the
+  // deadline is max(channel time before, tx time) + window. While a channel is open only touch
+  // writes channel time, so a close can be back-dated to the last touch but no earlier.
   private static void advanceTime(Ledger ledger, PaymentChannel ch) {
     Instant now = ledger.timestamp();
     if (now.isAfter(ch.updatedAt)) {
@@ -514,9 +543,10 @@ public final class ChannelContract implements ContractInterface {
     String payer = payer(body, ch);
     byte[] d = digest(body, seq);
     if (seq == 0) {
-      if (!payer.isEmpty() || !optionalString(body, "sigA", 128).isEmpty()
+      if (!payer.isEmpty() || d.length != 0 || !optionalString(body, "sigA", 128).isEmpty()
           || !optionalString(body, "sigB", 128).isEmpty()) {
-        throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "state 0 is the opening state: no payer and no signatures");
+        throw LedgerException.of(ErrorCode.MALFORMED_REQUEST,
+            "state 0 is the opening state: no payer, an empty digest and no signatures");
       }
       return new Claim(0, "", "");
     }

@@ -51,6 +51,16 @@ final class Channel {
     return clock;
   }
 
+  /** The timestamp the last transaction carried (an honest client's "now"). */
+  Instant now() {
+    return clock;
+  }
+
+  /** Submits with a chosen timestamp (a client lying about its time); the clock is not moved. */
+  TxResult submitAt(Instant at, Identity who, String function, String... args) {
+    return ledger.submit(who, at, function, args);
+  }
+
   /** Lets {@code seconds} of transaction time pass without a transaction. */
   void advance(long seconds) {
     clock = clock.plusSeconds(seconds);

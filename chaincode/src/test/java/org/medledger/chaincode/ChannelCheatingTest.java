@@ -124,6 +124,88 @@ class ChannelCheatingTest {
         ch.hospital.sign(pc.stateBody("channelDispute", ch.hospital, pc.state(5, DA - 50), null))));
   }
 
+  // ------------------------------------------------------------------------- back-dated closes
+
+  /**
+   * B closes on a stale state 3 with a timestamp back-dated to just after the open (Fabric peers
+   * do not check timestamps). Without touches nothing has written the channel's time since the
+   * open, so the window is already over: the next honest settle is accepted and A's dispute with
+   * its later state is refused. This is the limit docs/protocol.md §9.5 states.
+   */
+  @Test
+  void aBackDatedCloseOnAnUntouchedChannelLeavesNoWindow() {
+    java.time.Instant opened = java.time.Instant.parse(pc.record().get("openedAt").getAsString());
+    ch.advance(1_000);
+    PayChannel.State s3 = pc.state(3, DA - 100);
+    PayChannel.State s4 = pc.state(4, DA - 900);
+    TxResult c = backDatedClose(opened.plusSeconds(1), s3);
+    assertTrue(c.isValid(), c.toString());
+    assertEquals(opened.plusSeconds(1 + 100).toString(), pc.record().getAsJsonObject("closing").get("deadline").getAsString());
+    refused(ErrorCode.WINDOW_CLOSED, () -> ch.submit(ch.insurerOrg, "channels:dispute",
+        ch.insurer.sign(pc.stateBody("channelDispute", ch.insurer, s4, null))));
+  }
+
+  /**
+   * The same cheat after A touched the channel: the close counts as happening at the touch, so
+   * its window ends one window after the touch. With touches every w/4 the close reaches the
+   * ledger at most w/4 after the last touch, and A still has at least 3w/4 to dispute.
+   */
+  @Test
+  void aBackDatedCloseAfterATouchStartsItsWindowAtTheTouch() {
+    java.time.Instant opened = java.time.Instant.parse(pc.record().get("openedAt").getAsString());
+    ch.advance(1_000);
+    assertTrue(pc.touch(ch.insurer).isValid());
+    java.time.Instant touched = ch.now();
+    assertEquals(touched.toString(), pc.record().get("updatedAt").getAsString(), "the touch wrote the channel's time");
+    ch.advance(25 - 2); // the close reaches the ledger w/4 after the touch...
+    PayChannel.State s3 = pc.state(3, DA - 100);
+    PayChannel.State s4 = pc.state(4, DA - 900);
+    // ... dated before the open (and so also before the touch)
+    TxResult c = backDatedClose(opened.minusSeconds(10), s3);
+    assertTrue(c.isValid(), c.toString());
+    java.time.Instant closedAt = ch.now().plusSeconds(1);
+    assertEquals(touched.plusSeconds(100).toString(), pc.record().getAsJsonObject("closing").get("deadline").getAsString(),
+        "the window runs from the channel's time, not the back-dated timestamp");
+    // An honest settle right away, and one just before the deadline, are refused: the window is open.
+    refused(ErrorCode.WINDOW_OPEN, pc::settle);
+    ch.advance(touched.plusSeconds(100).getEpochSecond() - ch.now().getEpochSecond() - 2);
+    assertTrue(java.time.Duration.between(closedAt, ch.now().plusSeconds(1)).getSeconds() >= 3 * 100 / 4,
+        "A disputes at least 3w/4 after the close reached the ledger");
+    TxResult d = pc.dispute(ch.insurer, s4, false);
+    assertTrue(d.isValid(), d.toString());
+    assertEquals("CHANNEL_PENALTY", pc.record().getAsJsonObject("settlement").get("kind").getAsString());
+    outcome(DB, -DB);
+  }
+
+  @Test
+  void onlyAPartyTouchesAndOnlyAnOpenChannel() {
+    JsonObject body = ch.regulator.body("channelTouch");
+    body.addProperty("channel", pc.id);
+    refused(ErrorCode.NOT_A_PARTY, () -> ch.submit(ch.regulatorOrg, "channels:touch", ch.regulator.sign(body)));
+    assertTrue(pc.close(ch.hospital, pc.state(0, DA)).isValid());
+    JsonObject late = ch.insurer.body("channelTouch");
+    late.addProperty("channel", pc.id);
+    refused(ErrorCode.CHANNEL_STATE, () -> ch.submit(ch.insurerOrg, "channels:touch", ch.insurer.sign(late)));
+  }
+
+  @Test
+  void stateZeroCarriesNoDigest() {
+    JsonObject zero = pc.stateBody("channelClose", ch.hospital, pc.state(0, DA), null);
+    zero.addProperty("digest", "ab".repeat(32));
+    refused(ErrorCode.MALFORMED_REQUEST, () -> submitRaw(ch.hospital, "channels:close", zero));
+    assertEquals("OPEN", pc.status());
+  }
+
+  /** B's close on a stale state, signed honestly but carrying the timestamp {@code at}. */
+  private TxResult backDatedClose(java.time.Instant at, PayChannel.State s) {
+    TxResult r = ch.submitAt(at, ch.hospitalOrg, "channels:close",
+        ch.hospital.sign(pc.stateBody("channelClose", ch.hospital, s, null)));
+    if (r.isValid()) {
+      ch.hospital.nonce++;
+    }
+    return r;
+  }
+
   // --------------------------------------------------------------------------- forged states
 
   @Test

@@ -220,6 +220,13 @@ final class PayChannel {
     return submit(submitter, "channels:coopClose", coopBody(submitter, s, payer(s) == null ? null : settlementBundle(s)));
   }
 
+  /** Advances the channel's time to this transaction's (honest) timestamp. */
+  TxResult touch(Actor who) {
+    JsonObject body = who.body("channelTouch");
+    body.addProperty("channel", id);
+    return submit(who, "channels:touch", body);
+  }
+
   TxResult settle() {
     return ch.submit(ch.hospitalOrg, "channels:settle", id);
   }

@@ -209,6 +209,17 @@ public final class ChannelClient {
     return answerWith(party.params().channelId(), seq, bundleFor(party, s));
   }
 
+  /**
+   * Answers the close on state {@code seq} whose digest on chain is {@code digestHex}, with the
+   * plaintext this party signed under that digest; refuses (IllegalStateException) when none of its
+   * signed states matches, rather than answer with another state's amount.
+   */
+  public String answer(ChannelParty party, long seq, String digestHex) throws LedgerCallException {
+    ChannelState s = party.signedState(seq, digestHex).orElseThrow(() -> new IllegalStateException(
+        "no state " + seq + " this party signed has the closing digest " + digestHex + "; not answering"));
+    return answerWith(party.params().channelId(), seq, bundleFor(party, s));
+  }
+
   /** Answers with a given bundle (an honest party's is {@link Settlement#build} of the state). */
   String answerWith(String channelId, long seq, byte[] bundle) throws LedgerCallException {
     return submit("channels:answer", nonce -> {
@@ -225,9 +236,14 @@ public final class ChannelClient {
    * state's digest (amount, salt) and the copy (its randomness). Both amounts become public.
    */
   public String contest(ChannelParty party, long seq, PaillierCiphertext answerToMe) throws LedgerCallException {
-    ChannelParams p = party.params();
     ChannelState s = party.signedState(seq)
         .orElseThrow(() -> new IllegalStateException("this party never signed state " + seq));
+    return contestWith(party.params(), s, answerToMe);
+  }
+
+  /** Contests with a given plaintext of the closing state (an honest party's is the one it signed). */
+  String contestWith(ChannelParams p, ChannelState s, PaillierCiphertext answerToMe) throws LedgerCallException {
+    long seq = s.seq();
     BigInteger u = secrets.paillier().randomnessOf(answerToMe);
     return submit("channels:contest", nonce -> {
       JsonObject b = body("channelContest", nonce);
@@ -236,6 +252,19 @@ public final class ChannelClient {
       b.addProperty("amount", p.amount(s));
       b.addProperty("salt", b64(p.salt(seq)));
       b.addProperty("randomness", b64(Bytes.unsigned(u)));
+      return b;
+    });
+  }
+
+  /**
+   * Advances the open channel's time on chain to this transaction's timestamp (docs/protocol.md
+   * §9.5), so that a close the other party back-dates counts no earlier than now. The watcher calls
+   * it every fraction of the window.
+   */
+  public String touch(String channelId) throws LedgerCallException {
+    return submit("channels:touch", nonce -> {
+      JsonObject b = body("channelTouch", nonce);
+      b.addProperty("channel", channelId);
       return b;
     });
   }

@@ -47,9 +47,13 @@ import org.medledger.sdk.channel.Wire.Sync;
  * its futures. So each state is durable before this party acknowledges it (B's acceptance, A's next
  * proposal or a payment's completion), and one sync serves many states.
  *
- * <p>A (the proposer) keeps at most {@code depth} proposals beyond its latest state signed by
- * both. B (the acceptor) signs a proposal only if it is the successor of its latest state,
- * conserves the deposits, and takes from B no more than the payment requests it names.
+ * <p>A (the proposer) never signs two states under one sequence number: each proposal takes the
+ * number after the highest it has ever signed, and that proposal is in the log (fsync) before it is
+ * sent. It signs no number more than {@code depth} beyond its latest state signed by both, counting
+ * withdrawn proposals too, so a B that withholds acceptances stalls A rather than collecting
+ * alternatives. B (the acceptor) signs a proposal only if its number is after its latest state's
+ * and at most {@code depth} beyond it, it conserves the deposits, and it takes from B no more than
+ * the payment requests it names.
  */
 public final class ChannelParty implements AutoCloseable {
   /** Callbacks on the engine thread; they must not block. */
@@ -100,7 +104,10 @@ public final class ChannelParty implements AutoCloseable {
   private final ArrayDeque<SignedState> recent = new ArrayDeque<>();
   /** A: proposals sent and not yet accepted, by sequence number. */
   private final TreeMap<Long, Proposal> inFlight = new TreeMap<>();
-  /** A: the proposal it signed for each sequence number beyond its latest (persisted). */
+  /**
+   * A: the proposal it signed for each sequence number beyond its latest (persisted), withdrawn
+   * ones included: B may still hold A's signature on them, and a number is never signed again.
+   */
   private final TreeMap<Long, StateLog.Proposal> signedProposals = new TreeMap<>();
   /** A: its own payments not yet proposed. */
   private final ArrayDeque<Payment> queue = new ArrayDeque<>();
@@ -114,6 +121,8 @@ public final class ChannelParty implements AutoCloseable {
   private ChannelLink link;
   private boolean synced;
   private long peerLatest = -1;
+  /** Every state signed by both with a number above this one is in {@link #recent}. */
+  private long recentFloor;
   private long closeSignedSeq;
   private boolean chainClosing;
   private PendingClose pendingClose;
@@ -142,6 +151,7 @@ public final class ChannelParty implements AutoCloseable {
     this.closeSignedSeq = rec == null ? -1 : rec.closeSignedSeq();
     if (rec != null) {
       recent.addAll(rec.recent());
+      recentFloor = recent.isEmpty() ? tentative.seq() : recent.getFirst().seq() - 1;
       signedProposals.putAll(rec.proposals());
       // Proposals recovered from the log were sent on a link that is gone; the next sync settles them.
       rec.proposals().forEach((seq, p) -> inFlight.put(seq, new Proposal(p.state(), p.sigA(), List.of(),
@@ -224,18 +234,29 @@ public final class ChannelParty implements AutoCloseable {
    * still holds, or (A) a proposal it signed. The watcher needs it to answer or check a close.
    */
   public Optional<ChannelState> signedState(long seq) {
-    return call(() -> {
-      if (seq == 0) {
-        return Optional.of(SignedState.opening(params).state());
+    return call(() -> lookup(seq));
+  }
+
+  /**
+   * The plaintext of state {@code seq} that this party signed and whose digest is {@code digestHex}
+   * (the digest of the state a close is on, as the ledger shows it; empty for state 0). Empty when
+   * no state this party signed matches: then it must neither answer nor contest on its basis.
+   */
+  public Optional<ChannelState> signedState(long seq, String digestHex) {
+    return signedState(seq).filter(s -> java.util.HexFormat.of().formatHex(params.digest(s)).equals(digestHex));
+  }
+
+  private Optional<ChannelState> lookup(long seq) {
+    if (seq == 0) {
+      return Optional.of(SignedState.opening(params).state());
+    }
+    for (SignedState s : recent) {
+      if (s.seq() == seq) {
+        return Optional.of(s.state());
       }
-      for (SignedState s : recent) {
-        if (s.seq() == seq) {
-          return Optional.of(s.state());
-        }
-      }
-      StateLog.Proposal p = signedProposals.get(seq);
-      return p == null ? Optional.empty() : Optional.of(p.state());
-    });
+    }
+    StateLog.Proposal p = signedProposals.get(seq);
+    return p == null ? Optional.empty() : Optional.of(p.state());
   }
 
   /**
@@ -455,7 +476,7 @@ public final class ChannelParty implements AutoCloseable {
     tentative = s;
     recent.addLast(s);
     while (recent.size() > log.recentLimit()) {
-      recent.removeFirst();
+      recentFloor = recent.removeFirst().seq();
     }
     signedProposals.headMap(s.seq(), true).clear();
     afterSync.add(() -> listeners.forEach(l -> l.onState(s)));
@@ -492,6 +513,11 @@ public final class ChannelParty implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------------------ payments
+
+  /** A: the highest sequence number it has signed, a state signed by both or a proposal. */
+  private long highestSigned() {
+    return signedProposals.isEmpty() ? tentative.seq() : Math.max(tentative.seq(), signedProposals.lastKey());
+  }
 
   private ChannelState head() {
     return inFlight.isEmpty() ? tentative.state() : inFlight.lastEntry().getValue().state();
@@ -532,7 +558,7 @@ public final class ChannelParty implements AutoCloseable {
     if (side != Side.A || link == null || !synced || isClosing()) {
       return;
     }
-    while (inFlight.size() < params.depth() && (!queue.isEmpty() || !requests.isEmpty())) {
+    while (highestSigned() - tentative.seq() < params.depth() && (!queue.isEmpty() || !requests.isEmpty())) {
       ChannelState head = head();
       long balA = head.balanceA();
       long balB = head.balanceB();
@@ -567,7 +593,8 @@ public final class ChannelParty implements AutoCloseable {
       if (n == 0) {
         break;
       }
-      ChannelState next = new ChannelState(head.seq() + 1, balA, balB);
+      // Never a number signed before (even for a withdrawn proposal): B may hold that signature.
+      ChannelState next = new ChannelState(highestSigned() + 1, balA, balB);
       byte[] message = params.signingBytes(next);
       byte[] sigA = sign(message);
       staged.add(StateLog.proposalRecord(next, sigA));
@@ -631,8 +658,11 @@ public final class ChannelParty implements AutoCloseable {
     if (!synced) {
       return "B is not synchronised";
     }
-    if (m.seq() != tentative.seq() + 1) {
-      return "state " + m.seq() + " is not the successor of state " + tentative.seq();
+    if (m.seq() <= tentative.seq()) {
+      return "state " + m.seq() + " is not after state " + tentative.seq();
+    }
+    if (m.seq() - tentative.seq() > params.depth()) {
+      return "state " + m.seq() + " is more than depth " + params.depth() + " beyond state " + tentative.seq();
     }
     if (m.balanceA() < 0 || m.balanceB() < 0 || m.balanceA() + m.balanceB() != params.total()) {
       return "the balances do not sum to the deposits";
@@ -656,7 +686,7 @@ public final class ChannelParty implements AutoCloseable {
   /** A: B signed the oldest proposal in flight. */
   private void onAccept(Accept a) {
     Map.Entry<Long, Proposal> first = inFlight.firstEntry();
-    if (first == null || first.getKey() != a.seq() || first.getKey() != tentative.seq() + 1) {
+    if (first == null || first.getKey() != a.seq() || first.getKey() <= tentative.seq()) {
       protocolError("unexpected acceptance of state " + a.seq());
       return;
     }
@@ -682,14 +712,16 @@ public final class ChannelParty implements AutoCloseable {
     protocolError(r.reason());
   }
 
-  /** A: proposals after {@code seq} will never be accepted; their payments go back to the queue. */
+  /**
+   * A: proposals after {@code seq} will never be accepted; their payments go back to the queue.
+   * Their signatures stay in {@link #signedProposals}: their numbers are never signed again.
+   */
   private void withdrawInFlight(long seq) {
     List<Payment> back = new ArrayList<>();
     for (Proposal p : inFlight.tailMap(seq, false).values()) {
       back.addAll(p.payments());
     }
     inFlight.tailMap(seq, false).clear();
-    signedProposals.tailMap(seq, false).clear();
     for (int i = back.size() - 1; i >= 0; i--) {
       queue.addFirst(back.get(i));
       queuedSum += back.get(i).amount();
@@ -707,7 +739,7 @@ public final class ChannelParty implements AutoCloseable {
           missing.add(s);
         }
       }
-      if (missing.isEmpty() || missing.get(0).seq() != peerSeq + 1) {
+      if (missing.isEmpty() || peerSeq < recentFloor) {
         protocolError("the peer is further behind than the states kept");
         return;
       }
@@ -723,8 +755,8 @@ public final class ChannelParty implements AutoCloseable {
       if (s.seq() <= tentative.seq()) {
         continue;
       }
-      if (s.seq() != tentative.seq() + 1 || !params.verify(s)) {
-        protocolError("a state from the peer is not a signed successor");
+      if (!params.verify(s)) {
+        protocolError("a state from the peer is not signed by both");
         return;
       }
       adopt(s);

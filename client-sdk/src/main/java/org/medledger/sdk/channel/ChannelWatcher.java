@@ -37,7 +37,7 @@ import org.medledger.sdk.MedLedgerEvent;
  * channel once, so a close that happened while it was away is answered even without its event.
  */
 public final class ChannelWatcher implements AutoCloseable {
-  /** What the watcher did (DISPUTE, ANSWER, CONTEST, SETTLE, SETTLED, FAILED), for logs and tests. */
+  /** What the watcher did (DISPUTE, ANSWER, CONTEST, SETTLE, SETTLED, TOUCH, UNMATCHED, FAILED), for logs and tests. */
   public record Action(String channelId, String kind, String detail) {}
 
   private final ChannelClient client;
@@ -49,6 +49,7 @@ public final class ChannelWatcher implements AutoCloseable {
   private EventSubscription subscription;
   private volatile long lastEventBlock = -1;
   private ScheduledExecutorService ticker;
+  private ScheduledExecutorService toucher;
 
   public ChannelWatcher(ChannelClient client, Clock clock) {
     this.client = client;
@@ -73,6 +74,42 @@ public final class ChannelWatcher implements AutoCloseable {
   public void startTicking(Duration period) {
     ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "channel-watcher-tick"));
     ticker.scheduleAtFixedRate(this::settleDue, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Touches every watched open channel every {@code interval} (docs/protocol.md §9.5): a close the
+   * other party back-dates then starts its window no earlier than the last touch, which leaves
+   * this party at least window − interval to dispute. {@link #defaultTouchInterval} is w/4.
+   */
+  public void startTouching(Duration interval) {
+    if (interval.isZero() || interval.isNegative()) {
+      throw new IllegalArgumentException("the touch interval must be positive");
+    }
+    toucher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "channel-watcher-touch"));
+    toucher.scheduleAtFixedRate(this::touchOpen, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** A quarter of the shortest window among the watched channels (one second at least). */
+  public Duration defaultTouchInterval() {
+    long w = parties.values().stream().mapToLong(p -> p.params().windowSeconds()).min().orElse(4);
+    return Duration.ofMillis(Math.max(1_000, w * 1_000 / 4));
+  }
+
+  /** Touches every watched channel the ledger shows open, on the worker thread. */
+  public void touchOpen() {
+    worker.execute(() -> {
+      for (String id : List.copyOf(parties.keySet())) {
+        try {
+          JsonObject ch = client.channel(id).getAsJsonObject("channel");
+          if ("OPEN".equals(ch.get("status").getAsString())) {
+            client.touch(id);
+            actions.add(new Action(id, "TOUCH", ""));
+          }
+        } catch (LedgerCallException | RuntimeException e) {
+          actions.add(new Action(id, "FAILED", "touch: " + e));
+        }
+      }
+    });
   }
 
   /** Settles every watched channel whose window has passed by this watcher's clock. */
@@ -163,16 +200,25 @@ public final class ChannelWatcher implements AutoCloseable {
         actions.add(new Action(id, "DISPUTE", "state " + party.latest().seq() + " over state " + seq));
         return;
       }
-      if (payer.equals(me) && !c.has("answer")) {
-        client.answer(party, seq);
+      // Answer and contest only with the plaintext this party signed under the closing digest.
+      String digest = c.get("digest").getAsString();
+      Optional<ChannelState> s = party.signedState(seq, digest);
+      boolean mustAnswer = payer.equals(me) && !c.has("answer");
+      boolean mayContest = c.has("answer") && !payer.isEmpty() && !payer.equals(me);
+      if ((mustAnswer || mayContest) && s.isEmpty()) {
+        actions.add(new Action(id, "UNMATCHED", "no state " + seq + " this party signed has the closing digest "
+            + digest + "; neither answering nor contesting"));
+        return;
+      }
+      if (mustAnswer) {
+        client.answer(party, seq, digest);
         actions.add(new Action(id, "ANSWER", "state " + seq));
         return;
       }
-      if (c.has("answer") && !payer.isEmpty() && !payer.equals(me)) {
-        Optional<ChannelState> s = party.signedState(seq);
+      if (mayContest) {
         PaillierCiphertext toMe = client.myCiphertext(c.getAsJsonObject("answer").get("amountPayee").getAsString());
-        if (s.isPresent() && client.decrypt(toMe) != party.params().amount(s.get())) {
-          client.contest(party, seq, toMe);
+        if (client.decrypt(toMe) != party.params().amount(s.get())) {
+          client.contestWith(party.params(), s.get(), toMe);
           actions.add(new Action(id, "CONTEST", "state " + seq));
         }
       }
@@ -194,6 +240,9 @@ public final class ChannelWatcher implements AutoCloseable {
     }
     if (ticker != null) {
       ticker.shutdownNow();
+    }
+    if (toucher != null) {
+      toucher.shutdownNow();
     }
     worker.shutdown();
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +114,24 @@ class ChannelLedgerTest {
     f.hospital.foldAll();
     assertEquals(f.insurerStart + insurerDelta, f.insurer.balance());
     assertEquals(f.hospitalStart + hospitalDelta, f.hospital.balance());
+  }
+
+  @Test
+  void theWatcherTouchesOpenChannelsSoABackDatedCloseCountsNoEarlier() throws Exception {
+    String id = a.params().channelId();
+    Instant before = Instant.parse(f.chainA.channel(id).getAsJsonObject("channel").get("updatedAt").getAsString());
+    f.clock.advance(Duration.ofSeconds(3 * WINDOW));
+    watcherA.touchOpen();
+    watcherA.awaitIdle();
+    assertEquals("TOUCH", kinds(watcherA));
+    Instant after = Instant.parse(f.chainA.channel(id).getAsJsonObject("channel").get("updatedAt").getAsString());
+    assertFalse(after.isBefore(before.plusSeconds(3 * WINDOW)), before + " then " + after);
+    assertEquals(Duration.ofMillis(Math.max(1_000, WINDOW * 1_000 / 4)), watcherA.defaultTouchInterval());
+    // Once the channel is closing there is nothing to touch.
+    f.chainB.close(b);
+    watcherA.touchOpen();
+    watcherA.awaitIdle();
+    assertEquals("TOUCH", kinds(watcherA));
   }
 
   @Test
