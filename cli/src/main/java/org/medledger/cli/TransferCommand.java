@@ -21,11 +21,27 @@ abstract class TransferCommand extends Base {
   @Option(names = "--amount", required = true, paramLabel = "<n>", description = "A positive whole number of units.")
   long amount;
 
-  abstract String verb();
+  private final String verb;
+  private final Role payer;
+  private final Role payee;
 
-  abstract Role payerRole();
+  TransferCommand(String verb, Role payer, Role payee) {
+    this.verb = verb;
+    this.payer = payer;
+    this.payee = payee;
+  }
 
-  abstract Role payeeRole();
+  final String verb() {
+    return verb;
+  }
+
+  final Role payerRole() {
+    return payer;
+  }
+
+  final Role payeeRole() {
+    return payee;
+  }
 
   @Override
   void execute() throws Exception {
@@ -74,57 +90,24 @@ abstract class TransferCommand extends Base {
   /** Insurer → patient. */
   @Command(name = "fund", mixinStandardHelpOptions = true, description = "Insurer: fund a patient's account (confidential amount).")
   static final class Fund extends TransferCommand {
-    @Override
-    String verb() {
-      return "fund";
-    }
-
-    @Override
-    Role payerRole() {
-      return Role.INSURER;
-    }
-
-    @Override
-    Role payeeRole() {
-      return Role.PATIENT;
+    Fund() {
+      super("fund", Role.INSURER, Role.PATIENT);
     }
   }
 
   /** Patient → hospital. */
   @Command(name = "pay", mixinStandardHelpOptions = true, description = "Patient: pay a hospital (confidential amount).")
   static final class Pay extends TransferCommand {
-    @Override
-    String verb() {
-      return "pay";
-    }
-
-    @Override
-    Role payerRole() {
-      return Role.PATIENT;
-    }
-
-    @Override
-    Role payeeRole() {
-      return Role.HOSPITAL;
+    Pay() {
+      super("pay", Role.PATIENT, Role.HOSPITAL);
     }
   }
 
   /** Insurer → hospital. */
   @Command(name = "settle", mixinStandardHelpOptions = true, description = "Insurer: settle with a hospital (confidential amount).")
   static final class Settle extends TransferCommand {
-    @Override
-    String verb() {
-      return "settle";
-    }
-
-    @Override
-    Role payerRole() {
-      return Role.INSURER;
-    }
-
-    @Override
-    Role payeeRole() {
-      return Role.HOSPITAL;
+    Settle() {
+      super("settle", Role.INSURER, Role.HOSPITAL);
     }
   }
 }
