@@ -447,7 +447,7 @@ public final class ChannelContract implements ContractInterface {
   public String channelsOf(Context ctx, String accountId, String pageSize, String bookmark) {
     Ledger ledger = new Ledger(ctx);
     ledger.account(accountId);
-    return MoneyContract.pageJson(ledger.page(PARTY, new String[] {accountId}, MoneyContract.pageSize(pageSize), bookmark));
+    return Paging.json(ledger.page(PARTY, new String[] {accountId}, Paging.pageSize(pageSize), bookmark));
   }
 
   // ---------------------------------------------------------------------------------- helpers

@@ -28,7 +28,8 @@ public enum ErrorCode {
   TOO_MANY_CREDITS("too many pending credits named in one transaction"),
   MALFORMED_PROOF("the transfer bundle's encoding is invalid"),
   TRANSFER_PROOF_INVALID("the transfer bundle does not verify"),
-  BAD_PAGE("page size or bookmark out of range"),
+  BAD_PAGE("the page size is not a whole number from 1 to 100"),
+  BAD_BOOKMARK("the bookmark was not issued by this chaincode for this query"),
   // --- records (docs/chaincode.md §8) ---
   RECORDS_NOT_SET_UP("the channel's ring-Pedersen parameters have not been published"),
   RECORDS_ALREADY_SET_UP("the ring-Pedersen parameters can be published only once"),

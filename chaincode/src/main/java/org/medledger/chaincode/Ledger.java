@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.shim.ledger.CompositeKey;
 import org.hyperledger.fabric.shim.ledger.KeyValue;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIteratorWithMetadata;
@@ -117,17 +118,21 @@ final class Ledger {
   /** One page of a partial composite key range: values, and the bookmark to continue from. */
   record Page(List<JsonObject> items, String bookmark) {}
 
+  /**
+   * One page of the range under the partial composite key (type, attrs…), from the caller's
+   * opaque bookmark on (see {@link Paging}: the start key is always inside this range).
+   */
   Page page(String type, String[] attrs, int pageSize, String bookmark) {
-    if (pageSize < 1 || pageSize > MAX_PAGE) {
-      throw LedgerException.of(ErrorCode.BAD_PAGE, "page size must be 1.." + MAX_PAGE);
+    if (pageSize < 1 || pageSize > Paging.MAX_PAGE) {
+      throw LedgerException.of(ErrorCode.BAD_PAGE, "page size must be 1.." + Paging.MAX_PAGE);
     }
-    if (bookmark.length() > 512) {
-      throw LedgerException.of(ErrorCode.BAD_PAGE, "bookmark too long");
-    }
+    CompositeKey partial = stub.createCompositeKey(type, attrs);
+    String prefix = partial.toString();
+    String start = Paging.startKey(prefix, bookmark);
     List<JsonObject> out = new ArrayList<>();
     String next;
     try (QueryResultsIteratorWithMetadata<KeyValue> it =
-        stub.getStateByPartialCompositeKeyWithPagination(stub.createCompositeKey(type, attrs), pageSize, bookmark)) {
+        stub.getStateByPartialCompositeKeyWithPagination(partial, pageSize, start.equals(prefix) ? "" : start)) {
       for (KeyValue kv : it) {
         out.add(CanonicalJson.parseObject(kv.getStringValue()));
       }
@@ -138,7 +143,7 @@ final class Ledger {
       }
       throw new IllegalStateException(e);
     }
-    return new Page(out, next == null ? "" : next);
+    return new Page(out, Paging.bookmark(prefix, next));
   }
 
   /** Every value under a partial composite key, at most {@code limit} of them. */
@@ -160,5 +165,4 @@ final class Ledger {
     return out;
   }
 
-  static final int MAX_PAGE = 100;
 }

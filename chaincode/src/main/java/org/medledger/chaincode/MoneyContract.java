@@ -176,7 +176,7 @@ public final class MoneyContract implements ContractInterface {
   public String credits(Context ctx, String accountId, String pageSize, String bookmark) {
     Ledger ledger = new Ledger(ctx);
     ledger.account(accountId);
-    return pageJson(ledger.page(Ledger.CREDIT, new String[] {accountId}, pageSize(pageSize), bookmark));
+    return Paging.json(ledger.page(Ledger.CREDIT, new String[] {accountId}, Paging.pageSize(pageSize), bookmark));
   }
 
   /** One page of an account's transactions (as payer or payee), oldest first. */
@@ -184,7 +184,7 @@ public final class MoneyContract implements ContractInterface {
   public String history(Context ctx, String accountId, String pageSize, String bookmark) {
     Ledger ledger = new Ledger(ctx);
     ledger.account(accountId);
-    return pageJson(resolve(ledger, ledger.page(Ledger.HISTORY, new String[] {accountId}, pageSize(pageSize), bookmark)));
+    return Paging.json(resolve(ledger, ledger.page(Ledger.HISTORY, new String[] {accountId}, Paging.pageSize(pageSize), bookmark)));
   }
 
   /** The regulator's view: one page of every transaction on the channel, oldest first. */
@@ -192,7 +192,7 @@ public final class MoneyContract implements ContractInterface {
   public String audit(Context ctx, String pageSize, String bookmark) {
     Ledger ledger = new Ledger(ctx);
     requireOrganisation(ledger, ledger.config(), Role.REGULATOR);
-    return pageJson(resolve(ledger, ledger.page(Ledger.ALL_TX, new String[0], pageSize(pageSize), bookmark)));
+    return Paging.json(resolve(ledger, ledger.page(Ledger.ALL_TX, new String[0], Paging.pageSize(pageSize), bookmark)));
   }
 
   /** A transaction record by id. */
@@ -325,26 +325,7 @@ public final class MoneyContract implements ContractInterface {
     return o;
   }
 
-  static String pageJson(Ledger.Page p) {
-    JsonObject o = new JsonObject();
-    JsonArray items = new JsonArray();
-    p.items().forEach(items::add);
-    o.add("items", items);
-    o.addProperty("bookmark", p.bookmark());
-    return CanonicalJson.toString(o);
-  }
 
-  static int pageSize(String s) {
-    try {
-      int n = Integer.parseInt(s);
-      if (n < 1 || n > Ledger.MAX_PAGE) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw LedgerException.of(ErrorCode.BAD_PAGE, "page size must be 1.." + Ledger.MAX_PAGE);
-    }
-  }
 
   private static void emit(Ledger ledger, String name, JsonObject record) {
     JsonObject ev = new JsonObject();

@@ -12,7 +12,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.contract.ContractInterface;
@@ -207,12 +206,12 @@ public final class RecordContract implements ContractInterface {
     Ledger ledger = new Ledger(ctx);
     RecordStore store = new RecordStore(ledger);
     ledger.account(patient);
-    Ledger.Page refs = ledger.page(RecordStore.PATIENT_RECORD, new String[] {patient}, pageSize(pageSize), bookmark);
+    Ledger.Page refs = ledger.page(RecordStore.PATIENT_RECORD, new String[] {patient}, Paging.pageSize(pageSize), bookmark);
     List<JsonObject> out = new ArrayList<>();
     for (JsonObject ref : refs.items()) {
       out.add(describe(store, store.record(ref.get("recordId").getAsString())));
     }
-    return pageJson(new Ledger.Page(out, refs.bookmark()));
+    return Paging.json(new Ledger.Page(out, refs.bookmark()));
   }
 
   // ------------------------------------------------------------------------------- consent
@@ -338,12 +337,12 @@ public final class RecordContract implements ContractInterface {
     Ledger ledger = new Ledger(ctx);
     RecordStore store = new RecordStore(ledger);
     ledger.account(account);
-    Ledger.Page refs = ledger.page(RecordStore.ACCOUNT_GRANT, new String[] {account}, pageSize(pageSize), bookmark);
+    Ledger.Page refs = ledger.page(RecordStore.ACCOUNT_GRANT, new String[] {account}, Paging.pageSize(pageSize), bookmark);
     List<JsonObject> out = new ArrayList<>();
     for (JsonObject ref : refs.items()) {
       out.add(grantView(store, store.grant(ref.get("grantId").getAsString())));
     }
-    return pageJson(new Ledger.Page(out, refs.bookmark()));
+    return Paging.json(new Ledger.Page(out, refs.bookmark()));
   }
 
   /** One page of the record ids a grant has copies of (no ciphertexts). */
@@ -351,7 +350,7 @@ public final class RecordContract implements ContractInterface {
   public String listCopies(Context ctx, String grantId, String pageSize, String bookmark) {
     Ledger ledger = new Ledger(ctx);
     new RecordStore(ledger).grant(grantId);
-    Ledger.Page p = ledger.page(RecordStore.COPY, new String[] {grantId}, pageSize(pageSize), bookmark);
+    Ledger.Page p = ledger.page(RecordStore.COPY, new String[] {grantId}, Paging.pageSize(pageSize), bookmark);
     List<JsonObject> out = new ArrayList<>();
     for (JsonObject c : p.items()) {
       JsonObject o = new JsonObject();
@@ -360,7 +359,7 @@ public final class RecordContract implements ContractInterface {
       }
       out.add(o);
     }
-    return pageJson(new Ledger.Page(out, p.bookmark()));
+    return Paging.json(new Ledger.Page(out, p.bookmark()));
   }
 
   // ------------------------------------------------------------------------------- reading
@@ -388,23 +387,10 @@ public final class RecordContract implements ContractInterface {
     JsonObject copy = g == null ? null : store.copy(grantId, recordId);
     ErrorCode denial = denial(store, reader, g, r, copy, now);
 
-    Set<String> patients = new TreeSet<>();
-    if (g != null) {
-      patients.add(g.patient());
-    }
-    if (r != null) {
-      patients.add(r.patient());
-    }
     String patient = g != null ? g.patient() : r != null ? r.patient() : "";
-    String tx = ledger.txId();
-    AccessEntry entry = new AccessEntry(tx, now.toString(), reader.id(), grantId, recordId, patient, denial == null,
-        denial == null ? "" : denial.name());
-    store.put(entry.toJson(), RecordStore.ACCESS, tx);
-    String order = MoneyContract.order(now);
-    for (String p : patients) {
-      store.put(RecordStore.ref("txId", tx), RecordStore.PATIENT_TRAIL, p, order, tx);
-    }
-    store.put(RecordStore.ref("txId", tx), RecordStore.ALL_TRAIL, order, tx);
+    AccessEntry entry = new AccessEntry(ledger.txId(), now.toString(), reader.id(), grantId, recordId, patient,
+        denial == null, denial == null ? "" : denial.name());
+    AccessLog.record(store, entry, g, MoneyContract.order(now));
     ledger.consumeNonce(reader.id(), req.nonce());
     emit(ledger, "medledger.RecordRead", "reader", reader.id(), "recordId", recordId, "outcome",
         denial == null ? "GRANTED" : "DENIED");
@@ -468,8 +454,8 @@ public final class RecordContract implements ContractInterface {
           + RecordProtocol.MAX_QUERY_VALIDITY_SECONDS + " s from the proposal time " + now);
     }
     RecordStore store = new RecordStore(ledger);
-    Ledger.Page refs = ledger.page(RecordStore.PATIENT_TRAIL, new String[] {patient.id()}, pageSize(pageSize), bookmark);
-    return pageJson(store.resolve(refs, "txId", RecordStore.ACCESS));
+    Ledger.Page refs = ledger.page(RecordStore.PATIENT_TRAIL, new String[] {patient.id()}, Paging.pageSize(pageSize), bookmark);
+    return Paging.json(store.resolve(refs, "txId", RecordStore.ACCESS));
   }
 
   /** The regulator's view of the access trail: every patient's ({@code patient} = "") or one patient's. */
@@ -480,14 +466,14 @@ public final class RecordContract implements ContractInterface {
     RecordStore store = new RecordStore(ledger);
     Ledger.Page refs;
     if (patient.isEmpty()) {
-      refs = ledger.page(RecordStore.ALL_TRAIL, new String[0], pageSize(pageSize), bookmark);
+      refs = ledger.page(RecordStore.ALL_TRAIL, new String[0], Paging.pageSize(pageSize), bookmark);
     } else {
       if (!ACCOUNT.matcher(patient).matches()) {
         throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "patient must be an account id or empty");
       }
-      refs = ledger.page(RecordStore.PATIENT_TRAIL, new String[] {patient}, pageSize(pageSize), bookmark);
+      refs = ledger.page(RecordStore.PATIENT_TRAIL, new String[] {patient}, Paging.pageSize(pageSize), bookmark);
     }
-    return pageJson(store.resolve(refs, "txId", RecordStore.ACCESS));
+    return Paging.json(store.resolve(refs, "txId", RecordStore.ACCESS));
   }
 
   // ------------------------------------------------------------------------------- claims
@@ -635,12 +621,12 @@ public final class RecordContract implements ContractInterface {
     Ledger ledger = new Ledger(ctx);
     RecordStore store = new RecordStore(ledger);
     ledger.account(account);
-    Ledger.Page refs = ledger.page(RecordStore.ACCOUNT_CLAIM, new String[] {account}, pageSize(pageSize), bookmark);
+    Ledger.Page refs = ledger.page(RecordStore.ACCOUNT_CLAIM, new String[] {account}, Paging.pageSize(pageSize), bookmark);
     List<JsonObject> out = new ArrayList<>();
     for (JsonObject ref : refs.items()) {
       out.add(claimView(store, store.claim(ref.get("claimId").getAsString())));
     }
-    return pageJson(new Ledger.Page(out, refs.bookmark()));
+    return Paging.json(new Ledger.Page(out, refs.bookmark()));
   }
 
   /** Fabric's router calls this for a function the contract lacks; refuse it with a stable code. */
@@ -836,6 +822,7 @@ public final class RecordContract implements ContractInterface {
     if (revoked != null) {
       o.add("revoked", revoked);
     }
+    o.addProperty("deniedReads", AccessLog.denials(store, g.grantId()));
     return o;
   }
 
@@ -901,26 +888,7 @@ public final class RecordContract implements ContractInterface {
     return ledger.account(r.get("account").getAsString());
   }
 
-  private static int pageSize(String s) {
-    try {
-      int n = Integer.parseInt(s);
-      if (n < 1 || n > Ledger.MAX_PAGE) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw LedgerException.of(ErrorCode.BAD_PAGE, "page size must be 1.." + Ledger.MAX_PAGE);
-    }
-  }
 
-  private static String pageJson(Ledger.Page p) {
-    JsonObject o = new JsonObject();
-    JsonArray items = new JsonArray();
-    p.items().forEach(items::add);
-    o.add("items", items);
-    o.addProperty("bookmark", p.bookmark());
-    return CanonicalJson.toString(o);
-  }
 
   /** One event per transaction: the tx id and the given name/value pairs, never any content. */
   private static void emit(Ledger ledger, String name, String... pairs) {

@@ -85,8 +85,9 @@ class RecordFlowTest {
     assertEquals("DENIED", denied.get("outcome").getAsString());
     assertEquals("GRANT_REVOKED", denied.get("code").getAsString());
     assertFalse(denied.has("copy"));
-    // A logged denial writes its log entry, its index entries and the reader's nonce, nothing else.
-    assertEquals(java.util.Set.of("access", "alltrail", "nonce", "ptrail"),
+    // A logged denial writes its log entry, its index entries, the grant's denial count and the
+    // reader's nonce, nothing else.
+    assertEquals(java.util.Set.of("access", "alltrail", "nonce", "ptrail", AccessLog.DENIALS),
         StateProbe.objectTypes(StateProbe.changed(before, StateProbe.snapshot(ch.ledger))));
 
     JsonArray trail = d.trail(alice);

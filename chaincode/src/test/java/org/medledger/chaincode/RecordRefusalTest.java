@@ -331,23 +331,54 @@ class RecordRefusalTest {
 
     String unknownGrant = RecordProtocol.grantId(Actor.CHANNEL, Actor.CHAINCODE, alice.id, 999);
     String unknownRecord = RecordProtocol.recordId(Actor.CHANNEL, Actor.CHAINCODE, ch.hospital.id, 999);
-    record Denial(Actor reader, String grantId, String recordId, ErrorCode code) {}
+    record Denial(Actor reader, String grantId, String recordId, ErrorCode code, Set<String> writes) {}
+    Set<String> stranger = Set.of("access", "alltrail", "nonce");
+    Set<String> grantee = Set.of("access", "alltrail", "nonce", "ptrail", AccessLog.DENIALS);
     for (Denial x : List.of(
-        new Denial(ch.hospital, grant, rec.recordId(), ErrorCode.NOT_GRANTEE), // a foreign grant
-        new Denial(ch.insurer, unknownGrant, rec.recordId(), ErrorCode.UNKNOWN_GRANT),
-        new Denial(ch.insurer, grant, unknownRecord, ErrorCode.UNKNOWN_RECORD))) {
+        new Denial(ch.hospital, grant, rec.recordId(), ErrorCode.NOT_GRANTEE, stranger), // a foreign grant
+        new Denial(ch.insurer, unknownGrant, rec.recordId(), ErrorCode.UNKNOWN_GRANT, stranger),
+        new Denial(ch.insurer, grant, unknownRecord, ErrorCode.UNKNOWN_RECORD, grantee))) {
       mark();
       JsonObject r = d.read(x.reader(), x.grantId(), x.recordId());
       assertEquals("DENIED", r.get("outcome").getAsString());
       assertEquals(x.code().name(), r.get("code").getAsString());
       assertEquals(height + 1, ch.ledger.height(), "the denial is committed");
-      assertEquals(Set.of("access", "alltrail", "nonce", "ptrail"),
-          StateProbe.objectTypes(StateProbe.changed(state, StateProbe.snapshot(ch.ledger))));
+      assertEquals(x.writes(), StateProbe.objectTypes(StateProbe.changed(state, StateProbe.snapshot(ch.ledger))));
+    }
+    // Alice's trail lists what her grantee did; strangers' attempts are in the regulator's trail only.
+    JsonArray trail = d.trail(alice);
+    assertEquals(List.of("UNKNOWN_RECORD"), trail.asList().stream().map(e -> e.getAsJsonObject().get("code").getAsString()).toList());
+    JsonArray audit = CanonicalJson.parseObject(ch.evaluate(ch.regulatorOrg, "records:auditTrail", "", "100", ""))
+        .getAsJsonArray("items");
+    assertEquals(List.of("NOT_GRANTEE", "UNKNOWN_GRANT", "UNKNOWN_RECORD"),
+        audit.asList().stream().map(e -> e.getAsJsonObject().get("code").getAsString()).toList());
+    assertEquals(ch.hospital.id, audit.get(0).getAsJsonObject().get("reader").getAsString(), "attributed to the signed reader");
+  }
+
+  /**
+   * Issue 11: any account could commit DENIED entries to any patient's trail. Strangers now cannot
+   * write to it at all, and a grantee's denials are listed at most {@link AccessLog#MAX_DENIALS_PER_GRANT}
+   * times per grant, counted beyond that.
+   */
+  @Test
+  void nobodyCanFloodAPatientsTrail() {
+    Actor mallory = d.register("mallory", Role.INSURER, "InsurerOrgMSP");
+    for (int i = 0; i < 5; i++) {
+      assertEquals("NOT_GRANTEE", d.read(mallory, grant, rec.recordId()).get("code").getAsString());
+    }
+    assertEquals(0, d.trail(alice).size(), "a stranger writes nothing to the patient's trail");
+    RecordDesk.ok(send(alice, "records:revoke", d.revokeBody(alice, grant)));
+    alice.nonce++;
+    int attempts = AccessLog.MAX_DENIALS_PER_GRANT + 4;
+    for (int i = 0; i < attempts; i++) {
+      assertEquals("GRANT_REVOKED", d.read(ch.insurer, grant, rec.recordId()).get("code").getAsString());
     }
     JsonArray trail = d.trail(alice);
-    assertEquals(List.of("NOT_GRANTEE", "UNKNOWN_GRANT", "UNKNOWN_RECORD"),
-        List.of(trail.get(0), trail.get(1), trail.get(2)).stream()
-            .map(e -> e.getAsJsonObject().get("code").getAsString()).toList());
+    assertEquals(AccessLog.MAX_DENIALS_PER_GRANT, trail.size());
+    assertEquals(attempts, d.evaluate("records:getGrant", grant).get("deniedReads").getAsLong());
+    JsonArray audit = CanonicalJson.parseObject(ch.evaluate(ch.regulatorOrg, "records:auditTrail", "", "100", ""))
+        .getAsJsonArray("items");
+    assertEquals(5 + attempts, audit.size(), "the regulator's trail keeps every attempt");
   }
 
   @Test

@@ -40,7 +40,8 @@ import org.medledger.chaincode.embedded.WorldState.VersionedValue;
  *       value deletes the key, as in Fabric;
  *   <li>range and partial composite key queries return keys in UTF-8 order, simple-key ranges
  *       never return composite keys, and each query is recorded for phantom detection at commit;
- *   <li>paginated queries are allowed only in a transaction that writes nothing, as in Fabric;
+ *   <li>paginated queries are allowed only in a transaction that writes nothing, and a bookmark
+ *       replaces the start key unchecked, as in Fabric (see {@link #getStateByRangeWithPagination});
  *   <li>history comes newest first, as in Fabric 2.x, and is not part of the read set.
  * </ul>
  *
@@ -60,6 +61,11 @@ public final class SimulatedStub implements ChaincodeStub {
   private static final String UNSPECIFIED_END_KEY = "";
   private static final String MAX_UNICODE_RUNE = new String(Character.toChars(Character.MAX_CODE_POINT));
   private static final byte[] EMPTY = new byte[0];
+  /**
+   * A peer returns at most this many results from one range query (core.yaml
+   * {@code ledger.state.totalQueryLimit}, Fabric's default).
+   */
+  public static final int TOTAL_QUERY_LIMIT = 100_000;
 
   private final WorldState state;
   private final String channelId;
@@ -291,33 +297,45 @@ public final class SimulatedStub implements ChaincodeStub {
   }
 
   private Results<KeyValue> range(String start, String end) {
-    NavigableMap<String, VersionedValue> found = state.range(start, end, false);
-    rangeReads.add(new RangeRead(start, end, false, versions(found)));
-    return new Results<>(entries(found), null);
+    NavigableMap<String, VersionedValue> found = firstN(state.range(start, end, false), TOTAL_QUERY_LIMIT);
+    rangeReads.add(found.size() < TOTAL_QUERY_LIMIT
+        ? new RangeRead(start, end, false, versions(found))
+        : new RangeRead(start, found.lastKey(), true, versions(found)));
+    return new Results<>(entries(found), QueryResponseMetadata.getDefaultInstance());
   }
 
   /**
-   * One page of [start, end) from the bookmark on. Fabric's LevelDB bookmark is the first key of
-   * the next page, or empty when the range is exhausted. The page is recorded as a range read over
+   * One page of a range, as a Fabric v3.1 peer with LevelDB serves it (core/chaincode/handler.go,
+   * statedb/stateleveldb): a query with page size 0 and no bookmark is not paginated at all (the
+   * whole range up to the peer's total query limit, no metadata); otherwise a non-empty bookmark
+   * <em>replaces the start key without any check</em>, a page size of 0 or below means "up to the
+   * total query limit", and the returned bookmark is the first key after the page, or empty when
+   * the range is exhausted. So a bookmark before the range returns keys of other ranges, as on a
+   * peer. A bookmark at or past the end of the range makes a Fabric v3.1.1 peer process crash
+   * (issue 11); here it throws {@link PeerCrashException}, so that a test that reaches it fails
+   * loudly instead of passing on a behaviour no peer has. The page is recorded as a range read over
    * the part of the range it covered.
    */
   private Results<KeyValue> page(String start, String end, int pageSize, String bookmark) {
-    if (pageSize <= 0) {
-      throw new IllegalArgumentException("pageSize must be positive, was " + pageSize);
+    boolean noBookmark = bookmark == null || bookmark.isEmpty();
+    if (pageSize == 0 && noBookmark) {
+      return range(start, end);
     }
     if (writePerformed) {
       throw new IllegalStateException("txid [" + txId + "]: unsupported transaction. Paginated queries are"
           + " supported only in a read-only transaction");
     }
-    String from = bookmark == null || bookmark.isEmpty() ? start : bookmark;
-    if (Keys.ORDER.compare(from, start) < 0 || (!end.isEmpty() && Keys.ORDER.compare(from, end) >= 0)) {
-      throw new IllegalArgumentException("bookmark " + Keys.printable(from) + " is outside the queried range");
+    String from = noBookmark ? start : bookmark;
+    if (!end.isEmpty() && Keys.ORDER.compare(from, end) >= 0) {
+      throw new PeerCrashException("bookmark " + Keys.printable(from) + " is at or past the end of the range "
+          + Keys.printable(end) + ": a Fabric v3.1.1 peer process crashes on this query");
     }
     paginatedQueryPerformed = true;
+    int limit = pageSize > 0 ? Math.min(pageSize, TOTAL_QUERY_LIMIT) : TOTAL_QUERY_LIMIT;
     NavigableMap<String, VersionedValue> page = new TreeMap<>(Keys.ORDER);
     String next = "";
     for (Map.Entry<String, VersionedValue> e : state.range(from, end, false).entrySet()) {
-      if (page.size() == pageSize) {
+      if (page.size() == limit) {
         next = e.getKey();
         break;
       }
@@ -331,6 +349,20 @@ public final class SimulatedStub implements ChaincodeStub {
         .setBookmark(next)
         .build();
     return new Results<>(entries(page), metadata);
+  }
+
+  private static NavigableMap<String, VersionedValue> firstN(NavigableMap<String, VersionedValue> all, int n) {
+    if (all.size() <= n) {
+      return all;
+    }
+    NavigableMap<String, VersionedValue> out = new TreeMap<>(Keys.ORDER);
+    for (Map.Entry<String, VersionedValue> e : all.entrySet()) {
+      if (out.size() == n) {
+        break;
+      }
+      out.put(e.getKey(), e.getValue());
+    }
+    return out;
   }
 
   private static List<KeyVersion> versions(NavigableMap<String, VersionedValue> found) {
