@@ -24,7 +24,7 @@ import org.medledger.chaincode.embedded.StateProbe;
 /**
  * Issue 11: a paged query must never hand the shim a key the caller chose. On a Fabric peer a
  * bookmark replaces the start key unchecked (the embedded ledger now does the same), so a patient
- * could read every other patient's access trail with the bookmark {@code \u0000ptrail\u0000}, and a
+ * could read every other patient's access trail with the bookmark {@code U+0000 ptrail U+0000}, and a
  * bookmark past the end of a range crashed the peer. Bookmarks are now opaque and resolved inside
  * the caller's own range.
  */

@@ -500,6 +500,94 @@ class GatewayNetworkIT {
     log("records: forged author signature, grant not signed by the patient, unknown patient, oversized record: refused");
   }
 
+  /**
+   * Issue 11 on a real peer: a bookmark the chaincode did not issue is refused with BAD_BOOKMARK
+   * by every paged query, through every organisation's peer, and the peers stay up. Before the
+   * fix a patient's own signed trail query with the bookmark {@code U+0000 ptrail U+0000} returned
+   * other patients' access entries, and a bookmark past the end of a range crashed the peer.
+   */
+  @Test
+  @Order(10)
+  void hostileBookmarksAreRefusedAndThePeersStayUp() throws Exception {
+    registered();
+    Assumptions.assumeTrue(story != null, "skipped: the records story did not run");
+    AccountSecrets attackerSecrets = story.secrets(Role.PATIENT, new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048));
+    story.register(attackerSecrets, "HospitalOrgMSP");
+    String attack = "\u0000ptrail\u0000";
+    RecordClient attacker = new RecordClient(attackerSecrets, new Rebookmarking(hospitalGw, "records:trail", attack), rnd);
+    LedgerCallException leaked = assertThrows(LedgerCallException.class, attacker::trail,
+        "the trail query with a foreign bookmark must be refused");
+    assertEquals("BAD_BOOKMARK", leaked.errorCode());
+    assertEquals(List.of(), new RecordClient(attackerSecrets, hospitalGw, rnd).trail(), "the attacker's own trail is empty");
+
+    String account = story.hospitalSecrets.accountId();
+    List<String[]> queries = List.of(
+        new String[] {"money:credits", account}, new String[] {"money:history", account},
+        new String[] {"records:listRecords", account}, new String[] {"records:listGrants", account},
+        new String[] {"records:listClaims", account}, new String[] {"channels:channelsOf", account});
+    int refused = 0;
+    for (LedgerConnection gw : List.of(hospitalGw, insurerGw, regulatorGw)) {
+      for (String bookmark : List.of("\u0000zzz", attack, "\u0000")) {
+        for (String[] q : queries) {
+          String[] args = java.util.Arrays.copyOf(java.util.Arrays.copyOfRange(q, 1, q.length), q.length + 1);
+          args[q.length - 1] = "10";
+          args[q.length] = bookmark;
+          LedgerCallException e = assertThrows(LedgerCallException.class, () -> gw.evaluate(q[0], args), q[0]);
+          assertEquals("BAD_BOOKMARK", e.errorCode(), q[0] + ": " + e.getMessage());
+          refused++;
+        }
+      }
+      LedgerCallException audit = assertThrows(LedgerCallException.class, () -> regulatorGw.evaluate("money:audit", "10", "\u0000zzz"));
+      assertEquals("BAD_BOOKMARK", audit.errorCode());
+      // The peer behind this gateway still answers.
+      assertEquals(account, CanonicalJson.parseObject(gw.evaluate("accounts:getAccount", account)).get("id").getAsString());
+    }
+    log("bookmarks: " + refused + " hostile paged queries refused with BAD_BOOKMARK through three peers; every peer still answers");
+  }
+
+  /** Replaces the bookmark (the last argument) of every query to one function. */
+  private static final class Rebookmarking implements LedgerConnection {
+    private final LedgerConnection inner;
+    private final String function;
+    private final String bookmark;
+
+    Rebookmarking(LedgerConnection inner, String function, String bookmark) {
+      this.inner = inner;
+      this.function = function;
+      this.bookmark = bookmark;
+    }
+
+    @Override
+    public String submit(String fn, String... args) throws LedgerCallException {
+      return inner.submit(fn, args);
+    }
+
+    @Override
+    public String evaluate(String fn, String... args) throws LedgerCallException {
+      if (!fn.equals(function)) {
+        return inner.evaluate(fn, args);
+      }
+      String[] changed = args.clone();
+      changed[changed.length - 1] = bookmark;
+      return inner.evaluate(fn, changed);
+    }
+
+    @Override
+    public String channel() {
+      return inner.channel();
+    }
+
+    @Override
+    public String chaincode() {
+      return inner.chaincode();
+    }
+
+    @Override
+    public java.time.Instant queryTime() {
+      return inner.queryTime();
+    }
+  }
+
   /** A records:write by the story's hospital of a real encryption of MAX_RECORD_BYTES + 1024 bytes. */
   private String oversizedWrite(String patientId) throws Exception {
     String author = story.hospitalSecrets.accountId();
