@@ -546,20 +546,14 @@ class GatewayNetworkIT {
   }
 
   /** Replaces the bookmark (the last argument) of every query to one function. */
-  private static final class Rebookmarking implements LedgerConnection {
-    private final LedgerConnection inner;
+  private static final class Rebookmarking extends ForwardingConnection {
     private final String function;
     private final String bookmark;
 
     Rebookmarking(LedgerConnection inner, String function, String bookmark) {
-      this.inner = inner;
+      super(inner);
       this.function = function;
       this.bookmark = bookmark;
-    }
-
-    @Override
-    public String submit(String fn, String... args) throws LedgerCallException {
-      return inner.submit(fn, args);
     }
 
     @Override
@@ -570,21 +564,6 @@ class GatewayNetworkIT {
       String[] changed = args.clone();
       changed[changed.length - 1] = bookmark;
       return inner.evaluate(fn, changed);
-    }
-
-    @Override
-    public String channel() {
-      return inner.channel();
-    }
-
-    @Override
-    public String chaincode() {
-      return inner.chaincode();
-    }
-
-    @Override
-    public java.time.Instant queryTime() {
-      return inner.queryTime();
     }
   }
 
@@ -614,13 +593,12 @@ class GatewayNetworkIT {
   }
 
   /** Re-signs every request to one function with another account's key (the body is unchanged). */
-  private static final class Resigning implements LedgerConnection {
-    private final LedgerConnection inner;
+  private static final class Resigning extends ForwardingConnection {
     private final String function;
     private final AccountSecrets signer;
 
     Resigning(LedgerConnection inner, String function, AccountSecrets signer) {
-      this.inner = inner;
+      super(inner);
       this.function = function;
       this.signer = signer;
     }
@@ -635,33 +613,17 @@ class GatewayNetworkIT {
       resigned[0] = org.medledger.chaincode.api.SignedRequest.sign(inner.channel(), inner.chaincode(), body, signer.signingKey()).toJson();
       return inner.submit(fn, resigned);
     }
-
-    @Override
-    public String evaluate(String fn, String... args) throws LedgerCallException {
-      return inner.evaluate(fn, args);
-    }
-
-    @Override
-    public String channel() {
-      return inner.channel();
-    }
-
-    @Override
-    public String chaincode() {
-      return inner.chaincode();
-    }
   }
 
   /** Counts transfer submissions and their stale failures; keeps the last transfer request. */
-  private static final class CountingConnection implements LedgerConnection {
+  private static final class CountingConnection extends ForwardingConnection {
     final AtomicInteger transferSubmits = new AtomicInteger();
     /** Failed transfer submissions by kind and code, e.g. "UNAVAILABLE ABORTED". */
     final java.util.Map<String, AtomicInteger> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
     final AtomicReference<String> lastTransferRequest = new AtomicReference<>();
-    private final LedgerConnection inner;
 
     CountingConnection(LedgerConnection inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
@@ -678,21 +640,6 @@ class GatewayNetworkIT {
         failures.computeIfAbsent(e.kind() + " " + e.errorCode(), k -> new AtomicInteger()).incrementAndGet();
         throw e;
       }
-    }
-
-    @Override
-    public String evaluate(String function, String... args) throws LedgerCallException {
-      return inner.evaluate(function, args);
-    }
-
-    @Override
-    public String channel() {
-      return inner.channel();
-    }
-
-    @Override
-    public String chaincode() {
-      return inner.chaincode();
     }
   }
 }
