@@ -72,7 +72,10 @@ final class GatewayBackend implements Backend {
     GatewayConnection c = open.get(p.material().mspId());
     if (c == null) {
       try {
-        c = GatewayConnection.builder().material(p.material()).connect();
+        // The standard channel's peer organisations: an endorsement that fails only because one of
+        // them could not run the chaincode is endorsed again by the other two (docs/client-sdk.md §4.2).
+        c = GatewayConnection.builder().material(p.material())
+            .organisations(Organisations.HOSPITAL_ORG, Organisations.INSURER_ORG, Organisations.REGULATOR_ORG).connect();
       } catch (IllegalStateException e) {
         throw new CliException(ExitCode.USAGE, "BAD_GATEWAY_PROFILE", p.file() + ": " + Errors.oneLine(e.getMessage()), e);
       }

@@ -29,6 +29,10 @@ public final class MedLedger implements Callable<Integer> {
       description = "The embedded ledger's directory (default: <home>/ledger).")
   Path ledgerDir;
 
+  @Option(names = "--lock-wait", scope = ScopeType.INHERIT, paramLabel = "<seconds>", defaultValue = "30",
+      description = "How long to wait for the embedded ledger while another medledger command holds it (default: 30).")
+  long lockWaitSeconds;
+
   @Option(names = "--gateway", scope = ScopeType.INHERIT, paramLabel = "<profile.json>",
       description = "Use a Fabric network through this gateway connection profile instead of the embedded ledger.")
   Path gateway;
@@ -91,9 +95,17 @@ public final class MedLedger implements Callable<Integer> {
   /** The ledger of this run: a Fabric gateway if --gateway was given, else the embedded ledger. */
   Backend backend() throws CliException {
     if (backend == null) {
-      backend = gateway != null ? GatewayBackend.of(gateway) : new EmbeddedBackend(home().ledgerDir(), clock);
+      backend = gateway != null ? GatewayBackend.of(gateway) : new EmbeddedBackend(home().ledgerDir(), clock, lockWait());
     }
     return backend;
+  }
+
+  /** How long the embedded ledger's lock is waited for. */
+  java.time.Duration lockWait() throws CliException {
+    if (lockWaitSeconds < 0 || lockWaitSeconds > 3_600) {
+      throw CliException.usage("--lock-wait must be 0..3600 seconds");
+    }
+    return java.time.Duration.ofSeconds(lockWaitSeconds);
   }
 
   private void closeBackend() {

@@ -136,7 +136,7 @@ class LedgerCommandsTest {
     try {
       BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       assertEquals("open 1", r.readLine(), "the other process opened the ledger");
-      CliRunner.Run busy = cli.run("accounts", "register", "--account", "alice");
+      CliRunner.Run busy = cli.run("--lock-wait", "1", "accounts", "register", "--account", "alice");
       fails(busy, 4, "LEDGER_BUSY");
       assertTrue(busy.err().contains(ledgerDir.toString()), busy.err());
     } finally {
@@ -152,10 +152,44 @@ class LedgerCommandsTest {
   void aLedgerOpenInThisProcessIsBusyToo() throws Exception {
     CliRunner cli = fourAccounts();
     try (EmbeddedLedger held = EmbeddedLedger.open(dir.resolve("ledger"), Organisations.CHANNEL, ContractDispatcher.medledger())) {
-      fails(cli.run("configure"), 4, "LEDGER_BUSY");
+      fails(cli.run("--lock-wait", "0", "configure"), 4, "LEDGER_BUSY");
       assertEquals(0, held.height());
     }
     ok(cli.run("configure"));
+  }
+
+  /**
+   * A pay and a balance started while the ledger is held (by a third command) both wait for it and
+   * both succeed, one after the other, instead of one losing the lock to the other.
+   */
+  @Test
+  void aPayAndABalanceRunTogetherBothWaitForTheLedger() throws Exception {
+    CliRunner cli = fourAccounts();
+    ok(cli.run("configure"));
+    for (String n : List.of("reg", "ins", "alice")) {
+      ok(cli.run("accounts", "register", "--account", n));
+    }
+    ok(cli.run("issue", "--from", "reg", "--to", "ins", "--amount", "1000"));
+    CliRunner.Run[] runs = new CliRunner.Run[2];
+    Thread pay;
+    Thread balance;
+    try (EmbeddedLedger held = EmbeddedLedger.open(dir.resolve("ledger"), Organisations.CHANNEL, ContractDispatcher.medledger())) {
+      long height = held.height();
+      pay = new Thread(() -> runs[0] = cli.run("--json", "fund", "--from", "ins", "--to", "alice", "--amount", "400"));
+      balance = new Thread(() -> runs[1] = cli.run("--json", "balance", "--account", "ins"));
+      pay.start();
+      balance.start();
+      Thread.sleep(1_500); // both are now waiting for the lock (a keystore unlock takes well under that)
+      assertTrue(pay.isAlive() && balance.isAlive(), "both wait while the ledger is held");
+      assertEquals(height, held.height(), "nothing was committed while another command held the ledger");
+    }
+    pay.join(60_000);
+    balance.join(60_000);
+    ok(runs[0]);
+    long seen = ok(runs[1]).json().get("balance").getAsLong();
+    assertTrue(seen == 1_000 || seen == 600, "the balance before or after the payment, nothing between: " + seen);
+    assertEquals(600, ok(cli.run("--json", "balance", "--account", "ins")).json().get("balance").getAsLong());
+    assertEquals(400, ok(cli.run("--json", "balance", "--account", "alice")).json().get("balance").getAsLong());
   }
 
   private static List<Long> amounts(JsonArray entries) {

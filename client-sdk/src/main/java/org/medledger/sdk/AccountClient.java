@@ -37,18 +37,20 @@ public final class AccountClient {
   public static final Duration DEFAULT_RESOLVE_WAIT = Duration.ofSeconds(30);
   private static final Duration RESOLVE_POLL = Duration.ofMillis(500);
   /**
-   * Retries after attempts whose endorsers could not be reached or answered too late (never
-   * ordered, nothing written), on top of {@link #MAX_ATTEMPTS}.
+   * Retries after failures a retry can fix, on top of {@link #MAX_ATTEMPTS}: endorsers or the
+   * gateway not reachable, not ready or too slow (never ordered, nothing written), an endorser
+   * lagging behind the ledger's nonce, a look-up that failed (docs/client-sdk.md §5).
    */
   public static final int MAX_TRANSIENT_RETRIES = 4;
-  private static final Duration TRANSIENT_PAUSE = Duration.ofSeconds(2);
-  private static final Duration MAX_TRANSIENT_PAUSE = Duration.ofSeconds(16);
+  /** The first pause after a failure a retry can fix; the n-th is up to 2^(n−1) times longer, at most 8 times. */
+  public static final Duration DEFAULT_RETRY_PAUSE = Duration.ofSeconds(2);
 
   private final AccountSecrets secrets;
   private final LedgerConnection ledger;
   private final SecureRandom rnd;
   private final Map<String, PaillierPublicKey> keys = new HashMap<>();
   private Duration resolveWait = DEFAULT_RESOLVE_WAIT;
+  private Duration retryPause = DEFAULT_RETRY_PAUSE;
 
   public AccountClient(AccountSecrets secrets, LedgerConnection ledger, SecureRandom rnd) {
     this.secrets = secrets;
@@ -91,81 +93,157 @@ public final class AccountClient {
 
   /**
    * Pays {@code amount} to {@code payee}, folding the account's pending credits (up to 64) into the
-   * balance it spends from. Returns the transaction record.
+   * balance it spends from, after folding more of them first if those 64 do not cover the amount.
+   * Returns the transaction record. The outcome model (YES returned, NO or UNKNOWN thrown) and what
+   * is retried are in docs/client-sdk.md §5.
    *
    * <p>An attempt that loses an MVCC race or finds its nonce moved is rebuilt from fresh state, up
-   * to {@link #MAX_ATTEMPTS} attempts. One whose endorsers could not be reached or answered too late
-   * (so it was never ordered) is tried again after a growing, randomised pause, up to {@link
-   * #MAX_TRANSIENT_RETRIES} times. An attempt whose outcome is unknown (a lost connection or a
-   * deadline after it reached the orderer) is never simply repeated: every later attempt reuses its
-   * nonce, so that at most one of them can commit, and before each one the client looks the earlier
-   * attempts up on the ledger (docs/client-sdk.md §5). If one of them committed, its record is returned.
+   * to {@link #MAX_ATTEMPTS} attempts. A failure a retry can fix (endorsers or the gateway not
+   * reachable or not ready, an endorser lagging behind the ledger's nonce, a look-up that failed)
+   * is tried again after a growing, randomised pause, up to {@link #MAX_TRANSIENT_RETRIES} times.
+   * An attempt whose outcome is unknown (a lost connection or a deadline after it reached the
+   * orderer) is never simply repeated: every later attempt reuses its nonce, so that at most one of
+   * them can commit, and before each one the client looks the earlier attempts up on the ledger. If
+   * one of them committed, its record is returned.
    *
-   * @throws LedgerCallException with {@link LedgerCallException.Committed#UNKNOWN} if an attempt may
-   *     still commit or may have committed without being visible yet: look up the transaction ids
-   *     in its message before paying again
+   * @throws LedgerCallException with {@link LedgerCallException.Committed#NO} only when every attempt
+   *     is known to have written nothing; with {@link LedgerCallException.Committed#UNKNOWN} and
+   *     {@link LedgerCallException#pending()} if an attempt may still commit or may have committed
+   *     without being visible yet: pass that to {@link #paymentStatus(PendingPayment)} later, and do
+   *     not pay again before it says NO
    */
   public synchronized String pay(String payee, long amount) throws LedgerCallException {
     List<LedgerCallException> unknown = new ArrayList<>(); // attempts that may commit, all with nonce `pinned`
     long pinned = -1;
     LedgerCallException last = null;
-    int attempts = 0; // counted against MAX_ATTEMPTS: every attempt but those that failed transiently
+    int attempts = 0; // counted against MAX_ATTEMPTS: rebuilt attempts and attempts of unknown outcome
     int transients = 0; // counted against MAX_TRANSIENT_RETRIES
     while (true) {
-      if (!unknown.isEmpty()) {
-        Optional<String> committed = resolve(unknown, pinned);
-        if (committed.isPresent()) {
-          return committed.get();
-        }
-      }
-      Transfer t = transferRequest(payee, amount, pinned);
+      long sent = -1;
       try {
+        if (!unknown.isEmpty()) {
+          Optional<String> committed = resolve(unknown, pinned);
+          if (committed.isPresent()) {
+            return committed.get();
+          }
+        }
+        if (pinned < 0) {
+          foldUntilCovered(amount);
+        }
+        Transfer t = transferRequest(payee, amount, pinned);
+        sent = t.nonce();
         return ledger.submit("money:transfer", t.request());
       } catch (LedgerCallException e) {
+        if (e.pending().isPresent()) {
+          throw e; // the look-up itself reached an UNKNOWN verdict
+        }
         last = e;
-        if (transientFailure(e)) {
+        if (e.committed() == LedgerCallException.Committed.UNKNOWN && sent < 0) {
+          // A fold before the transfer: whether it commits changes no amount, only which credits the
+          // next attempt folds, so it is treated as transient.
           if (++transients > MAX_TRANSIENT_RETRIES) {
             break;
           }
-          backOff(transients); // never ordered, so it wrote nothing: try again after a pause
+          backOff(transients);
+          continue;
+        } else if (e.committed() == LedgerCallException.Committed.UNKNOWN) {
+          unknown.add(e);
+          pinned = sent;
+          if (++attempts >= MAX_ATTEMPTS) {
+            break;
+          }
           continue;
         }
-        if (e.committed() == LedgerCallException.Committed.UNKNOWN) {
-          unknown.add(e);
-          pinned = t.nonce();
-        } else if (!stale(e)) {
-          break; // refused outright: nothing to rebuild
+        // From here on the failed call wrote nothing (committed NO).
+        boolean retry = retryable(e);
+        if (!retry && sent >= 0 && badNonce(e)) {
+          try {
+            retry = nonce() <= sent; // the ledger still expects `sent`: the endorser that refused lags behind it
+          } catch (LedgerCallException lookup) {
+            last = lookup;
+            retry = true; // cannot tell yet: ask again after a pause
+          }
+          if (!retry) {
+            if (++attempts >= MAX_ATTEMPTS) {
+              break;
+            }
+            continue; // the nonce moved: resolve (if pinned) and rebuild
+          }
         }
-        if (++attempts >= MAX_ATTEMPTS) {
-          break;
+        if (retry) {
+          if (++transients > MAX_TRANSIENT_RETRIES) {
+            break;
+          }
+          backOff(transients);
+          continue;
         }
+        if (sent >= 0 && e.kind() == LedgerCallException.Kind.CONFLICT) {
+          if (++attempts >= MAX_ATTEMPTS) {
+            break;
+          }
+          continue; // state moved under the attempt: rebuild from what the ledger holds now
+        }
+        break; // refused outright (or a look-up refused): nothing to rebuild
       }
     }
     if (unknown.isEmpty()) {
-      throw last;
+      if (last.committed() == LedgerCallException.Committed.UNKNOWN) {
+        // Only a fold before the transfer was of unknown outcome; no transfer reached the orderer.
+        throw new LedgerCallException(last.kind(), last.errorCode(), "", LedgerCallException.Committed.NO,
+            "no transfer was sent; a fold sent before it (it moves no money) may or may not commit: " + summary(last), last);
+      }
+      throw last; // every attempt is known to have written nothing
     }
-    Optional<String> committed = resolve(unknown, pinned);
-    if (committed.isPresent()) {
-      return committed.get();
-    }
-    LedgerCallException first = unknown.get(0);
-    throw new LedgerCallException(first.kind(), first.errorCode(), first.txId(), LedgerCallException.Committed.UNKNOWN,
-        "payment not confirmed: " + ids(unknown) + " (nonce " + pinned + ") may still commit, and no later attempt did; "
-            + "last attempt: " + last.getMessage(), last);
+    throw unconfirmed(unknown.get(0).kind(), unknown, pinned, "no later attempt was confirmed, and the last call failed with "
+        + summary(last), last);
   }
 
-  /** The peers could not be reached or did not answer in time, before anything was sent to the orderer. */
-  private static boolean transientFailure(LedgerCallException e) {
+  /**
+   * A failure a retry can fix, before anything was sent to the orderer: the peer, the gateway or the
+   * endorsers could not be reached, were not ready, or did not answer in time.
+   */
+  private static boolean retryable(LedgerCallException e) {
     return (e.kind() == LedgerCallException.Kind.UNAVAILABLE || e.kind() == LedgerCallException.Kind.TIMEOUT)
         && e.committed() == LedgerCallException.Committed.NO;
   }
 
+  private static boolean badNonce(LedgerCallException e) {
+    return e.kind() == LedgerCallException.Kind.REFUSED && e.errorCode().equals("BAD_NONCE");
+  }
+
+  private static String summary(LedgerCallException e) {
+    return e.kind() + (e.errorCode().isEmpty() ? "" : " " + e.errorCode()) + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
+  }
+
+  /** The UNKNOWN verdict of a payment whose attempts {@code unknown}, all with nonce {@code pinned}, were not found. */
+  private LedgerCallException unconfirmed(LedgerCallException.Kind kind, List<LedgerCallException> unknown, long pinned, String why,
+      Throwable cause) {
+    LedgerCallException first = unknown.get(0);
+    String text = "payment not confirmed: " + ids(unknown) + " (nonce " + pinned + ") may have committed or may still commit; "
+        + why + "; ask paymentStatus later, do not pay again before it says NO";
+    List<String> txIds = unknown.stream().map(LedgerCallException::txId).filter(id -> !id.isEmpty()).toList();
+    if (txIds.isEmpty()) {
+      return new LedgerCallException(kind, first.errorCode(), "", LedgerCallException.Committed.UNKNOWN, text, cause);
+    }
+    return new LedgerCallException(kind, first.errorCode(), first.txId(), text, cause, new PendingPayment(accountId(), pinned, txIds));
+  }
+
+  /** Sets the first pause after a failure a retry can fix (default 2 s; the n-th pause doubles it, up to 16 s). */
+  public synchronized AccountClient retryPause(Duration first) {
+    if (first.isNegative() || first.isZero()) {
+      throw new IllegalArgumentException("retry pause must be positive");
+    }
+    this.retryPause = first;
+    return this;
+  }
+
   /**
    * Waits before the {@code n}-th retry after a transient failure: a random time between half and
-   * all of min(2 s · 2^(n−1), 16 s), so that clients that failed together do not retry together.
+   * all of min(p · 2^(n−1), 8p), p = {@link #retryPause} (2 s by default), so that clients that
+   * failed together do not retry together.
    */
   private void backOff(int n) throws LedgerCallException {
-    long ceiling = Math.min(TRANSIENT_PAUSE.toMillis() << (n - 1), MAX_TRANSIENT_PAUSE.toMillis());
+    long ceiling = Math.min(retryPause.toMillis() << (n - 1), retryPause.toMillis() * 8);
     long ms = ceiling / 2 + (long) (rnd.nextDouble() * (ceiling / 2));
     try {
       Thread.sleep(ms);
@@ -176,19 +254,14 @@ public final class AccountClient {
     }
   }
 
-  /** State moved under the attempt: it wrote nothing and can be rebuilt from what the ledger holds now. */
-  private static boolean stale(LedgerCallException e) {
-    return e.kind() == LedgerCallException.Kind.CONFLICT
-        || (e.kind() == LedgerCallException.Kind.REFUSED && e.errorCode().equals("BAD_NONCE"));
-  }
-
   /**
    * Looks for the outcome of attempts of unknown outcome, all built with nonce {@code pinned}. While
    * the account's next nonce is still {@code pinned}, none of them committed, and any new attempt
    * with that nonce excludes them all: empty is returned. Once the nonce has moved, one request
    * with nonce {@code pinned} committed; an {@code AccountClient} sends one request at a time, so
    * it is one of these attempts, and the ledger is asked for each until one is found (a gateway
-   * peer may lag behind the one that answered the nonce) or {@link #resolveWait} passes.
+   * peer may lag behind the one that answered the nonce) or {@link #resolveWait} passes; then the
+   * payment is UNKNOWN. A look-up that fails is thrown as it is (committed NO: it wrote nothing).
    */
   private Optional<String> resolve(List<LedgerCallException> unknown, long pinned) throws LedgerCallException {
     if (nonce() <= pinned) {
@@ -205,24 +278,63 @@ public final class AccountClient {
         }
       }
       if (System.nanoTime() - deadline > 0) {
-        LedgerCallException first = unknown.get(0);
-        throw new LedgerCallException(LedgerCallException.Kind.TIMEOUT, first.errorCode(), first.txId(),
-            LedgerCallException.Committed.UNKNOWN, "nonce " + pinned + " of " + accountId() + " was consumed, but none of "
-                + ids(unknown) + " is visible after " + resolveWait.toSeconds() + " s; look them up before paying again", first);
+        throw unconfirmed(LedgerCallException.Kind.TIMEOUT, unknown, pinned, "nonce " + pinned + " of " + accountId() + " was consumed, but none of them is visible after "
+            + resolveWait.toSeconds() + " s", unknown.get(0));
       }
       try {
         Thread.sleep(RESOLVE_POLL.toMillis());
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
-        LedgerCallException first = unknown.get(0);
-        throw new LedgerCallException(first.kind(), first.errorCode(), first.txId(), LedgerCallException.Committed.UNKNOWN,
-            "interrupted while looking up " + ids(unknown), first);
+        throw unconfirmed(unknown.get(0).kind(), unknown, pinned, "interrupted while looking them up", ie);
       }
     }
   }
 
   private static String ids(List<LedgerCallException> attempts) {
     return "attempts " + attempts.stream().map(e -> e.txId().isEmpty() ? "(no tx id)" : e.txId()).toList();
+  }
+
+  /**
+   * The outcome of a payment {@link #pay} reported UNKNOWN ({@link LedgerCallException#pending()}),
+   * asked again later: YES with the committed attempt if one is on the ledger; NO only if the
+   * ledger proves that none can ever commit (every attempt is in a block, invalidated); UNKNOWN
+   * otherwise, saying whether the nonce is still free (an attempt may still arrive) or taken.
+   * Sends nothing. A failed look-up is thrown (committed NO: the look-up wrote nothing).
+   */
+  public PaymentStatus paymentStatus(PendingPayment p) throws LedgerCallException {
+    if (!p.account().equals(accountId())) {
+      throw new IllegalArgumentException("pending payment of " + p.account() + ", not of " + accountId());
+    }
+    for (String txId : p.txIds()) {
+      Optional<String> record = transaction(txId);
+      if (record.isPresent()) {
+        return new PaymentStatus(PaymentStatus.Outcome.YES, txId, record, "transaction " + txId + " is on the ledger");
+      }
+    }
+    List<String> invalid = new ArrayList<>();
+    for (String txId : p.txIds()) {
+      Optional<String> code = ledger.commitStatus(txId);
+      if (code.isPresent() && code.get().equals("VALID")) {
+        return new PaymentStatus(PaymentStatus.Outcome.YES, txId, transaction(txId),
+            "transaction " + txId + " was committed as valid");
+      }
+      code.ifPresent(c -> invalid.add(txId + " " + c));
+    }
+    if (invalid.size() == p.txIds().size()) {
+      return new PaymentStatus(PaymentStatus.Outcome.NO, "", Optional.empty(),
+          "every attempt is in a block and was invalidated: " + invalid);
+    }
+    long next = nonce();
+    String why = next <= p.nonce()
+        ? "nonce " + p.nonce() + " is still the account's next: no attempt has committed yet, but one may still arrive"
+        : "nonce " + p.nonce() + " was consumed, but no attempt is visible on this peer (it may lag, or another device used the nonce)";
+    return new PaymentStatus(PaymentStatus.Outcome.UNKNOWN, "", Optional.empty(),
+        why + (invalid.isEmpty() ? "" : "; invalidated: " + invalid));
+  }
+
+  /** {@link #paymentStatus(PendingPayment)} for one attempt, by its transaction id and nonce. */
+  public PaymentStatus paymentStatus(String txId, long nonce) throws LedgerCallException {
+    return paymentStatus(new PendingPayment(accountId(), nonce, List.of(txId)));
   }
 
   /** The record of a committed MedLedger transaction, or empty if the ledger (as this peer sees it) has none. */
@@ -237,10 +349,10 @@ public final class AccountClient {
     }
   }
 
-  /** Folds every pending credit (up to 64 per call) into the stored balance; returns how many it folded. */
+  /** Folds the oldest pending credits (up to 64 per call) into the stored balance; returns how many it folded. */
   public synchronized int foldAll() throws LedgerCallException {
     List<String> ids = new ArrayList<>();
-    for (Credit c : credits()) {
+    for (Credit c : firstCredits()) {
       ids.add(c.id());
     }
     if (ids.isEmpty()) {
@@ -254,14 +366,48 @@ public final class AccountClient {
     return a.size();
   }
 
-  /** What the account holds, stored balance plus pending credits, decrypted locally. */
+  /** Most folds {@link #pay} sends before a transfer whose own 64 credits do not cover the amount. */
+  private static final int MAX_FOLDS_BEFORE_PAY = 200;
+
+  /**
+   * A transfer folds at most 64 credits. If the account has more, and the stored balance plus the
+   * oldest 64 does not cover {@code amount}, folds 64 at a time first until it does or at most 64 are left.
+   */
+  private void foldUntilCovered(long amount) throws LedgerCallException {
+    PaillierPublicKey pk = secrets.paillier().publicKey();
+    for (int i = 0; i < MAX_FOLDS_BEFORE_PAY; i++) {
+      List<Credit> page = firstCredits();
+      if (page.size() <= MoneyContract.MAX_FOLD) {
+        return;
+      }
+      PaillierCiphertext c = storedBalance();
+      for (Credit cr : page.subList(0, MoneyContract.MAX_FOLD)) {
+        c = pk.add(c, cr.ciphertext());
+      }
+      if (secrets.paillier().decryptAmount(c) >= amount) {
+        return;
+      }
+      foldAll();
+    }
+  }
+
+  /**
+   * What the account holds, stored balance plus every pending credit (all pages), decrypted
+   * locally. The reads are not one snapshot: if the account's nonce moved while they ran (its own
+   * fold or payment committed in between), they are read again, up to 3 times.
+   */
   public long balance() throws LedgerCallException {
     PaillierPublicKey pk = secrets.paillier().publicKey();
-    PaillierCiphertext c = storedBalance();
-    for (Credit cr : credits()) {
-      c = pk.add(c, cr.ciphertext());
+    for (int i = 0; ; i++) {
+      long before = nonce();
+      PaillierCiphertext c = storedBalance();
+      for (Credit cr : credits()) {
+        c = pk.add(c, cr.ciphertext());
+      }
+      if (nonce() == before || i == 2) {
+        return secrets.paillier().decryptAmount(c);
+      }
     }
-    return secrets.paillier().decryptAmount(c);
   }
 
   /**
@@ -322,15 +468,34 @@ public final class AccountClient {
 
   record Credit(String id, PaillierCiphertext ciphertext) {}
 
+  /** Every pending credit of the account, oldest first, page by page. */
   List<Credit> credits() throws LedgerCallException {
-    JsonObject page = CanonicalJson.parseObject(ledger.evaluate("money:credits", accountId(), "100", ""));
-    PaillierPublicKey pk = secrets.paillier().publicKey();
     List<Credit> out = new ArrayList<>();
-    for (JsonElement e : page.getAsJsonArray("items")) {
+    String bookmark = "";
+    do {
+      JsonObject page = CanonicalJson.parseObject(ledger.evaluate("money:credits", accountId(), CREDIT_PAGE, bookmark));
+      JsonArray items = page.getAsJsonArray("items");
+      addCredits(items, out);
+      bookmark = items.size() == 0 ? "" : page.get("bookmark").getAsString();
+    } while (!bookmark.isEmpty());
+    return out;
+  }
+
+  /** The oldest pending credits, one page: more than one transfer or fold takes. */
+  private List<Credit> firstCredits() throws LedgerCallException {
+    List<Credit> out = new ArrayList<>();
+    addCredits(CanonicalJson.parseObject(ledger.evaluate("money:credits", accountId(), CREDIT_PAGE, "")).getAsJsonArray("items"), out);
+    return out;
+  }
+
+  private static final String CREDIT_PAGE = "100";
+
+  private void addCredits(JsonArray items, List<Credit> out) {
+    PaillierPublicKey pk = secrets.paillier().publicKey();
+    for (JsonElement e : items) {
       JsonObject c = e.getAsJsonObject();
       out.add(new Credit(c.get("id").getAsString(), ciphertext(pk, c.get("ciphertext").getAsString())));
     }
-    return out;
   }
 
   private PaillierCiphertext storedBalance() throws LedgerCallException {
@@ -345,7 +510,7 @@ public final class AccountClient {
     PaillierPublicKey pk = secrets.paillier().publicKey();
     PaillierCiphertext old = storedBalance();
     JsonArray fold = new JsonArray();
-    for (Credit c : credits()) {
+    for (Credit c : firstCredits()) {
       if (fold.size() == MoneyContract.MAX_FOLD) {
         break;
       }

@@ -1,5 +1,6 @@
 package org.medledger.sdk;
 
+import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
@@ -13,12 +14,14 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.hyperledger.fabric.client.ChaincodeEvent;
 import org.hyperledger.fabric.client.Checkpointer;
 import org.hyperledger.fabric.client.CloseableIterator;
+import org.hyperledger.fabric.client.Commit;
 import org.hyperledger.fabric.client.CommitStatusException;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.EndorseException;
@@ -33,6 +36,9 @@ import org.hyperledger.fabric.client.SubmittedTransaction;
 import org.hyperledger.fabric.client.Transaction;
 import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.client.identity.X509Identity;
+import org.hyperledger.fabric.protos.gateway.CommitStatusRequest;
+import org.hyperledger.fabric.protos.gateway.SignedCommitStatusRequest;
+import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 
 /**
  * A connection to the MedLedger chaincode through a Fabric gateway peer, as one organisation's
@@ -60,9 +66,16 @@ public final class GatewayConnection implements LedgerConnection, LedgerEvents, 
   private final String channel;
   private final String chaincode;
   private final Set<EventSubscription> subscriptions = new HashSet<>();
+  private final X509Identity identity;
+  private final List<String> organisations;
+  private final Duration lookupTimeout;
 
-  private GatewayConnection(Gateway gateway, ManagedChannel ownedChannel, String channel, String chaincode) {
+  private GatewayConnection(Gateway gateway, ManagedChannel ownedChannel, String channel, String chaincode, X509Identity identity,
+      List<String> organisations, Duration lookupTimeout) {
     this.gateway = gateway;
+    this.identity = identity;
+    this.organisations = organisations;
+    this.lookupTimeout = lookupTimeout;
     this.ownedChannel = ownedChannel;
     this.channel = channel;
     this.chaincode = chaincode;
@@ -91,8 +104,25 @@ public final class GatewayConnection implements LedgerConnection, LedgerEvents, 
     private Duration endorse = DEFAULT_ENDORSE_TIMEOUT;
     private Duration submit = DEFAULT_SUBMIT_TIMEOUT;
     private Duration commitStatus = DEFAULT_COMMIT_STATUS_TIMEOUT;
+    private List<String> organisations = List.of();
 
     private Builder() {}
+
+    /**
+     * The organisations whose peers may endorse (the channel's peer organisations). When the
+     * gateway's own choice of endorsers fails only because some organisations' peers or chaincode
+     * servers could not answer, the proposal is endorsed once more at once, by the other
+     * organisations named here ({@link Proposal.Builder#setEndorsingOrganizations}). Empty (the
+     * default): no such retry; {@link AccountClient} still retries after a pause.
+     */
+    public Builder organisations(String... mspIds) {
+      List<String> l = List.of(mspIds);
+      if (l.stream().anyMatch(String::isEmpty) || new HashSet<>(l).size() != l.size()) {
+        throw new IllegalArgumentException("organisations must be distinct and non-empty");
+      }
+      this.organisations = l;
+      return this;
+    }
 
     /** The peer, TLS trust, identity, channel and chaincode, from a connection file or {@link GatewayMaterial#of}. */
     public Builder material(GatewayMaterial m) {
@@ -181,7 +211,7 @@ public final class GatewayConnection implements LedgerConnection, LedgerEvents, 
           .submitOptions(deadline(submit))
           .commitStatusOptions(deadline(commitStatus))
           .connect();
-      return new GatewayConnection(gw, owned, channel, chaincode);
+      return new GatewayConnection(gw, owned, channel, chaincode, identity, organisations, evaluate);
     }
 
     private static UnaryOperator<CallOptions> deadline(Duration d) {
@@ -202,13 +232,7 @@ public final class GatewayConnection implements LedgerConnection, LedgerEvents, 
 
   @Override
   public String submit(String function, String... args) throws LedgerCallException {
-    Proposal proposal = contract.newProposal(function).addArguments(args).build();
-    Transaction endorsed;
-    try {
-      endorsed = proposal.endorse();
-    } catch (EndorseException e) {
-      throw GatewayErrors.endorse(e);
-    }
+    Transaction endorsed = endorse(function, args);
     SubmittedTransaction submitted;
     try {
       submitted = endorsed.submitAsync();
@@ -225,6 +249,58 @@ public final class GatewayConnection implements LedgerConnection, LedgerEvents, 
       throw GatewayErrors.commit(status.getTransactionId(), status.getCode(), status.getBlockNumber());
     }
     return new String(submitted.getResult(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Endorses a proposal with the endorsers the gateway chooses. If that fails only because some
+   * organisations' endorsers could not answer, and {@link Builder#organisations} names at least two
+   * others, a new proposal is endorsed once by those others (nothing was sent to the orderer, so
+   * nothing can be doubled). If that fails too, the first failure is thrown.
+   */
+  private Transaction endorse(String function, String... args) throws LedgerCallException {
+    try {
+      return contract.newProposal(function).addArguments(args).build().endorse();
+    } catch (EndorseException e) {
+      LedgerCallException mapped = GatewayErrors.endorse(e);
+      Set<String> failed = GatewayErrors.failedOrganisations(e);
+      List<String> others = organisations.stream().filter(o -> !failed.contains(o)).toList();
+      if (mapped.kind() != LedgerCallException.Kind.UNAVAILABLE || failed.isEmpty() || others.size() < 2
+          || others.size() == organisations.size()) {
+        throw mapped;
+      }
+      try {
+        return contract.newProposal(function).addArguments(args).setEndorsingOrganizations(others.toArray(String[]::new)).build()
+            .endorse();
+      } catch (EndorseException again) {
+        // Reported as the first failure (nothing was sent either time), so that a caller's paced
+        // retries still apply; the second one travels along.
+        mapped.addSuppressed(GatewayErrors.endorse(again));
+        throw mapped;
+      }
+    }
+  }
+
+  /**
+   * Asks the gateway peer for the commit status of any transaction of this channel by id, waiting
+   * at most the evaluation deadline: the validation code once it is in a block, empty if it is not
+   * within that time (never ordered, or not yet committed).
+   */
+  @Override
+  public Optional<String> commitStatus(String txId) throws LedgerCallException {
+    CommitStatusRequest request = CommitStatusRequest.newBuilder().setChannelId(channel).setTransactionId(txId)
+        .setIdentity(SerializedIdentity.newBuilder().setMspid(identity.getMspId())
+            .setIdBytes(ByteString.copyFrom(identity.getCredentials())).build().toByteString())
+        .build();
+    Commit commit = gateway.newCommit(SignedCommitStatusRequest.newBuilder().setRequest(request.toByteString()).build().toByteArray());
+    long nanos = lookupTimeout.toNanos();
+    try {
+      return Optional.of(commit.getStatus(o -> o.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS)).getCode().name());
+    } catch (CommitStatusException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+        return Optional.empty();
+      }
+      throw GatewayErrors.evaluate(txId, e);
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hyperledger.fabric.client.CommitStatusException;
@@ -33,11 +34,13 @@ final class GatewayErrors {
 
   /**
    * What a gateway reports per endorser when that endorser could not be asked or did not answer in
-   * time (a connection it closed or lost, its deadline, a chaincode that timed out or went away):
-   * the proposal may succeed when sent again.
+   * time (a connection it closed or lost, its deadline, a chaincode that timed out or went away, a
+   * chaincode server that is down so the peer could not launch or reach it): the proposal may
+   * succeed when sent again, or to other endorsers.
    */
   private static final Pattern TRANSIENT_DETAIL = Pattern.compile(
-      "rpc error: code = (?:Unavailable|Canceled|DeadlineExceeded)|timeout expired while executing transaction|stream terminated");
+      "rpc error: code = (?:Unavailable|Canceled|DeadlineExceeded)|timeout expired while executing transaction|stream terminated"
+          + "|could not launch chaincode|connect: connection refused");
 
   /** Statuses with which the gateway or orderer refuses a submission it did not pass on. */
   private static final Set<Status.Code> SUBMIT_REFUSALS = EnumSet.of(Status.Code.INVALID_ARGUMENT,
@@ -63,16 +66,36 @@ final class GatewayErrors {
       return new LedgerCallException(Kind.REFUSED, refusal.get().code(), txId, Committed.NO, refusal.get().message(), e);
     }
     String text = phase + " failed: " + describe(status, e.getDetails());
-    if (status.getCode() == Status.Code.ABORTED && transientOnly(e.getDetails())) {
+    if (transientOnly(e.getDetails()) || (e.getDetails().isEmpty() && transientText(status.getDescription()))) {
       return new LedgerCallException(Kind.UNAVAILABLE, status.getCode().name(), txId, Committed.NO,
-          phase + " failed because endorsers could not be reached in time: " + describe(status, e.getDetails()), e);
+          phase + " failed because endorsers could not be reached or could not run the chaincode in time: "
+              + describe(status, e.getDetails()), e);
     }
     return switch (status.getCode()) {
       case DEADLINE_EXCEEDED -> new LedgerCallException(Kind.TIMEOUT, status.getCode().name(), txId, Committed.NO,
           phase + " deadline passed before the transaction was sent to the orderer: " + describe(status, e.getDetails()), e);
       case UNAVAILABLE, CANCELLED -> new LedgerCallException(Kind.UNAVAILABLE, status.getCode().name(), txId, Committed.NO, text, e);
+      // What a gateway peer answers while it cannot yet serve the channel, e.g. right after a restart
+      // before discovery has found the other peers: retried with bounds like UNAVAILABLE.
+      case FAILED_PRECONDITION -> new LedgerCallException(Kind.UNAVAILABLE, status.getCode().name(), txId, Committed.NO,
+          phase + " failed because the gateway was not ready: " + describe(status, e.getDetails()), e);
       default -> new LedgerCallException(Kind.REJECTED, status.getCode().name(), txId, Committed.NO, text, e);
     };
+  }
+
+  private static boolean transientText(String description) {
+    return description != null && TRANSIENT_DETAIL.matcher(description).find();
+  }
+
+  /** The organisations of the endorsers that could not answer, from a transient endorsement failure's details. */
+  static Set<String> failedOrganisations(GatewayException e) {
+    Set<String> out = new TreeSet<>();
+    for (ErrorDetail d : e.getDetails()) {
+      if (!d.getMspId().isEmpty() && TRANSIENT_DETAIL.matcher(d.getMessage()).find()) {
+        out.add(d.getMspId());
+      }
+    }
+    return out;
   }
 
   /**

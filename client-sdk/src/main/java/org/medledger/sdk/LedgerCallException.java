@@ -1,5 +1,8 @@
 package org.medledger.sdk;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * A ledger call did not succeed (docs/client-sdk.md §4.2). {@link #kind()} says what happened: the
  * chaincode refused it with its stable {@link #errorCode()}, the network refused it, it lost an
@@ -46,6 +49,7 @@ public final class LedgerCallException extends Exception {
   private final String errorCode;
   private final String txId;
   private final Committed committed;
+  private final transient PendingPayment pending;
 
   /** An exception with the usual commit state of its kind: UNKNOWN for UNAVAILABLE and TIMEOUT, else NO. */
   public LedgerCallException(Kind kind, String errorCode, String txId, String message) {
@@ -57,6 +61,16 @@ public final class LedgerCallException extends Exception {
   }
 
   public LedgerCallException(Kind kind, String errorCode, String txId, Committed committed, String message, Throwable cause) {
+    this(kind, errorCode, txId, committed, message, cause, null);
+  }
+
+  /** A payment of unknown outcome: {@code pending} names its nonce and every attempt to look up later. */
+  public LedgerCallException(Kind kind, String errorCode, String txId, String message, Throwable cause, PendingPayment pending) {
+    this(kind, errorCode, txId, Committed.UNKNOWN, message, cause, Objects.requireNonNull(pending, "pending"));
+  }
+
+  private LedgerCallException(Kind kind, String errorCode, String txId, Committed committed, String message, Throwable cause,
+      PendingPayment pending) {
     super(kind + (errorCode.isEmpty() ? "" : " " + errorCode) + (txId.isEmpty() ? "" : " (tx " + txId + ")")
         + ": " + message + outcome(kind, committed, txId), cause);
     if ((kind == Kind.REFUSED || kind == Kind.REJECTED || kind == Kind.CONFLICT) && committed != Committed.NO) {
@@ -66,6 +80,7 @@ public final class LedgerCallException extends Exception {
     this.errorCode = errorCode;
     this.txId = txId;
     this.committed = committed;
+    this.pending = pending;
   }
 
   private static String outcome(Kind kind, Committed committed, String txId) {
@@ -97,5 +112,13 @@ public final class LedgerCallException extends Exception {
 
   public Committed committed() {
     return committed;
+  }
+
+  /**
+   * For a payment ({@link AccountClient#pay}) of unknown outcome: its nonce and the ids of every
+   * attempt that may commit, to pass to {@link AccountClient#paymentStatus(PendingPayment)} later.
+   */
+  public Optional<PendingPayment> pending() {
+    return Optional.ofNullable(pending);
   }
 }

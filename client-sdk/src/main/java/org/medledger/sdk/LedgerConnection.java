@@ -1,6 +1,7 @@
 package org.medledger.sdk;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * How the SDK reaches a MedLedger chaincode: the embedded ledger ({@link EmbeddedConnection}) or a
@@ -27,5 +28,15 @@ public interface LedgerConnection {
    */
   default Instant queryTime() {
     return Instant.now();
+  }
+
+  /**
+   * The validation code of transaction {@code txId} once it is in a block ({@code "VALID"}, or the
+   * code it was invalidated with, such as {@code "MVCC_READ_CONFLICT"}); empty if this connection
+   * cannot tell, or the transaction is not in a block as far as it can see within its deadline.
+   * Never waits longer than that deadline.
+   */
+  default Optional<String> commitStatus(String txId) throws LedgerCallException {
+    return Optional.empty();
   }
 }

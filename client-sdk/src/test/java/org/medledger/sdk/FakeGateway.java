@@ -77,6 +77,10 @@ final class FakeGateway extends GatewayGrpc.GatewayImplBase {
 
   final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   final List<String> submitted = Collections.synchronizedList(new ArrayList<>());
+  /** The endorsing organisations each endorse request named (empty: the gateway chooses). */
+  final List<List<String>> endorsingOrganisations = Collections.synchronizedList(new ArrayList<>());
+  /** The transaction ids of the commit status requests received. */
+  final List<String> statusRequests = Collections.synchronizedList(new ArrayList<>());
   volatile Handler evaluate = c -> new byte[0];
   volatile Handler endorse = c -> new byte[0];
   volatile TxHandler submit = tx -> { };
@@ -103,9 +107,14 @@ final class FakeGateway extends GatewayGrpc.GatewayImplBase {
   }
 
   static StatusRuntimeException withDetails(io.grpc.Status.Code code, String description, String... detailMessages) {
+    return withOrgDetails(code, description, "HospitalOrgMSP", detailMessages);
+  }
+
+  /** As {@link #withDetails}, each detail from a peer of organisation {@code mspId}. */
+  static StatusRuntimeException withOrgDetails(io.grpc.Status.Code code, String description, String mspId, String... detailMessages) {
     com.google.rpc.Status.Builder s = com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(description);
     for (String m : detailMessages) {
-      s.addDetails(Any.pack(ErrorDetail.newBuilder().setAddress("peer0.hospital.test:7051").setMspId("HospitalOrgMSP")
+      s.addDetails(Any.pack(ErrorDetail.newBuilder().setAddress("peer0." + mspId + ":7051").setMspId(mspId)
           .setMessage(m).build()));
     }
     return StatusProto.toStatusRuntimeException(s.build());
@@ -130,6 +139,7 @@ final class FakeGateway extends GatewayGrpc.GatewayImplBase {
     try {
       Call c = decode(request.getProposedTransaction());
       calls.add(c);
+      endorsingOrganisations.add(List.copyOf(request.getEndorsingOrganizationsList()));
       byte[] result = endorse.answer(c);
       Proposal p = Proposal.parseFrom(request.getProposedTransaction().getProposalBytes());
       out.onNext(EndorseResponse.newBuilder().setPreparedTransaction(prepared(p, result)).build());
@@ -158,6 +168,10 @@ final class FakeGateway extends GatewayGrpc.GatewayImplBase {
   public void commitStatus(SignedCommitStatusRequest request, StreamObserver<CommitStatusResponse> out) {
     try {
       CommitStatusRequest r = CommitStatusRequest.parseFrom(request.getRequest());
+      if (request.getSignature().isEmpty()) {
+        throw io.grpc.Status.INVALID_ARGUMENT.withDescription("commit status request must be signed").asRuntimeException();
+      }
+      statusRequests.add(r.getTransactionId());
       out.onNext(commitStatus.answer(r.getTransactionId()));
       out.onCompleted();
     } catch (Exception e) {

@@ -173,6 +173,96 @@ class GatewayConnectionTest {
         "one endorser answered with an error: not a transport failure");
   }
 
+  /** What a peer answers when its organisation's chaincode server is down (docs/test-network.md §5). */
+  private static final String CHAINCODE_DOWN = "chaincode response 500, error in simulation: failed to execute transaction tx: "
+      + "could not launch chaincode medledger_1.0:ab12: connection to chaincode failed: dial tcp 127.0.0.1:9999: connect: connection refused";
+
+  @Test
+  void aChaincodeServerThatIsDownIsUnavailableNotRejected() {
+    GatewayConnection c = connect(builder());
+    fake.endorse = call -> {
+      throw FakeGateway.withDetails(Status.Code.ABORTED, ENDORSE_FAILED, CHAINCODE_DOWN);
+    };
+    LedgerCallException e = assertThrows(LedgerCallException.class, () -> c.submit("money:transfer", "{}"));
+    assertEquals(Kind.UNAVAILABLE, e.kind(), e.getMessage());
+    assertEquals(Committed.NO, e.committed());
+    assertTrue(fake.submitted.isEmpty());
+  }
+
+  @Test
+  void aGatewayNotReadyAfterARestartIsUnavailableNotRejected() {
+    GatewayConnection c = connect(builder());
+    fake.endorse = call -> {
+      throw Status.FAILED_PRECONDITION.withDescription("no combination of peers can be derived which satisfy the endorsement policy")
+          .asRuntimeException();
+    };
+    LedgerCallException e = assertThrows(LedgerCallException.class, () -> c.submit("money:transfer", "{}"));
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertEquals("FAILED_PRECONDITION", e.errorCode());
+    assertEquals(Committed.NO, e.committed());
+    fake.evaluate = call -> {
+      throw Status.FAILED_PRECONDITION.withDescription("no peers available to evaluate chaincode medledger").asRuntimeException();
+    };
+    assertEquals(Kind.UNAVAILABLE, assertThrows(LedgerCallException.class, () -> c.evaluate("accounts:getChannel")).kind());
+  }
+
+  /**
+   * The payer organisation's own chaincode server is down: the gateway's choice of endorsers fails
+   * on its own organisation's peer, and the connection endorses once more with the other two.
+   */
+  @Test
+  void endorsementRefusedOnlyByOneOrganisationsDownChaincodeIsRetriedWithTheOthers() throws Exception {
+    GatewayConnection c = connect(builder().organisations("HospitalOrgMSP", "InsurerOrgMSP", "RegulatorOrgMSP"));
+    fake.endorse = call -> {
+      if (fake.calls.size() == 1) {
+        throw FakeGateway.withOrgDetails(Status.Code.ABORTED, ENDORSE_FAILED, "HospitalOrgMSP", CHAINCODE_DOWN);
+      }
+      return "ok".getBytes(StandardCharsets.UTF_8);
+    };
+    assertEquals("ok", c.submit("money:transfer", "{}"));
+    assertEquals(List.of(List.of(), List.of("InsurerOrgMSP", "RegulatorOrgMSP")), fake.endorsingOrganisations);
+    assertEquals(List.of(fake.calls.get(1).txId()), fake.submitted, "only the second proposal was sent to the orderer");
+
+    // A chaincode refusal is an answer, not an unreachable endorser: not endorsed again.
+    fake.calls.clear();
+    fake.endorsingOrganisations.clear();
+    fake.endorse = call -> {
+      throw FakeGateway.chaincodeRefusal(Status.Code.ABORTED, ENDORSE_FAILED, "BAD_NONCE: expected nonce 3, got 2");
+    };
+    assertEquals(Kind.REFUSED, assertThrows(LedgerCallException.class, () -> c.submit("money:transfer", "{}")).kind());
+    assertEquals(1, fake.calls.size());
+  }
+
+  @Test
+  void withoutKnownOrganisationsAnUnreachableEndorserIsNotEndorsedAgainHere() {
+    GatewayConnection c = connect(builder());
+    fake.endorse = call -> {
+      throw FakeGateway.withOrgDetails(Status.Code.ABORTED, ENDORSE_FAILED, "HospitalOrgMSP", CHAINCODE_DOWN);
+    };
+    assertEquals(Kind.UNAVAILABLE, assertThrows(LedgerCallException.class, () -> c.submit("money:transfer", "{}")).kind());
+    assertEquals(1, fake.calls.size(), "left to AccountClient's paced retries");
+  }
+
+  @Test
+  void theCommitStatusOfAnyTransactionIdIsAskedSignedAndBoundedByADeadline() throws Exception {
+    GatewayConnection c = connect(builder().evaluateTimeout(Duration.ofMillis(300)));
+    fake.commitStatus = tx -> tx.equals("tx-valid") ? FakeGateway.valid(4) : FakeGateway.invalid(TxValidationCode.MVCC_READ_CONFLICT, 5);
+    assertEquals("VALID", c.commitStatus("tx-valid").orElseThrow());
+    assertEquals("MVCC_READ_CONFLICT", c.commitStatus("tx-late").orElseThrow());
+    assertEquals(List.of("tx-valid", "tx-late"), fake.statusRequests);
+    fake.commitStatus = tx -> {
+      Thread.sleep(2_000); // never ordered: a peer waits for it until the deadline
+      return FakeGateway.valid(9);
+    };
+    assertTrue(c.commitStatus("tx-never").isEmpty());
+    fake.commitStatus = tx -> {
+      throw Status.PERMISSION_DENIED.withDescription("access denied").asRuntimeException();
+    };
+    LedgerCallException e = assertThrows(LedgerCallException.class, () -> c.commitStatus("tx-other"));
+    assertEquals(Kind.REJECTED, e.kind());
+    assertEquals(Committed.NO, e.committed());
+  }
+
   @Test
   void anEndorsementDeadlineMeansNotCommitted() {
     fake.endorse = call -> {

@@ -75,6 +75,16 @@ class PaymentResolutionTest {
     HELD_COMMITS_FIRST,
     /** Fails before endorsement as an unreachable peer does: nothing happened. */
     UNREACHABLE,
+    /** The gateway peer just restarted and cannot serve the channel yet (FAILED_PRECONDITION). */
+    GATEWAY_NOT_READY,
+    /** The endorsers' chaincode server is down: the peer could not launch the chaincode. */
+    CHAINCODE_DOWN,
+    /** An endorser a few blocks behind refuses the (valid) nonce with BAD_NONCE. */
+    LAGGING_ENDORSER,
+    /** The chaincode refuses the request: final. */
+    REFUSED,
+    /** The gateway refuses it for a reason outside the chaincode (access denied): final. */
+    REJECTED,
     /** Passes through. */
     NONE
   }
@@ -84,7 +94,10 @@ class PaymentResolutionTest {
     final Deque<Fault> faults = new ArrayDeque<>();
     final List<Long> transferNonces = new ArrayList<>();
     final List<Endorsement> held = new ArrayList<>();
+    final java.util.Map<String, TxStatus> blocks = new java.util.HashMap<>();
     Runnable afterFault = () -> { };
+    /** How many of the next evaluations fail as a dead gateway peer's do. */
+    int evaluationsDown;
     private final Identity gw = ledger.identity("InsurerOrgMSP", "InsurerOrgMSP-gateway");
     private final EmbeddedConnection plain = new EmbeddedConnection(ledger, gw, "medledger", clock);
 
@@ -99,6 +112,7 @@ class PaymentResolutionTest {
         case COMMITTED_BUT_LOST -> {
           TxResult r = ledger.submit(gw, clock.instant(), function, args);
           assertTrue(r.isValid(), r.message());
+          afterFault.run();
           throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", r.txId(), Committed.UNKNOWN, "commit status timed out");
         }
         case NEVER_ORDERED -> {
@@ -112,6 +126,15 @@ class PaymentResolutionTest {
           throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", e.txId(), Committed.UNKNOWN, "commit status timed out");
         }
         case UNREACHABLE -> throw new LedgerCallException(Kind.UNAVAILABLE, "UNAVAILABLE", "", Committed.NO, "peer unreachable");
+        // The three as GatewayErrors reports them (GatewayConnectionTest checks that mapping).
+        case GATEWAY_NOT_READY -> throw new LedgerCallException(Kind.UNAVAILABLE, "FAILED_PRECONDITION", "tx-np", Committed.NO,
+            "endorse failed because the gateway was not ready");
+        case CHAINCODE_DOWN -> throw new LedgerCallException(Kind.UNAVAILABLE, "ABORTED", "tx-cd", Committed.NO,
+            "endorse failed: could not launch chaincode");
+        case LAGGING_ENDORSER -> throw new LedgerCallException(Kind.REFUSED, "BAD_NONCE", "tx-lag", Committed.NO,
+            "BAD_NONCE: expected nonce 0, got 1");
+        case REFUSED -> throw new LedgerCallException(Kind.REFUSED, "TRANSFER_PROOF_INVALID", "tx-r", Committed.NO, "proof invalid");
+        case REJECTED -> throw new LedgerCallException(Kind.REJECTED, "PERMISSION_DENIED", "tx-d", Committed.NO, "access denied");
         case HELD_COMMITS_FIRST -> {
           assertTrue(commitHeld().isValid());
           return plain.submit(function, args);
@@ -123,12 +146,24 @@ class PaymentResolutionTest {
     }
 
     TxResult commitHeld() {
-      return ledger.commitBlock(List.of(held.remove(0))).get(0);
+      TxResult r = ledger.commitBlock(List.of(held.remove(0))).get(0);
+      blocks.put(r.txId(), r.status());
+      return r;
     }
 
     @Override
     public String evaluate(String function, String... args) throws LedgerCallException {
+      if (evaluationsDown > 0) {
+        evaluationsDown--;
+        throw new LedgerCallException(Kind.UNAVAILABLE, "UNAVAILABLE", "tx-q", Committed.NO, "gateway peer unreachable");
+      }
       return plain.evaluate(function, args);
+    }
+
+    /** As a gateway answers for transactions it saw in a block; the others are not known within the deadline. */
+    @Override
+    public java.util.Optional<String> commitStatus(String txId) {
+      return java.util.Optional.ofNullable(blocks.get(txId)).map(st -> st == TxStatus.VALID ? "VALID" : st.name());
     }
 
     @Override
@@ -279,5 +314,118 @@ class PaymentResolutionTest {
     assertEquals(1, c.transferNonces.size(), "nothing was sent after the nonce moved");
     assertEquals(0, transfers().size());
     assertEquals(10_001, insurer.balance());
+  }
+
+  /**
+   * The gateway peer dies while the payment waits for its commit status (the payment committed),
+   * and the first look-up after that fails too; the peer is back for the next one. The payment is
+   * found, not reported as not committed.
+   */
+  @Test
+  void aCommittedPaymentWhoseGatewayDiedIsFoundOnceThePeerIsBack() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.COMMITTED_BUT_LOST);
+    c.afterFault = () -> c.evaluationsDown = 1;
+    AccountClient insurer = insurer(c);
+    String record = insurer.pay(hospital.accountId(), 400);
+    List<AccountClient.Entry> t = transfers();
+    assertEquals(1, t.size());
+    assertEquals(t.get(0).txId(), CanonicalJson.parseObject(record).get("txId").getAsString());
+    assertEquals(1, c.transferNonces.size(), "nothing was sent again");
+    assertEquals(9_600, insurer.balance());
+  }
+
+  /**
+   * The same, but the peer stays away for every look-up the payment makes: it is UNKNOWN with the
+   * transaction id and nonce, never NO, and a later paymentStatus call finds it: YES.
+   */
+  @Test
+  void aCommittedPaymentWhoseLookupsAllFailIsUnknownThenResolvedYes() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.COMMITTED_BUT_LOST);
+    c.afterFault = () -> c.evaluationsDown = 1_000;
+    AccountClient insurer = insurer(c).retryPause(Duration.ofMillis(5));
+    LedgerCallException e = assertThrows(LedgerCallException.class, () -> insurer.pay(hospital.accountId(), 400));
+    assertEquals(Committed.UNKNOWN, e.committed(), e.getMessage());
+    assertTrue(e.getMessage().contains(e.txId()), e.getMessage());
+    PendingPayment p = e.pending().orElseThrow();
+    String committedTx = transfers().get(0).txId();
+    assertEquals(List.of(committedTx), p.txIds());
+    assertEquals(c.transferNonces.get(0), p.nonce());
+    assertEquals(1, c.transferNonces.size(), "nothing was sent again");
+
+    c.evaluationsDown = 0; // the peer is back
+    PaymentStatus s = insurer.paymentStatus(p);
+    assertEquals(PaymentStatus.Outcome.YES, s.committed(), s.detail());
+    assertEquals(committedTx, s.txId());
+    assertEquals(committedTx, CanonicalJson.parseObject(s.record().orElseThrow()).get("txId").getAsString());
+    // Another process of the account, with only the id and nonce noted down, gets the same answer.
+    AccountClient later = new AccountClient(insurerSecrets, new Faulty(), rnd);
+    assertEquals(PaymentStatus.Outcome.YES, later.paymentStatus(committedTx, p.nonce()).committed());
+    assertEquals(9_600, insurer.balance());
+  }
+
+  @Test
+  void transientEndorsementFaultsAreRetriedWithTheSameNonceUntilThePaymentCommits() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.addAll(List.of(Fault.GATEWAY_NOT_READY, Fault.CHAINCODE_DOWN, Fault.LAGGING_ENDORSER, Fault.LAGGING_ENDORSER));
+    AccountClient insurer = insurer(c).retryPause(Duration.ofMillis(5));
+    insurer.pay(hospital.accountId(), 400);
+    assertEquals(5, c.transferNonces.size());
+    assertEquals(1, c.transferNonces.stream().distinct().count(), "the ledger's nonce never moved: every attempt carried it");
+    assertEquals(1, transfers().size());
+    assertEquals(9_600, insurer.balance());
+    assertEquals(400, hospital.balance());
+  }
+
+  @Test
+  void transientFaultsAreRetriedOnlyWithinTheirBound() throws Exception {
+    Faulty c = new Faulty();
+    for (int i = 0; i <= AccountClient.MAX_TRANSIENT_RETRIES; i++) {
+      c.faults.add(Fault.LAGGING_ENDORSER);
+    }
+    AccountClient insurer = insurer(c).retryPause(Duration.ofMillis(5));
+    LedgerCallException e = assertThrows(LedgerCallException.class, () -> insurer.pay(hospital.accountId(), 400));
+    assertEquals("BAD_NONCE", e.errorCode());
+    assertEquals(Committed.NO, e.committed(), "nothing reached the orderer");
+    assertEquals(AccountClient.MAX_TRANSIENT_RETRIES + 1, c.transferNonces.size());
+    assertEquals(0, transfers().size());
+  }
+
+  @Test
+  void finalRefusalsAreNotRetried() throws Exception {
+    for (Fault f : List.of(Fault.REFUSED, Fault.REJECTED)) {
+      Faulty c = new Faulty();
+      c.faults.add(f);
+      AccountClient insurer = insurer(c).retryPause(Duration.ofMillis(5));
+      LedgerCallException e = assertThrows(LedgerCallException.class, () -> insurer.pay(hospital.accountId(), 400));
+      assertEquals(f == Fault.REFUSED ? Kind.REFUSED : Kind.REJECTED, e.kind());
+      assertEquals(Committed.NO, e.committed());
+      assertEquals(1, c.transferNonces.size(), f + " was sent once");
+    }
+    assertEquals(0, transfers().size());
+  }
+
+  /**
+   * An attempt that was still in flight when a rebuilt one committed: paymentStatus says UNKNOWN
+   * while it is not in a block (the nonce is taken, but the peer might lag), and NO once it is in
+   * a block, invalidated.
+   */
+  @Test
+  void anAttemptInvalidatedInABlockIsResolvedNo() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.IN_FLIGHT);
+    AccountClient insurer = insurer(c);
+    String record = insurer.pay(hospital.accountId(), 400);
+    String heldTx = c.held.get(0).txId();
+    long nonce = c.transferNonces.get(0);
+    PaymentStatus before = insurer.paymentStatus(heldTx, nonce);
+    assertEquals(PaymentStatus.Outcome.UNKNOWN, before.committed(), before.detail());
+    assertTrue(before.detail().contains("was consumed"), before.detail());
+    assertEquals(TxStatus.MVCC_READ_CONFLICT, c.commitHeld().status());
+    PaymentStatus after = insurer.paymentStatus(heldTx, nonce);
+    assertEquals(PaymentStatus.Outcome.NO, after.committed(), after.detail());
+    String rebuilt = CanonicalJson.parseObject(record).get("txId").getAsString();
+    assertEquals(PaymentStatus.Outcome.YES, insurer.paymentStatus(rebuilt, nonce).committed());
   }
 }

@@ -1,0 +1,103 @@
+package org.medledger.sdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.medledger.chaincode.ContractDispatcher;
+import org.medledger.chaincode.MoneyContract;
+import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.chaincode.api.Role;
+import org.medledger.chaincode.embedded.EmbeddedLedger;
+import org.medledger.crypto.paillier.PaillierSecretKey;
+import org.medledger.crypto.testing.TestKeys;
+
+/**
+ * An account with thousands of pending credits (docs/client-sdk.md §3): the balance counts every
+ * page of them, and a payment larger than what one transfer can fold folds the rest first. The
+ * credits are issues (public amounts, no proofs), which the chaincode stores as credits exactly as
+ * it stores a transfer's.
+ */
+class PendingCreditsTest {
+  private static final String CONFIG = "{\"channel\":\"medchannel\",\"chaincode\":\"medledger\",\"adminMsps\":[\"RegulatorOrgMSP\"],"
+      + "\"roles\":{\"HospitalOrgMSP\":[\"HOSPITAL\"],\"InsurerOrgMSP\":[\"INSURER\"],\"RegulatorOrgMSP\":[\"REGULATOR\"]},"
+      + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
+  private static final int CREDITS = 3_000;
+  private final SecureRandom rnd = new SecureRandom();
+  private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", ContractDispatcher.medledger());
+  private final Clock clock = new Clock() {
+    private Instant now = Instant.parse("2026-05-01T09:00:00Z");
+
+    @Override
+    public synchronized Instant instant() {
+      now = now.plusMillis(10);
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  };
+  private AccountClient regulator;
+  private AccountClient insurer;
+  private AccountClient hospital;
+
+  private AccountClient client(Role role, String msp, PaillierSecretKey key) throws LedgerCallException {
+    byte[] seed = new byte[32];
+    rnd.nextBytes(seed);
+    AccountClient c = new AccountClient(new AccountSecrets(role, seed, key),
+        new EmbeddedConnection(ledger, ledger.identity(msp, msp + "-gateway"), "medledger", clock), rnd);
+    c.register();
+    return c;
+  }
+
+  @BeforeEach
+  void thousandsOfCredits() throws Exception {
+    new EmbeddedConnection(ledger, ledger.identity("RegulatorOrgMSP", "admin"), "medledger", clock).submit("accounts:configure", CONFIG);
+    regulator = client(Role.REGULATOR, "RegulatorOrgMSP", TestKeys.key2048c());
+    insurer = client(Role.INSURER, "InsurerOrgMSP", TestKeys.key2048b());
+    hospital = client(Role.HOSPITAL, "HospitalOrgMSP", TestKeys.key2048a());
+    for (int i = 1; i <= CREDITS; i++) {
+      regulator.issue(insurer.accountId(), i % 7 + 1); // amounts 1..7, so a lost page changes the sum
+    }
+  }
+
+  private static long expectedTotal() {
+    long sum = 0;
+    for (int i = 1; i <= CREDITS; i++) {
+      sum += i % 7 + 1;
+    }
+    return sum;
+  }
+
+  /**
+   * One test, since the 3,000 issues are its slow part: the balance counts every page, then a
+   * payment that one transfer's fold cannot cover folds first, and the balances stay right.
+   */
+  @Test
+  void theBalanceCountsEveryPageAndALargePaymentFoldsFirst() throws Exception {
+    long total = expectedTotal();
+    assertEquals(CREDITS, insurer.credits().size());
+    assertEquals(total, insurer.balance());
+
+    long amount = 1_000; // the oldest 64 credits hold about 256
+    String record = insurer.pay(hospital.accountId(), amount);
+    assertEquals("TRANSFER", CanonicalJson.parseObject(record).get("kind").getAsString());
+    assertEquals(total - amount, insurer.balance());
+    assertEquals(amount, hospital.balance());
+    int left = insurer.credits().size();
+    assertTrue(left < CREDITS - MoneyContract.MAX_FOLD, "folds ran before the transfer: " + left + " credits left");
+    assertEquals(0, (CREDITS - left) % MoneyContract.MAX_FOLD, "whole folds of 64, the transfer's own fold included");
+  }
+}
