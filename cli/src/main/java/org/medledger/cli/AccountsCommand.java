@@ -57,6 +57,11 @@ final class AccountsCommand extends Base {
     String ref;
 
     @Override
+    boolean readOnly() {
+      return true;
+    }
+
+    @Override
     void execute() throws Exception {
       String id = home().resolve(ref);
       LedgerConnection conn = backend().connect(Organisations.HOSPITAL_ORG);

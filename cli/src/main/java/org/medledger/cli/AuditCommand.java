@@ -15,6 +15,11 @@ final class AuditCommand extends Base {
   String name;
 
   @Override
+  boolean readOnly() {
+    return true;
+  }
+
+  @Override
   void execute() throws Exception {
     Acting a = acting(name, null);
     requireRole(a, Role.REGULATOR, "audit");

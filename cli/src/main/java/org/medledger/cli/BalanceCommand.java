@@ -12,6 +12,11 @@ final class BalanceCommand extends Base {
   String name;
 
   @Override
+  boolean readOnly() {
+    return true;
+  }
+
+  @Override
   void execute() throws Exception {
     Acting a = acting(name, null);
     long balance = a.client().balance();

@@ -43,7 +43,15 @@ abstract class Base implements Callable<Integer> {
   }
 
   Backend backend() throws CliException {
-    return root().backend();
+    return root().backend(readOnly());
+  }
+
+  /**
+   * True for a command that only reads the ledger: it opens an existing embedded ledger read-only,
+   * and a missing one is an error (NO_LEDGER) rather than a new empty ledger.
+   */
+  boolean readOnly() {
+    return false;
   }
 
   /** Prints the result: {@code json} under --json, else {@code text}. */

@@ -115,6 +115,11 @@ final class ClaimsCommand extends Base {
     String claimId;
 
     @Override
+    boolean readOnly() {
+      return true;
+    }
+
+    @Override
     void execute() throws Exception {
       Acting a = acting(name, null);
       RecordClient.ClaimInfo c = a.records().claim(claimId);
@@ -127,6 +132,11 @@ final class ClaimsCommand extends Base {
   static final class ListClaims extends Base {
     @Option(names = {"--account", "-a"}, required = true, paramLabel = "<name>", description = "The local account.")
     String name;
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
 
     @Override
     void execute() throws Exception {

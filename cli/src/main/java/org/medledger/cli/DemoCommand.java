@@ -41,7 +41,7 @@ final class DemoCommand extends Base {
       return;
     }
     Path dir = keep != null ? prepare(keep) : Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "medledger-demo-");
-    try (EmbeddedBackend b = new EmbeddedBackend(dir, root().clock, root().lockWait())) {
+    try (EmbeddedBackend b = new EmbeddedBackend(dir, root().clock, false, env().err(), root().lockWait())) {
       JsonObject facts = new Demo(env(), b, KeysCommand.Generate.keySize(bits), root().random, !root().json).run();
       facts.addProperty("ledgerDir", keep != null ? dir.toString() : "");
       report(facts);

@@ -28,6 +28,14 @@ final class Errors {
   private Errors() {}
 
   static Report classify(Throwable t) {
+    return classify(t, null);
+  }
+
+  /**
+   * As {@link #classify(Throwable)}; {@code ledger}, if not null, says which ledger the command
+   * used, and is added where a refusal may mean the wrong one was asked (an unknown account).
+   */
+  static Report classify(Throwable t, String ledger) {
     if (t instanceof CommandLine.ExecutionException ee && ee.getCause() != null) {
       t = ee.getCause();
     }
@@ -39,7 +47,7 @@ final class Errors {
       return new Report(ExitCode.USAGE, "USAGE", p.getMessage() + " (see '" + sub + " --help')");
     }
     if (t instanceof LedgerCallException l) {
-      return ledger(l);
+      return ledger(l, ledger);
     }
     if (t instanceof RecordAccessDeniedException d) {
       return new Report(ExitCode.REFUSED, d.code(), "read denied; the denial is logged on the ledger [tx " + d.txId() + "]");
@@ -58,7 +66,11 @@ final class Errors {
     return new Report(ExitCode.INTERNAL, "INTERNAL", what + " (a bug in medledger; --verbose shows where)");
   }
 
-  private static Report ledger(LedgerCallException e) {
+  /** Refusals that may mean the command asked another ledger than the user meant. */
+  private static final java.util.Set<String> WHICH_LEDGER = java.util.Set.of("UNKNOWN_ACCOUNT", "NOT_CONFIGURED",
+      "NO_REGULATOR");
+
+  private static Report ledger(LedgerCallException e, String ledger) {
     String detail = e.getMessage();
     int colon = detail.indexOf(": ");
     detail = (colon < 0 ? detail : detail.substring(colon + 2)).replaceFirst(" \\[(not committed|commit unknown[^\\]]*)\\]$", "");
@@ -67,7 +79,8 @@ final class Errors {
       case REFUSED -> {
         String code = e.errorCode().isEmpty() ? "REFUSED" : e.errorCode();
         String hint = HINTS.get(code);
-        return new Report(ExitCode.REFUSED, code, "refused by the ledger: " + stripCode(detail, code) + tx
+        String which = ledger != null && WHICH_LEDGER.contains(code) ? " (asked the " + ledger + ")" : "";
+        return new Report(ExitCode.REFUSED, code, "refused by the ledger: " + stripCode(detail, code) + tx + which
             + (hint == null ? "" : "; " + hint));
       }
       case REJECTED -> {
@@ -92,9 +105,12 @@ final class Errors {
     return message.startsWith(code + ": ") ? message.substring(code.length() + 2) : message;
   }
 
-  /** Prints the report (and, under --json, a JSON error object on stdout); returns the exit code. */
-  static int print(Throwable t, Env env, boolean json, boolean verbose) {
-    Report r = classify(t);
+  /**
+   * Prints the report (and, under --json, a JSON error object on stdout); returns the exit code.
+   * {@code ledger} describes the ledger the command used, null if it opened none.
+   */
+  static int print(Throwable t, Env env, boolean json, boolean verbose, String ledger) {
+    Report r = classify(t, ledger);
     env.err().println("medledger: error: " + r.code() + ": " + oneLine(r.message()));
     if (verbose) {
       t.printStackTrace(env.err());

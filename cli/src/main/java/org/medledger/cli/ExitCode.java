@@ -14,7 +14,12 @@ public enum ExitCode {
   /** A keystore could not be read or written, or no password was available. */
   KEYSTORE(5),
   /** Refused locally before anything was sent: unknown account name, wrong role, insufficient funds. */
-  LOCAL(6);
+  LOCAL(6),
+  /**
+   * The embedded ledger's files are damaged (a block altered, missing, reordered or cut off) or of
+   * a format this version does not read; nothing was read or written.
+   */
+  DAMAGED(7);
 
   private final int code;
 

@@ -16,6 +16,11 @@ final class HistoryCommand extends Base {
   String name;
 
   @Override
+  boolean readOnly() {
+    return true;
+  }
+
+  @Override
   void execute() throws Exception {
     Acting a = acting(name, null);
     List<AccountClient.Entry> entries = a.client().history();

@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {KeysCommand.class, AccountsCommand.class, ConfigureCommand.class, IssueCommand.class,
         TransferCommand.Fund.class, TransferCommand.Pay.class, TransferCommand.Settle.class, FoldCommand.class,
         BalanceCommand.class, HistoryCommand.class, AuditCommand.class, RecordsCommand.class, ClaimsCommand.class,
-        DemoCommand.class},
+        LedgerCommand.class, DemoCommand.class},
     sortOptions = false)
 public final class MedLedger implements Callable<Integer> {
   @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "<dir>",
@@ -68,8 +68,9 @@ public final class MedLedger implements Callable<Integer> {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setOut(env.out());
     cmd.setErr(env.err());
-    cmd.setParameterExceptionHandler((ex, a) -> Errors.print(ex, env, root.json, root.verbose));
-    cmd.setExecutionExceptionHandler((ex, c, parsed) -> Errors.print(ex, env, root.json, root.verbose));
+    cmd.setParameterExceptionHandler((ex, a) -> Errors.print(ex, env, root.json, root.verbose, null));
+    cmd.setExecutionExceptionHandler((ex, c, parsed) -> Errors.print(ex, env, root.json, root.verbose,
+        root.backend == null ? null : root.backend.describe()));
     try {
       return cmd.execute(args);
     } finally {
@@ -92,10 +93,14 @@ public final class MedLedger implements Callable<Integer> {
     return new Passwords(passwordFile, env);
   }
 
-  /** The ledger of this run: a Fabric gateway if --gateway was given, else the embedded ledger. */
-  Backend backend() throws CliException {
+  /**
+   * The ledger of this run: a Fabric gateway if --gateway was given, else the embedded ledger,
+   * opened read-only (it must exist, and no file of it is written) if {@code readOnly}.
+   */
+  Backend backend(boolean readOnly) throws CliException {
     if (backend == null) {
-      backend = gateway != null ? GatewayBackend.of(gateway) : new EmbeddedBackend(home().ledgerDir(), clock, lockWait());
+      backend = gateway != null ? GatewayBackend.of(gateway)
+          : new EmbeddedBackend(home().ledgerDir(), clock, readOnly, env.err(), lockWait());
     }
     return backend;
   }

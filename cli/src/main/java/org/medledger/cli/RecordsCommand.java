@@ -199,6 +199,11 @@ final class RecordsCommand extends Base {
     String patient;
 
     @Override
+    boolean readOnly() {
+      return true;
+    }
+
+    @Override
     void execute() throws Exception {
       Acting a = acting(name, null);
       String patientId = patient == null ? a.account() : home().resolve(patient);
@@ -414,6 +419,11 @@ final class RecordsCommand extends Base {
     String name;
 
     @Override
+    boolean readOnly() {
+      return true;
+    }
+
+    @Override
     void execute() throws Exception {
       Acting a = acting(name, null);
       Map<String, String> names = localNames();
@@ -471,6 +481,11 @@ final class RecordsCommand extends Base {
 
     @Option(names = "--patient", paramLabel = "<account>", description = "Regulator: only this patient's trail.")
     String patient;
+
+    @Override
+    boolean readOnly() {
+      return true;
+    }
 
     @Override
     void execute() throws Exception {

@@ -92,16 +92,53 @@ public final class EmbeddedLedger implements AutoCloseable {
   }
 
   /**
-   * Opens the persisted ledger in {@code dir}, creating it if the directory is new, and replays its
-   * block log. The directory stays locked until {@link #close}.
+   * Opens the persisted ledger in {@code dir} for reading and writing, creating it if the directory
+   * holds none, and replays its block log after verifying every block's hash and link. The
+   * directory stays locked until {@link #close}. A torn final record (a crash while appending) is
+   * cut off and reported in {@link #warnings()}.
    *
-   * @throws IOException if the directory is locked by another open ledger (in this process or
-   *     another), belongs to another channel, or holds a corrupt log
+   * @throws LedgerLogException if the directory is locked by another open ledger (in this process
+   *     or another), belongs to another channel, is of another format, or holds a damaged log
+   * @throws IOException if a file cannot be read or written
    */
   public static EmbeddedLedger open(Path dir, String channel, Dispatcher dispatcher) throws IOException {
+    return open(dir, channel, dispatcher, false);
+  }
+
+  /**
+   * Opens the persisted ledger in {@code dir} for queries only: it must exist, no file of it is
+   * written (a torn final record is reported in {@link #warnings()} and left in place), and
+   * {@link #commitBlock} throws IllegalStateException. Identities are still created on first use
+   * in its {@code msp/} directory.
+   *
+   * @throws LedgerLogException as {@link #open(Path, String, Dispatcher)}, and with {@link
+   *     LedgerLogException.Code#NOT_FOUND} if the directory holds no ledger
+   */
+  public static EmbeddedLedger openReadOnly(Path dir, String channel, Dispatcher dispatcher) throws IOException {
+    return open(dir, channel, dispatcher, true);
+  }
+
+  private static EmbeddedLedger open(Path dir, String channel, Dispatcher dispatcher, boolean readOnly)
+      throws IOException {
     EmbeddedLedger ledger = new EmbeddedLedger(channel, dispatcher, IdentityIssuer.persisted(dir.resolve(MSP_DIR)));
-    ledger.log = BlockLog.open(dir, channel, line -> ledger.replay(BlockCodec.decode(line)));
+    ledger.log = BlockLog.open(dir, channel, readOnly, json -> ledger.replay(BlockCodec.decode(json)));
     return ledger;
+  }
+
+  /**
+   * Rewrites the format-1 ledger in {@code dir} (blocks without hashes) in the current format,
+   * keeping the old log beside it; the ledger must not be open.
+   *
+   * @return what was done, in one sentence
+   * @throws LedgerLogException if there is no ledger, it is not in format 1, or a line is damaged
+   */
+  public static String migrate(Path dir, String channel) throws IOException {
+    return Migration.migrate(dir, channel);
+  }
+
+  /** What opening the log recovered (a torn final record), one sentence each; empty if nothing. */
+  public List<String> warnings() {
+    return log == null ? List.of() : log.warnings();
   }
 
   public String channel() {
@@ -235,6 +272,9 @@ public final class EmbeddedLedger implements AutoCloseable {
     checkOpen();
     if (simulating || delivering) {
       throw new IllegalStateException("commitBlock cannot be called from a contract or an event listener");
+    }
+    if (log != null && log.readOnly()) {
+      throw new IllegalStateException("the embedded ledger was opened read-only: it commits no block");
     }
     if (txs.isEmpty()) {
       throw new IllegalArgumentException("a block needs at least one transaction");

@@ -89,14 +89,23 @@ class PersistenceTest {
   }
 
   @Test
-  void eachBlockIsOneLineOfCanonicalJson() throws IOException {
+  void eachBlockIsOneLineOfCanonicalJsonAfterAHeader() throws IOException {
     try (EmbeddedLedger l = open()) {
       populate(l);
     }
-    List<String> lines = Files.readAllLines(dir.resolve(BlockLog.LOG_FILE), UTF_8);
-    assertEquals(7, lines.size());
-    for (String line : lines) {
-      assertEquals(line, BlockCodec.encode(BlockCodec.decode(line)));
+    List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve(BlockLog.LOG_FILE), UTF_8));
+    assertEquals(8, lines.size());
+    JsonObject header = JsonParser.parseString(lines.remove(0)).getAsJsonObject();
+    assertEquals(2, header.get("format").getAsInt());
+    assertEquals(CHANNEL, header.get("channel").getAsString());
+    String prev = header.get("genesis").getAsString();
+    for (int i = 0; i < lines.size(); i++) {
+      JsonObject record = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+      assertEquals(prev, record.get("prev").getAsString());
+      prev = record.get("hash").getAsString();
+      String block = record.get("block").toString();
+      assertEquals(block, BlockCodec.encode(BlockCodec.decode(block)));
+      lines.set(i, block);
     }
     JsonObject block1 = JsonParser.parseString(lines.get(1)).getAsJsonObject();
     assertEquals(1, block1.get("number").getAsLong());
@@ -112,24 +121,26 @@ class PersistenceTest {
   }
 
   @Test
-  void aTornLastLineIsIgnored() throws IOException {
+  void aTornLastLineIsIgnoredAndReported() throws IOException {
     Snapshot before;
     try (EmbeddedLedger l = open()) {
       populate(l);
       before = Snapshot.of(l, KEYS);
     }
     Path log = dir.resolve(BlockLog.LOG_FILE);
-    String lastLine = Files.readAllLines(log, UTF_8).get(6);
+    String lastLine = Files.readAllLines(log, UTF_8).get(7);
     Files.writeString(log, lastLine.substring(0, lastLine.length() / 2), UTF_8, StandardOpenOption.APPEND);
     try (EmbeddedLedger l = open()) {
       assertEquals(before, Snapshot.of(l, KEYS));
+      assertEquals(1, l.warnings().size(), l.warnings().toString());
       l.submit(l.identity("Org1MSP", "alice"), now(), "put", "after", "crash");
     }
     try (EmbeddedLedger l = open()) {
       assertEquals(8, l.height());
+      assertEquals(List.of(), l.warnings());
       assertEquals("crash", new String(l.evaluate(l.identity("Org1MSP", "alice"), "get", "after"), UTF_8));
     }
-    assertEquals(8, Files.readAllLines(log, UTF_8).size());
+    assertEquals(9, Files.readAllLines(log, UTF_8).size());
   }
 
   @Test
@@ -141,12 +152,14 @@ class PersistenceTest {
     List<String> lines = new ArrayList<>(Files.readAllLines(log, UTF_8));
     lines.set(2, lines.get(2).replace("\"VALID\"", "\"VALID\" "));
     Files.writeString(log, String.join("\n", lines) + "\n", UTF_8);
-    IOException e = assertThrows(IOException.class, this::open);
-    assertTrue(e.getMessage().contains("corrupt at line 3"), e.getMessage());
+    IOException e = assertThrows(LedgerLogException.class, this::open);
+    assertTrue(e.getMessage().contains("block 1 (line 3)") && e.getMessage().contains("does not match its hash"),
+        e.getMessage());
     lines.remove(2);
     Files.writeString(log, String.join("\n", lines) + "\n", UTF_8);
-    e = assertThrows(IOException.class, this::open);
-    assertTrue(e.getMessage().contains("expected block 2, found block 3"), e.getMessage());
+    e = assertThrows(LedgerLogException.class, this::open);
+    assertTrue(e.getMessage().contains("block 1 (line 3)") && e.getMessage().contains("does not link to block 0"),
+        e.getMessage());
   }
 
   @Test
