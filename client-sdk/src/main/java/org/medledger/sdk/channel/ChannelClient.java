@@ -172,11 +172,12 @@ public final class ChannelClient {
 
   /**
    * Closes unilaterally on this party's latest state signed by both; when this party is its net
-   * payer the settlement bundle goes with it. The party stops signing new states.
+   * payer the settlement bundle goes with it. The state is the party's close snapshot
+   * ({@link ChannelParty#stopAndSnapshot}): it stops signing and takes the state in one step, so
+   * the other party holds no state this party signed after the one submitted.
    */
   public String close(ChannelParty party) throws LedgerCallException {
-    party.stopUpdates();
-    return closeOn(party.params(), party.side(), party.latest());
+    return closeOn(party.params(), party.side(), party.stopAndSnapshot());
   }
 
   /** A unilateral close on a given state signed by both (an honest party uses its latest). */
@@ -189,10 +190,16 @@ public final class ChannelClient {
    * Supersedes the state the channel is closing on with this party's later state. If the current
    * state is provably stale (its submitter was B, or it is more than depth states behind) the
    * chaincode gives this party both deposits; otherwise the later state replaces it, and carries
-   * this party's bundle if it is the net payer.
+   * this party's bundle if it is the net payer. The state is the party's close snapshot
+   * ({@link ChannelParty#stopAndSnapshot}), as for {@link #close}.
    */
   public String dispute(ChannelParty party, long closingSeq, String closingSubmitter) throws LedgerCallException {
-    SignedState s = party.latest();
+    return disputeWith(party, party.stopAndSnapshot(), closingSeq, closingSubmitter);
+  }
+
+  /** Disputes with {@code s}, which must be the party's close snapshot (the watcher took it already). */
+  String disputeWith(ChannelParty party, SignedState s, long closingSeq, String closingSubmitter)
+      throws LedgerCallException {
     ChannelParams p = party.params();
     if (s.seq() <= closingSeq) {
       throw new IllegalStateException("state " + s.seq() + " is not later than state " + closingSeq);

@@ -6,13 +6,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,9 +49,8 @@ import org.medledger.sdk.channel.Wire.Sync;
  * number after the highest it has ever signed, and that proposal is in the log (fsync) before it is
  * sent. It signs no number more than {@code depth} beyond its latest state signed by both, counting
  * withdrawn proposals too, so a B that withholds acceptances stalls A rather than collecting
- * alternatives. B (the acceptor) signs a proposal only if its number is after its latest state's
- * and at most {@code depth} beyond it, it conserves the deposits, and it takes from B no more than
- * the payment requests it names.
+ * alternatives. B (the acceptor) signs only the proposals {@link ProposalCheck} allows. Once a
+ * party took its close snapshot ({@link #stopAndSnapshot}) it signs no state.
  */
 public final class ChannelParty implements AutoCloseable {
   /** Callbacks on the engine thread; they must not block. */
@@ -250,24 +247,44 @@ public final class ChannelParty implements AutoCloseable {
     if (seq == 0) {
       return Optional.of(SignedState.opening(params).state());
     }
-    for (SignedState s : recent) {
-      if (s.seq() == seq) {
-        return Optional.of(s.state());
-      }
-    }
+    SignedState s = stateAt(seq);
     StateLog.Proposal p = signedProposals.get(seq);
-    return p == null ? Optional.empty() : Optional.of(p.state());
+    return s != null ? Optional.of(s.state()) : p == null ? Optional.empty() : Optional.of(p.state());
   }
 
   /**
-   * Stops off-chain updates: the channel is closing on chain. Payments not yet proposed fail;
-   * proposals already sent still complete if B's acceptance arrives.
+   * Stops off-chain updates, without waiting: the channel is closing on chain. Payments not yet
+   * proposed fail; proposals already sent still complete if B's acceptance arrives. To submit a
+   * state on chain use {@link #stopAndSnapshot}: the latest state read after this call may not be
+   * the last one this party signs.
    */
   public void stopUpdates() {
+    post(this::stop);
+  }
+
+  /**
+   * Stops off-chain updates and takes the state to submit on chain (close or dispute) in one step on
+   * the engine thread (docs/payment-channels.md §3.5): events queued before are handled first; the
+   * snapshot is then the latest state signed by both, returned once persisted. After it this party
+   * signs no state (A may still adopt B's acceptance of a proposal sent before).
+   */
+  public SignedState stopAndSnapshot() {
+    if (Thread.currentThread() == engine) {
+      stop();
+      return tentative;
+    }
+    CompletableFuture<SignedState> f = new CompletableFuture<>();
     post(() -> {
-      chainClosing = true;
-      failUnproposed("the channel is closing on chain");
+      stop();
+      SignedState snapshot = tentative;
+      afterSync.add(() -> f.complete(snapshot));
     });
+    return await(f);
+  }
+
+  private void stop() {
+    chainClosing = true;
+    failUnproposed("the channel is closing on chain");
   }
 
   /** Whether this party no longer signs new states. */
@@ -282,6 +299,11 @@ public final class ChannelParty implements AutoCloseable {
         link.close();
       }
     });
+  }
+
+  /** Events posted to the engine and not yet taken (a test hook). */
+  int queuedEvents() {
+    return inbox.size();
   }
 
   /** Waits until the engine has handled everything posted before (tests, benchmarks). */
@@ -385,6 +407,13 @@ public final class ChannelParty implements AutoCloseable {
     }
     CompletableFuture<T> f = new CompletableFuture<>();
     post(() -> f.complete(s.get()));
+    return await(f);
+  }
+
+  private <T> T await(CompletableFuture<T> f) {
+    if (!running) {
+      throw new IllegalStateException("the channel engine has stopped", failure);
+    }
     try {
       return f.get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -624,14 +653,18 @@ public final class ChannelParty implements AutoCloseable {
     }
   }
 
-  /** B: sign a proposal that is the successor of its latest state and takes only what B asked for. */
+  /**
+   * B: sign a proposal that is the successor of its latest state, changes something and takes only
+   * what B asked for ({@link ProposalCheck}).
+   */
   private void onPropose(Propose m) {
-    String problem = checkProposal(m);
+    String problem = ProposalCheck.problem(params, isClosing(), synced, tentative.state(),
+        id -> outstanding.containsKey(id) ? outstanding.get(id).amount() : null, m);
     byte[] message = null;
     if (problem == null) {
       message = params.signingBytes(new ChannelState(m.seq(), m.balanceA(), m.balanceB()));
       if (!params.verify(Side.A, message, m.sigA())) {
-        problem = "A's signature does not verify";
+        problem = ProposalCheck.Code.BAD_SIGNATURE.reason("A's signature does not verify");
       }
     }
     if (problem != null) {
@@ -648,39 +681,6 @@ public final class ChannelParty implements AutoCloseable {
       afterSync.add(() -> p.future().complete(full));
     }
     send(new Accept(m.seq(), full.sigB()));
-  }
-
-  /** Why B must refuse the proposal, signature aside; null if it is an honest successor. */
-  private String checkProposal(Propose m) {
-    if (isClosing()) {
-      return "B is closing the channel";
-    }
-    if (!synced) {
-      return "B is not synchronised";
-    }
-    if (m.seq() <= tentative.seq()) {
-      return "state " + m.seq() + " is not after state " + tentative.seq();
-    }
-    if (m.seq() - tentative.seq() > params.depth()) {
-      return "state " + m.seq() + " is more than depth " + params.depth() + " beyond state " + tentative.seq();
-    }
-    if (m.balanceA() < 0 || m.balanceB() < 0 || m.balanceA() + m.balanceB() != params.total()) {
-      return "the balances do not sum to the deposits";
-    }
-    long debit = 0;
-    Set<Long> seen = new HashSet<>();
-    for (long id : m.requestIds()) {
-      Payment p = outstanding.get(id);
-      if (p == null || !seen.add(id)) {
-        return "request " + id + " is not an outstanding request of B";
-      }
-      debit += p.amount();
-    }
-    long received = m.balanceB() - tentative.state().balanceB() + debit;
-    if (received < 0) {
-      return "the state takes more from B than B asked to pay";
-    }
-    return null;
   }
 
   /** A: B signed the oldest proposal in flight. */

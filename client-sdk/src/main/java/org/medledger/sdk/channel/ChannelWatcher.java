@@ -167,7 +167,7 @@ public final class ChannelWatcher implements AutoCloseable {
     }
     switch (e.name()) {
       case "medledger.ChannelClosing", "medledger.ChannelAnswered" -> {
-        party.stopUpdates();
+        party.stopUpdates(); // at once, even if reading the record fails; react takes the snapshot
         react(id, party);
       }
       case "medledger.ChannelSettled" -> {
@@ -186,18 +186,24 @@ public final class ChannelWatcher implements AutoCloseable {
     try {
       JsonObject ch = client.channel(id).getAsJsonObject("channel");
       if (!"CLOSING".equals(ch.get("status").getAsString())) {
+        if (!"OPEN".equals(ch.get("status").getAsString())) {
+          party.stopUpdates(); // closed already: nothing to submit
+        }
         deadlines.remove(id);
         return;
       }
+      // Stop signing and take the state to dispute with in one step: a proposal queued at this
+      // party is either signed before it (and is the snapshot) or refused after it.
+      SignedState mine = party.stopAndSnapshot();
       JsonObject c = ch.getAsJsonObject("closing");
       long seq = c.get("seq").getAsLong();
       String payer = c.get("payer").getAsString();
       String submittedBy = c.get("submittedBy").getAsString();
       deadlines.put(id, Instant.parse(c.get("deadline").getAsString()));
       String me = client.accountId();
-      if (!submittedBy.equals(me) && party.latest().seq() > seq) {
-        client.dispute(party, seq, submittedBy);
-        actions.add(new Action(id, "DISPUTE", "state " + party.latest().seq() + " over state " + seq));
+      if (!submittedBy.equals(me) && mine.seq() > seq) {
+        client.disputeWith(party, mine, seq, submittedBy);
+        actions.add(new Action(id, "DISPUTE", "state " + mine.seq() + " over state " + seq));
         return;
       }
       // Answer and contest only with the plaintext this party signed under the closing digest.

@@ -83,15 +83,21 @@ final class LedgerFixture {
 
     chainA = new ChannelClient(insurerSecrets, gateway("InsurerOrgMSP"), rnd);
     chainB = new ChannelClient(hospitalSecrets, gateway("HospitalOrgMSP"), rnd);
+    params = openChannel(depositA, depositB, window, depth);
+    insurerStart = insurer.balance() + depositA;
+    hospitalStart = hospital.balance() + depositB;
+  }
+
+  /** Opens another channel between the same two accounts, each party deriving its parameters. */
+  ChannelParams openChannel(long depositA, long depositB, long window, int depth) throws Exception {
     ChannelClient.Terms terms = ChannelClient.newTerms(insurer.accountId(), hospital.accountId(), window, depth, rnd);
     String reqA = chainA.openRequest(terms, depositA);
     String reqB = chainB.openRequest(terms, depositB);
     chainB.open(reqA, reqB);
-    params = chainA.params(terms);
-    assertEquals(params, chainB.params(terms), "both parties derive the same parameters from the ledger");
+    ChannelParams p = chainA.params(terms);
+    assertEquals(p, chainB.params(terms), "both parties derive the same parameters from the ledger");
     assertEquals(depositA, chainB.params(terms).depositA(), "B learns A's deposit from its own copy");
-    insurerStart = insurer.balance() + depositA;
-    hospitalStart = hospital.balance() + depositB;
+    return p;
   }
 
   LedgerConnection gateway(String msp) {

@@ -88,14 +88,44 @@ class MaliciousPeerTest {
   void bRefusesEveryProposalThatIsNotAnHonestSuccessor() throws Exception {
     Ed25519PrivateKeyParameters keyA = secretsA.signingKey();
     // A number may skip withdrawn proposals, but not go beyond the depth (4) nor back.
-    refused(proposal(5, 9_000, 2_000, new long[0], keyA), "more than depth 4");
-    refused(proposal(0, 10_000, 1_000, new long[0], keyA), "not after state 0");
-    refused(proposal(1, 9_000, 2_001, new long[0], keyA), "do not sum");
-    refused(proposal(1, 10_500, 500, new long[0], keyA), "takes more from B");
-    refused(proposal(1, 10_500, 500, new long[] {42}, keyA), "not an outstanding request");
-    refused(proposal(1, 9_000, 2_000, new long[0], secretsB.signingKey()), "signature");
+    // Each refusal's reason starts with its stable code (ProposalCheck.Code).
+    refused(proposal(5, 9_000, 2_000, new long[0], keyA), "BEYOND_DEPTH: state 5 is more than depth 4");
+    refused(proposal(0, 10_000, 1_000, new long[0], keyA), "NOT_AFTER_LATEST: state 0 is not after state 0");
+    refused(proposal(1, 9_000, 2_001, new long[0], keyA), "BAD_BALANCES: the balances do not sum");
+    refused(proposal(1, 10_500, 500, new long[0], keyA), "TAKES_TOO_MUCH: the state takes more from B");
+    refused(proposal(1, 10_500, 500, new long[] {42}, keyA), "UNKNOWN_REQUEST: request 42 is not an outstanding request");
+    refused(proposal(1, 9_000, 2_000, new long[0], secretsB.signingKey()), "BAD_SIGNATURE: A's signature");
     Propose honest = proposal(1, 9_000, 2_000, new long[0], keyA);
-    refused(new Propose(1, 9_100, 1_900, new long[0], honest.sigA()), "signature");
+    refused(new Propose(1, 9_100, 1_900, new long[0], honest.sigA()), "BAD_SIGNATURE: A's signature");
+  }
+
+  @Test
+  void bRefusesAStateThatChangesNothingSoANumberCostsAPayment() throws Exception {
+    Ed25519PrivateKeyParameters keyA = secretsA.signingKey();
+    // The balances of state 0 again, under any allowed number: it would only raise the number.
+    refused(proposal(1, 10_000, 1_000, new long[0], keyA), "NO_CHANGE: state 1 changes nothing in state 0");
+    refused(proposal(4, 10_000, 1_000, new long[0], keyA), "NO_CHANGE: state 4 changes nothing in state 0");
+    try (RawPeer a = cheatingA()) {
+      a.send(proposal(1, 9_999, 1_001, new long[0], keyA)); // one unit moves: signed
+      assertInstanceOf(Accept.class, a.receive());
+      a.send(proposal(2, 9_999, 1_001, new long[0], keyA)); // and then nothing: refused
+      Refuse r = assertInstanceOf(Refuse.class, a.receive());
+      assertTrue(r.reason().startsWith("NO_CHANGE: "), r.reason());
+    }
+    assertEquals(new ChannelState(1, 9_999, 1_001), b.latest().state());
+  }
+
+  @Test
+  void aStateWhoseBalancesStayButThatSettlesBsRequestIsSigned() throws Exception {
+    // A pays B 300 and includes B's request of 300 in the same state: the balances do not move,
+    // but B's payment completes, so the state is not a no-op.
+    try (RawPeer a = cheatingA()) {
+      CompletableFuture<SignedState> pay = b.pay(300);
+      Request r = (Request) a.receive();
+      a.send(proposal(1, 10_000, 1_000, new long[] {r.id()}, secretsA.signingKey()));
+      assertInstanceOf(Accept.class, a.receive());
+      assertEquals(new ChannelState(1, 10_000, 1_000), pay.get(30, TimeUnit.SECONDS).state());
+    }
   }
 
   @Test
