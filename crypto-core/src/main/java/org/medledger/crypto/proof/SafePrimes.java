@@ -14,7 +14,7 @@ import java.util.Arrays;
  * certifies P prime (Pocklington, Q > √P); the last test is belt and braces. Randomised primality
  * tests are fine here: this runs once, at channel set-up, never in a verifier.
  */
-final class SafePrimes {
+public final class SafePrimes {
   private static final int[] SIEVE_PRIMES = ModulusChecks.oddPrimesBelowBound();
   private static final int WINDOW = 1 << 15;
   private static final int CERTAINTY = 128;
@@ -22,7 +22,7 @@ final class SafePrimes {
   private SafePrimes() {}
 
   /** A random safe prime of exactly {@code bits} bits whose two top bits are set. */
-  static BigInteger generate(int bits, SecureRandom rnd) {
+  public static BigInteger generate(int bits, SecureRandom rnd) {
     if (bits < 64) {
       throw new IllegalArgumentException("safe primes below 64 bits are not supported");
     }
