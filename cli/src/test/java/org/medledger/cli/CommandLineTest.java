@@ -146,15 +146,15 @@ class CommandLineTest {
     assertOneErrorLine(cli.run("balance", "--account", "alice"), 5, "WRONG_PASSWORD_OR_DAMAGED");
 
     // --password-file wins over the environment; the right password gets past the keystore to the
-    // (unconfigured, empty) ledger, which does not know the account.
+    // ledger, of which this home has none (a reading command creates none).
     Path pw = dir.resolve("pw.txt");
     Files.writeString(pw, CliRunner.PASSWORD + "\n");
-    assertOneErrorLine(cli.run("balance", "--account", "alice", "--password-file", pw.toString()), 3, "UNKNOWN_ACCOUNT");
+    assertOneErrorLine(cli.run("balance", "--account", "alice", "--password-file", pw.toString()), 4, "NO_LEDGER");
 
     cli.variables.remove("MEDLEDGER_PASSWORD");
     assertOneErrorLine(cli.run("balance", "--account", "alice"), 5, "NO_PASSWORD");
     cli.type(CliRunner.PASSWORD);
-    assertOneErrorLine(cli.run("balance", "--account", "alice"), 3, "UNKNOWN_ACCOUNT");
+    assertOneErrorLine(cli.run("balance", "--account", "alice"), 4, "NO_LEDGER");
 
     // New keystores: typed twice, at least 8 characters.
     cli.type("long-enough-1", "long-enough-2");
