@@ -22,6 +22,8 @@ import org.medledger.crypto.proof.KeyProof;
 public final class AccountContract implements ContractInterface {
   /** Largest key proof accepted (a 4096-bit proof is 70,276 bytes). */
   static final int MAX_KEY_PROOF_BYTES = 72 * 1024;
+  /** Largest channel configuration accepted, in bytes. */
+  static final int MAX_CONFIG_BYTES = 16 * 1024;
 
   /** The context bytes a registration's key proof is bound to. */
   public static byte[] keyProofContext(String channel, String accountId) {
@@ -35,7 +37,7 @@ public final class AccountContract implements ContractInterface {
     if (ledger.get(ledger.key(Ledger.CONFIG)) != null) {
       throw LedgerException.of(ErrorCode.ALREADY_CONFIGURED, "configuration already set");
     }
-    if (configJson == null || configJson.length() > 16 * 1024) {
+    if (configJson == null || EntryCheck.utf8Length(configJson, MAX_CONFIG_BYTES) > MAX_CONFIG_BYTES) {
       throw LedgerException.of(ErrorCode.PAYLOAD_TOO_LARGE, "configuration exceeds 16 KiB");
     }
     ChannelConfig cfg = ChannelConfig.parse(configJson);

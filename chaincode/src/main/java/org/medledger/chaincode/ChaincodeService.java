@@ -12,7 +12,8 @@ import org.hyperledger.fabric.shim.NettyChaincodeServer;
  * Runs the MedLedger contracts as a Fabric chaincode server ("chaincode as a service"): the peer
  * dials this process instead of launching a container. Fabric's {@link ContractRouter} finds the
  * {@code @Contract} classes ({@code accounts}, {@code money}, {@code records}, {@code channels}) on the class path and routes
- * {@code contract:function} to them, as it does for a packaged Java chaincode.
+ * {@code contract:function} to them, as it does for a packaged Java chaincode; {@link GuardedChaincode}
+ * runs MedLedger's entry check in front of it and caps what is logged.
  *
  * <p>Configured by the shim's environment variables: {@code CHAINCODE_SERVER_ADDRESS}
  * ({@code host:port}, which must be a loopback address) and {@code CORE_CHAINCODE_ID_NAME} (the
@@ -33,10 +34,10 @@ public final class ChaincodeService {
       System.err.println("medledger chaincode service: " + e.getMessage());
       System.exit(2);
     }
-    ContractRouter router = new ContractRouter(args);
-    ChaincodeServer server = new NettyChaincodeServer(router, router.getChaincodeServerConfig());
+    GuardedChaincode chaincode = new GuardedChaincode(args);
+    ChaincodeServer server = new NettyChaincodeServer(chaincode, chaincode.getChaincodeServerConfig());
     // Scans the contracts, builds their metadata, then serves until the JVM is stopped.
-    router.startRouterWithChaincodeServer(server);
+    chaincode.start(server);
   }
 
   /**

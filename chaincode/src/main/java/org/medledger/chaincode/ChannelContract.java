@@ -151,7 +151,7 @@ public final class ChannelContract implements ContractInterface {
     Account payer = req.account();
     PaillierPublicKey pkX = payer.publicKey();
     PaillierPublicKey pkY = other.publicKey();
-    List<String> fold = Json.strings(req.body(), "fold", MoneyContract.MAX_FOLD, 128, ErrorCode.TOO_MANY_CREDITS);
+    List<String> fold = Json.ids(req.body(), "fold", MoneyContract.MAX_FOLD, ErrorCode.TOO_MANY_CREDITS);
     byte[] bundleBytes = optionalBase64(req.body(), "bundle", MoneyContract.MAX_BUNDLE_BYTES);
     if (bundleBytes == null) {
       if (!fold.isEmpty()) {
@@ -453,7 +453,8 @@ public final class ChannelContract implements ContractInterface {
   // ---------------------------------------------------------------------------------- helpers
 
   private static PaymentChannel load(Ledger ledger, String id) {
-    JsonObject o = id == null || id.length() > 64 ? null : ledger.get(ledger.key(CHANNEL, id));
+    Ids.check("channel", id);
+    JsonObject o = id.length() > 64 ? null : ledger.get(ledger.key(CHANNEL, id));
     if (o == null) {
       throw LedgerException.of(ErrorCode.UNKNOWN_CHANNEL, String.valueOf(id));
     }
@@ -721,5 +722,11 @@ public final class ChannelContract implements ContractInterface {
       ev.addProperty("outcome", ch.settlement.get("kind").getAsString());
     }
     ledger.stub().setEvent(name, CanonicalJson.toBytes(ev));
+  }
+
+  /** Fabric's contract router calls this for a function the contract lacks: the same code as the entry check. */
+  @Override
+  public void unknownTransaction(Context ctx) {
+    throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "unknown function " + ctx.getStub().getFunction());
   }
 }

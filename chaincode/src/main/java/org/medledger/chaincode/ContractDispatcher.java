@@ -17,7 +17,7 @@ import org.medledger.chaincode.embedded.EmbeddedLedger;
  * Routes {@code contract:function} to the {@link Transaction} methods of the MedLedger contracts,
  * the way Fabric's contract router does on a peer, so the embedded ledger runs the very same
  * contract code. Every transaction method takes the context and string arguments and returns a
- * string (canonical JSON).
+ * string (canonical JSON). Every proposal passes {@link EntryCheck} first, as on a peer.
  */
 public final class ContractDispatcher implements EmbeddedLedger.Dispatcher {
   private record Target(ContractInterface contract, Method method) {}
@@ -38,7 +38,12 @@ public final class ContractDispatcher implements EmbeddedLedger.Dispatcher {
       }
       for (Method m : c.getClass().getMethods()) {
         if (m.isAnnotationPresent(Transaction.class)) {
-          targets.put(info.name() + ":" + m.getName(), new Target(c, m));
+          String name = info.name() + ":" + m.getName();
+          List<EntryCheck.Kind> kinds = EntryCheck.signature(name);
+          if (kinds == null || kinds.size() != m.getParameterCount() - 1) {
+            throw new IllegalStateException(name + " is missing from EntryCheck or has another argument count there");
+          }
+          targets.put(name, new Target(c, m));
         }
       }
     }
@@ -46,6 +51,8 @@ public final class ContractDispatcher implements EmbeddedLedger.Dispatcher {
 
   @Override
   public byte[] invoke(Context ctx, String function, List<String> args) {
+    // The same entry check as GuardedChaincode runs on a peer: name, argument count, sizes, ids.
+    EntryCheck.check(function, args);
     Target t = targets.get(function);
     if (t == null) {
       throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "unknown function " + function);

@@ -13,14 +13,17 @@ import java.util.TreeSet;
 import org.medledger.chaincode.api.CanonicalJson;
 import org.medledger.chaincode.api.Role;
 
-/** Strict field access for request and state JSON; every failure is a MALFORMED_REQUEST. */
+/**
+ * Strict field access for request and state JSON; every failure is a MALFORMED_REQUEST. Requests
+ * are parsed with canonical numbers only ({@link CanonicalJson#parseCanonicalObject}).
+ */
 final class Json {
   private Json() {}
 
   static JsonObject object(String json) {
     try {
-      return CanonicalJson.parseObject(json);
-    } catch (IllegalArgumentException e) {
+      return CanonicalJson.parseCanonicalObject(json);
+    } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
       throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, e.getMessage());
     }
   }
@@ -62,6 +65,24 @@ final class Json {
       }
     }
     return s;
+  }
+
+  /** A member that is an id ({@link Ids}): MALFORMED_REQUEST otherwise. */
+  static String id(JsonObject o, String name) {
+    JsonElement e = o.get(name);
+    if (!(e instanceof JsonPrimitive p) || !p.isString()) {
+      throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, name + " must be a string");
+    }
+    return Ids.check(name, p.getAsString());
+  }
+
+  /** A list of distinct ids ({@link Ids}), at most {@code maxItems} ({@code tooMany} otherwise). */
+  static List<String> ids(JsonObject o, String name, int maxItems, ErrorCode tooMany) {
+    List<String> out = strings(o, name, maxItems, Ids.MAX_ID_BYTES, tooMany);
+    for (String s : out) {
+      Ids.check("an item of " + name, s);
+    }
+    return out;
   }
 
   static long integer(JsonObject o, String name, long min, long max) {

@@ -53,7 +53,12 @@ final class Ledger {
     return stub.getTxTimestamp();
   }
 
+  /** The composite key; every part is checked first ({@link Ids#checkKeyPart}), so none throws in Fabric. */
   String key(String type, String... attrs) {
+    Ids.checkKeyPart(type);
+    for (String a : attrs) {
+      Ids.checkKeyPart(a);
+    }
     return stub.createCompositeKey(type, attrs).toString();
   }
 
@@ -82,6 +87,7 @@ final class Ledger {
   }
 
   Account account(String id) {
+    Ids.check("account", id);
     JsonObject o = get(key(ACCOUNT, id));
     if (o == null) {
       throw LedgerException.of(ErrorCode.UNKNOWN_ACCOUNT, id);
@@ -90,6 +96,7 @@ final class Ledger {
   }
 
   boolean accountExists(String id) {
+    Ids.check("account", id);
     byte[] v = stub.getState(key(ACCOUNT, id));
     return v != null && v.length > 0;
   }

@@ -102,7 +102,7 @@ public final class MoneyContract implements ContractInterface {
       throw LedgerException.of(ErrorCode.WRONG_ROLE, payee.role() + " accounts do not receive payments");
     }
     Account regulator = regulator(ledger);
-    List<String> fold = Json.strings(req.body(), "fold", MAX_FOLD, 128, ErrorCode.TOO_MANY_CREDITS);
+    List<String> fold = Json.ids(req.body(), "fold", MAX_FOLD, ErrorCode.TOO_MANY_CREDITS);
     byte[] bundleBytes = Json.base64(req.body(), "bundle", MAX_BUNDLE_BYTES);
 
     PaillierPublicKey pkA = payer.publicKey();
@@ -148,7 +148,7 @@ public final class MoneyContract implements ContractInterface {
     ChannelConfig cfg = ledger.config();
     Requests.Authenticated req = Requests.authenticate(ledger, cfg, requestJson, "fold", "credits");
     Account owner = req.account();
-    List<String> credits = Json.strings(req.body(), "credits", MAX_FOLD, 128, ErrorCode.TOO_MANY_CREDITS);
+    List<String> credits = Json.ids(req.body(), "credits", MAX_FOLD, ErrorCode.TOO_MANY_CREDITS);
     if (credits.isEmpty()) {
       throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "name at least one credit");
     }

@@ -547,8 +547,8 @@ public final class RecordContract implements ContractInterface {
         "transferTx", "readTx");
     Account insurer = req.account();
     Claim c = openClaim(store, insurer, id(req.body(), "claimId", RecordProtocol.CLAIM_ID));
-    String transferTx = Json.string(req.body(), "transferTx", 128);
-    String readTx = Json.string(req.body(), "readTx", 128);
+    String transferTx = Json.id(req.body(), "transferTx");
+    String readTx = Json.id(req.body(), "readTx");
     JsonObject transfer = ledger.get(ledger.key(Ledger.TX, transferTx));
     if (transfer == null) {
       throw LedgerException.of(ErrorCode.UNKNOWN_TRANSFER, transferTx);

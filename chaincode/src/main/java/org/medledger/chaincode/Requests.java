@@ -3,6 +3,7 @@ package org.medledger.chaincode;
 import com.google.gson.JsonObject;
 import java.util.Arrays;
 import org.medledger.chaincode.api.AccountKeys;
+import org.medledger.chaincode.api.CanonicalJson;
 import org.medledger.chaincode.api.SignedRequest;
 
 /**
@@ -11,8 +12,11 @@ import org.medledger.chaincode.api.SignedRequest;
  * and the account's next nonce. Paper check 2e ("only A spends from A") is this signature.
  */
 final class Requests {
-  /** Largest request accepted, in characters (a 4096-bit key proof is ~94 K of base64). */
-  static final int MAX_REQUEST_CHARS = 512 * 1024;
+  /**
+   * Largest request accepted, in bytes of UTF-8 (a 4096-bit key proof is ~94 K of base64). The
+   * entry check ({@link EntryCheck}) refuses a longer argument before it is decoded.
+   */
+  static final int MAX_REQUEST_BYTES = 512 * 1024;
 
   private Requests() {}
 
@@ -22,10 +26,16 @@ final class Requests {
   record Authenticated(Account account, JsonObject body, long nonce) {}
 
   static Envelope envelope(String json, String expectedType) {
-    if (json == null || json.length() > MAX_REQUEST_CHARS) {
-      throw LedgerException.of(ErrorCode.PAYLOAD_TOO_LARGE, "request exceeds " + MAX_REQUEST_CHARS + " characters");
+    if (json == null || EntryCheck.utf8Length(json, MAX_REQUEST_BYTES) > MAX_REQUEST_BYTES) {
+      throw LedgerException.of(ErrorCode.PAYLOAD_TOO_LARGE, "request exceeds " + MAX_REQUEST_BYTES + " bytes");
     }
     JsonObject o = Json.object(json);
+    // The text itself must be canonical: then the signed body fixes the request's bytes, and the
+    // request text identifies the request (numbers were already checked by the parser).
+    if (!CanonicalJson.toString(o).equals(json)) {
+      throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "the request is not canonical JSON (members sorted,"
+          + " no whitespace, strings escaped as CanonicalJson writes them)");
+    }
     Json.onlyMembers(o, "body", "signature");
     JsonObject body = Json.obj(o, "body");
     byte[] sig = Json.base64(o, "signature", AccountKeys.SIGNATURE_BYTES);

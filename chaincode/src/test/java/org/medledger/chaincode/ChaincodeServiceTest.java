@@ -10,15 +10,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.contract.ContractRouter;
-import org.hyperledger.fabric.shim.Chaincode;
 import org.hyperledger.fabric.shim.ChaincodeException;
-import org.hyperledger.fabric.shim.ChaincodeServer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.medledger.chaincode.api.CanonicalJson;
 import org.medledger.chaincode.embedded.EmbeddedLedger;
@@ -27,37 +22,10 @@ import org.medledger.chaincode.embedded.TxResult;
 
 /**
  * The chaincode service: its environment checks, and the contracts reached through Fabric's own
- * {@link ContractRouter} (the router the service runs on a peer), driven by the embedded ledger's
- * stub instead of a peer.
+ * {@link ContractRouter} behind the entry check ({@link GuardedChaincode}, what the service runs on
+ * a peer), driven by the embedded ledger's stub instead of a peer.
  */
 class ChaincodeServiceTest {
-  private static ContractRouter router;
-
-  /** Runs each proposal through Fabric's router, turning an error response into the exception the embedded ledger expects. */
-  private static final class RouterDispatcher implements EmbeddedLedger.Dispatcher {
-    @Override
-    public byte[] invoke(Context ctx, String function, List<String> args) {
-      Chaincode.Response r = router.invoke(ctx.getStub());
-      if (r.getStatus() != Chaincode.Response.Status.SUCCESS) {
-        throw new ChaincodeException(r.getMessage(), r.getPayload());
-      }
-      return r.getPayload() == null ? new byte[0] : r.getPayload();
-    }
-  }
-
-  @BeforeAll
-  static void startRouter() throws Exception {
-    router = new ContractRouter(new String[] {"-i", "medledger_test:0"});
-    // The service's start-up path (scan the contracts, build the metadata) with a server that does not listen.
-    router.startRouterWithChaincodeServer(new ChaincodeServer() {
-      @Override
-      public void start() {}
-
-      @Override
-      public void stop() {}
-    });
-  }
-
   @Test
   void acceptsLoopbackAddresses() {
     assertEquals(new InetSocketAddress("127.0.0.1", 7052), ChaincodeService.loopbackAddress("127.0.0.1:7052"));
@@ -87,7 +55,7 @@ class ChaincodeServiceTest {
 
   @Test
   void routerListsBothContractsAndTheirFunctions() {
-    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new RouterDispatcher())) {
+    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new FabricRouter())) {
       Identity who = ledger.identity("HospitalOrgMSP", "hospital-gateway");
       JsonObject meta = CanonicalJson.parseObject(
           new String(ledger.evaluate(who, "org.hyperledger.fabric:GetMetadata"), StandardCharsets.UTF_8));
@@ -102,7 +70,7 @@ class ChaincodeServiceTest {
 
   @Test
   void routerReachesTheRecordsContract() {
-    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new RouterDispatcher())) {
+    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new FabricRouter())) {
       Identity who = ledger.identity("HospitalOrgMSP", "hospital-gateway");
       JsonObject meta = CanonicalJson.parseObject(
           new String(ledger.evaluate(who, "org.hyperledger.fabric:GetMetadata"), StandardCharsets.UTF_8));
@@ -120,7 +88,7 @@ class ChaincodeServiceTest {
 
   @Test
   void routerReachesTheChannelsContract() {
-    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new RouterDispatcher())) {
+    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new FabricRouter())) {
       Identity who = ledger.identity("HospitalOrgMSP", "hospital-gateway");
       JsonObject meta = CanonicalJson.parseObject(
           new String(ledger.evaluate(who, "org.hyperledger.fabric:GetMetadata"), StandardCharsets.UTF_8));
@@ -136,7 +104,7 @@ class ChaincodeServiceTest {
 
   @Test
   void refusalsKeepTheirCodeThroughTheRouter() {
-    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new RouterDispatcher())) {
+    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new FabricRouter())) {
       Identity who = ledger.identity("HospitalOrgMSP", "hospital-gateway");
       ChaincodeException e = assertThrows(ChaincodeException.class, () -> ledger.evaluate(who, "accounts:getChannel"));
       assertTrue(e.getMessage().startsWith("NOT_CONFIGURED: "), e.getMessage());
@@ -153,7 +121,7 @@ class ChaincodeServiceTest {
 
   @Test
   void configureAndReadBackThroughTheRouter() {
-    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new RouterDispatcher())) {
+    try (EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", new FabricRouter())) {
       Identity regulator = ledger.identity("RegulatorOrgMSP", "regulator-gateway");
       Identity hospital = ledger.identity("HospitalOrgMSP", "hospital-gateway");
       Instant t = Instant.parse("2026-01-01T08:00:00Z");

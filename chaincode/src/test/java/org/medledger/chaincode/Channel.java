@@ -39,12 +39,25 @@ final class Channel {
       + "\"patientMsps\":[\"HospitalOrgMSP\",\"InsurerOrgMSP\",\"RegulatorOrgMSP\"]}";
   private static final SecureRandom RND = new SecureRandom();
 
-  final EmbeddedLedger ledger = EmbeddedLedger.inMemory(Actor.CHANNEL, ContractDispatcher.medledger());
-  final Identity hospitalOrg = ledger.identity("HospitalOrgMSP", "hospital-gateway");
-  final Identity insurerOrg = ledger.identity("InsurerOrgMSP", "insurer-gateway");
-  final Identity regulatorOrg = ledger.identity("RegulatorOrgMSP", "regulator-gateway");
-  final Identity outsider = ledger.identity("OutsiderMSP", "outsider");
+  final EmbeddedLedger ledger;
+  final Identity hospitalOrg;
+  final Identity insurerOrg;
+  final Identity regulatorOrg;
+  final Identity outsider;
   private Instant clock = Instant.parse("2026-01-01T08:00:00Z");
+
+  Channel() {
+    this(ContractDispatcher.medledger());
+  }
+
+  /** A channel whose proposals run through {@code dispatcher} (e.g. Fabric's router instead of ours). */
+  Channel(EmbeddedLedger.Dispatcher dispatcher) {
+    ledger = EmbeddedLedger.inMemory(Actor.CHANNEL, dispatcher);
+    hospitalOrg = ledger.identity("HospitalOrgMSP", "hospital-gateway");
+    insurerOrg = ledger.identity("InsurerOrgMSP", "insurer-gateway");
+    regulatorOrg = ledger.identity("RegulatorOrgMSP", "regulator-gateway");
+    outsider = ledger.identity("OutsiderMSP", "outsider");
+  }
 
   Instant tick() {
     clock = clock.plusSeconds(1);

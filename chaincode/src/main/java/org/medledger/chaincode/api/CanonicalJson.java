@@ -72,13 +72,51 @@ public final class CanonicalJson {
    * no duplicate members. Throws {@link IllegalArgumentException} otherwise.
    */
   public static JsonObject parseObject(String json) {
+    return parse(json, false);
+  }
+
+  /**
+   * As {@link #parseObject}, and every number must be written canonically: an integer in the
+   * range of a Java {@code long}, as {@code -?(0|[1-9][0-9]*)} and not {@code -0}; so no
+   * exponent, no fraction, no leading zero. This is what the chaincode reads requests with
+   * (docs/chaincode.md §2): a number that is not canonical is refused before it is converted, so
+   * that one signed body has one text and no number costs more than 20 characters to read.
+   */
+  public static JsonObject parseCanonicalObject(String json) {
+    return parse(json, true);
+  }
+
+  /** Whether {@code s} is an integer written canonically in the range of a {@code long}. */
+  public static boolean isCanonicalInteger(String s) {
+    int start = s.startsWith("-") ? 1 : 0;
+    int digits = s.length() - start;
+    if (digits < 1 || digits > 19) {
+      return false;
+    }
+    for (int i = start; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    if (s.charAt(start) == '0' && (digits > 1 || start == 1)) {
+      return false; // a leading zero, or -0
+    }
+    try {
+      Long.parseLong(s);
+      return true;
+    } catch (NumberFormatException outOfRange) {
+      return false;
+    }
+  }
+
+  private static JsonObject parse(String json, boolean canonicalNumbers) {
     try {
       JsonReader r = new JsonReader(new StringReader(json));
       r.setStrictness(Strictness.STRICT);
       if (r.peek() != JsonToken.BEGIN_OBJECT) {
         throw new IllegalArgumentException("expected a JSON object");
       }
-      JsonElement e = read(r, 0);
+      JsonElement e = read(r, 0, canonicalNumbers);
       if (r.peek() != JsonToken.END_DOCUMENT) {
         throw new IllegalArgumentException("trailing data after the JSON object");
       }
@@ -88,7 +126,7 @@ public final class CanonicalJson {
     }
   }
 
-  private static JsonElement read(JsonReader r, int depth) throws IOException {
+  private static JsonElement read(JsonReader r, int depth, boolean canonicalNumbers) throws IOException {
     if (depth > MAX_DEPTH) {
       throw new IllegalArgumentException("JSON nested deeper than " + MAX_DEPTH);
     }
@@ -101,7 +139,7 @@ public final class CanonicalJson {
           if (o.has(name)) {
             throw new IllegalArgumentException("duplicate member " + name);
           }
-          o.add(name, read(r, depth + 1));
+          o.add(name, read(r, depth + 1, canonicalNumbers));
         }
         r.endObject();
         return o;
@@ -110,7 +148,7 @@ public final class CanonicalJson {
         JsonArray a = new JsonArray();
         r.beginArray();
         while (r.hasNext()) {
-          a.add(read(r, depth + 1));
+          a.add(read(r, depth + 1, canonicalNumbers));
         }
         r.endArray();
         return a;
@@ -119,7 +157,15 @@ public final class CanonicalJson {
         return new JsonPrimitive(r.nextString());
       }
       case NUMBER -> {
-        return new JsonPrimitive(new BigDecimal(r.nextString()));
+        String text = r.nextString();
+        if (canonicalNumbers) {
+          if (!isCanonicalInteger(text)) {
+            throw new IllegalArgumentException("the number " + (text.length() > 24 ? text.substring(0, 24) + "…" : text)
+                + " is not a canonical integer (-?(0|[1-9][0-9]*), no -0, within 64 bits)");
+          }
+          return new JsonPrimitive(Long.parseLong(text));
+        }
+        return new JsonPrimitive(new BigDecimal(text));
       }
       case BOOLEAN -> {
         return new JsonPrimitive(r.nextBoolean());
