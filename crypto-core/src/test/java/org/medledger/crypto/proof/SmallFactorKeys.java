@@ -20,6 +20,18 @@ public final class SmallFactorKeys {
       return FactorProof.proveOnce(small, large, rp, context, rnd);
     }
 
+    /**
+     * As {@link #factorProof}, made encodable: a response too wide for its fixed-width field is
+     * reduced modulo 2^(8·width) (the encoding cannot carry it otherwise). The verifier then
+     * refuses it on the bound or on the equations.
+     */
+    public FactorProof encodableFactorProof(RingPedersenParams rp, byte[] context, SecureRandom rnd) {
+      FactorProof f = factorProof(rp, context, rnd);
+      BigInteger width = BigInteger.ONE.shiftLeft(8 * ((FactorProof.L + FactorProof.EPS + f.bits / 2 + 7) / 8));
+      return new FactorProof(f.bits, f.nHatBits, f.commitP, f.commitQ, f.commitA, f.commitB, f.commitT, f.sigma,
+          f.z1.mod(width), f.z2.mod(width), f.w1, f.w2, f.v);
+    }
+
     /** Paillier decryption with the factors (g = 1 + n): L(c^λ mod n²) · λ⁻¹ mod n. */
     public BigInteger decrypt(BigInteger c) {
       BigInteger n = publicKey.n();
