@@ -104,7 +104,7 @@ final class Demo {
     transfer("pay", bob, cityClinic, 800);
     transfer("pay", alice, cityClinic, 300);
 
-    JsonObject records = records(regulator, insurer, stMary, alice);
+    JsonObject records = records(insurer, stMary, alice);
 
     JsonObject visibility = visibility(alicePaysStMary, records.get("claimId").getAsString());
     JsonObject audit = audit(regulator);
@@ -322,7 +322,7 @@ final class Demo {
    * a fee check, a confidential transfer); alice revokes, and the insurer's next read is denied
    * and logged.
    */
-  private JsonObject records(Party regulator, Party insurer, Party stMary, Party alice) throws Exception {
+  private JsonObject records(Party insurer, Party stMary, Party alice) throws Exception {
     heading("st-mary writes a record about alice: a synthetic Table 1 record, encrypted under alice's key");
     MedicalRecord visit = new SyntheticRecords(2026).next();
     long t = System.nanoTime();
