@@ -12,7 +12,9 @@ import org.medledger.chaincode.api.CanonicalJson;
 import org.medledger.chaincode.api.Role;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.paillier.PaillierPublicKey;
+import org.medledger.crypto.proof.FactorProof;
 import org.medledger.crypto.proof.KeyProof;
+import org.medledger.crypto.proof.RingPedersenParams;
 
 /**
  * Channel configuration and accounts (docs/chaincode.md §3): configure once, register accounts
@@ -24,6 +26,8 @@ public final class AccountContract implements ContractInterface {
   static final int MAX_KEY_PROOF_BYTES = 72 * 1024;
   /** Largest channel configuration accepted, in bytes. */
   static final int MAX_CONFIG_BYTES = 16 * 1024;
+  /** Largest Π^fac proof accepted (a 4096-bit key against a 3072-bit N̂ gives 5,359 bytes). */
+  static final int MAX_FACTOR_PROOF_BYTES = 8 * 1024;
 
   /** The context bytes a registration's key proof is bound to. */
   public static byte[] keyProofContext(String channel, String accountId) {
@@ -57,7 +61,10 @@ public final class AccountContract implements ContractInterface {
    * Registers an account. The body carries role, Paillier key, key proof and Ed25519 signing key;
    * the account id must be the one derived from the signing key, the request is signed by it with
    * nonce 0, the caller's organisation must be allowed to register the role, and the key proof
-   * must verify for a modulus of at least 2048 bits.
+   * must verify for a modulus of at least 2048 bits. Every role but the regulator registers after
+   * records:setup and adds "factorProof", a Π^fac proof against the channel's ring-Pedersen
+   * parameters; the regulator, who publishes those parameters, registers before and sends none
+   * (docs/protocol.md §3.5, docs/chaincode.md §3).
    */
   @Transaction(intent = Transaction.TYPE.SUBMIT)
   public String register(Context ctx, String requestJson) {
@@ -65,7 +72,13 @@ public final class AccountContract implements ContractInterface {
     ChannelConfig cfg = ledger.config();
     Requests.Envelope env = Requests.envelope(requestJson, "register");
     JsonObject body = env.body();
-    Json.onlyMembers(body, "type", "account", "nonce", "role", "paillierKey", "keyProof", "signingKey");
+    // "factorProof" is present for every role but the regulator; checked against the role below.
+    if (body.has("factorProof")) {
+      Json.onlyMembers(body, "type", "account", "nonce", "role", "paillierKey", "keyProof", "factorProof",
+          "signingKey");
+    } else {
+      Json.onlyMembers(body, "type", "account", "nonce", "role", "paillierKey", "keyProof", "signingKey");
+    }
     byte[] signingKey = Json.base64(body, "signingKey", AccountKeys.PUBLIC_KEY_BYTES);
     if (signingKey.length != AccountKeys.PUBLIC_KEY_BYTES) {
       throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "signingKey must be a 32-byte Ed25519 key");
@@ -89,6 +102,18 @@ public final class AccountContract implements ContractInterface {
     if (role == Role.REGULATOR && ledger.get(ledger.key(Ledger.REGULATOR)) != null) {
       throw LedgerException.of(ErrorCode.REGULATOR_EXISTS, "one regulator account per channel");
     }
+    RingPedersenParams rp = null;
+    if (role == Role.REGULATOR) {
+      if (body.has("factorProof")) {
+        throw LedgerException.of(ErrorCode.MALFORMED_REQUEST,
+            "the regulator registers before records:setup and sends no factorProof");
+      }
+    } else {
+      rp = new RecordStore(ledger).ringPedersen(); // RECORDS_NOT_SET_UP before records:setup
+      if (!body.has("factorProof")) {
+        throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "missing member factorProof");
+      }
+    }
     byte[] keyBytes = Json.base64(body, "paillierKey", 1100);
     PaillierPublicKey pk;
     try {
@@ -104,6 +129,14 @@ public final class AccountContract implements ContractInterface {
       KeyProof.fromBytes(proofBytes, pk).verify(pk, keyProofContext(cfg.channel(), id));
     } catch (CryptoException e) {
       throw LedgerException.of(ErrorCode.KEY_PROOF_INVALID, e.getMessage());
+    }
+    if (rp != null) {
+      byte[] factorBytes = Json.base64(body, "factorProof", MAX_FACTOR_PROOF_BYTES);
+      try {
+        FactorProof.fromBytes(factorBytes, pk.n(), rp).verify(pk.n(), rp, keyProofContext(cfg.channel(), id));
+      } catch (CryptoException e) {
+        throw LedgerException.of(ErrorCode.FACTOR_PROOF_INVALID, e.getMessage());
+      }
     }
     Account a = new Account(id, role, keyBytes, signingKey, msp, ledger.timestamp().toString(), ledger.txId());
     ledger.save(a);

@@ -21,6 +21,7 @@ public enum ErrorCode {
   KEY_TOO_SMALL("Paillier moduli under 2048 bits are refused"),
   MALFORMED_KEY("the Paillier key or its encoding is invalid"),
   KEY_PROOF_INVALID("the Paillier key proof does not verify"),
+  FACTOR_PROOF_INVALID("the no-small-factor proof (Π^fac) of the Paillier key does not verify"),
   INVALID_AMOUNT("the issued amount is out of range"),
   SUPPLY_EXCEEDED("the total supply would reach 2^63"),
   SELF_TRANSFER("payer and payee are the same account"),

@@ -638,13 +638,7 @@ public final class RecordContract implements ContractInterface {
   // ------------------------------------------------------------------------------- helpers
 
   private RingPedersenParams ringPedersen(RecordStore store) {
-    JsonObject s = store.setup();
-    try {
-      // Verified with Π^prm by records:setup before it was stored; only this chaincode writes it.
-      return RingPedersenParams.fromStoredBytes(Base64.getDecoder().decode(s.get("params").getAsString()));
-    } catch (CryptoException e) {
-      throw LedgerException.of(ErrorCode.RING_PEDERSEN_INVALID, "stored parameters: " + e.getMessage());
-    }
+    return store.ringPedersen();
   }
 
   /** The copies array of a grant or share request: {@code min}..8 objects, each {recordId, copy, proof}. */

@@ -2,7 +2,10 @@ package org.medledger.chaincode;
 
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import org.medledger.crypto.CryptoException;
+import org.medledger.crypto.proof.RingPedersenParams;
 
 /**
  * Typed world-state access for the records contract (docs/chaincode.md §8, "World state of
@@ -54,6 +57,20 @@ final class RecordStore {
       throw LedgerException.of(ErrorCode.RECORDS_NOT_SET_UP, "the regulator has not published ring-Pedersen parameters");
     }
     return s;
+  }
+
+  /**
+   * The channel's ring-Pedersen parameters, decoded from the set-up; RECORDS_NOT_SET_UP before
+   * records:setup. Π^prm was verified by records:setup before they were stored and only this
+   * chaincode writes them, so {@link RingPedersenParams#fromStoredBytes} (cheap checks) suffices.
+   */
+  RingPedersenParams ringPedersen() {
+    JsonObject s = setup();
+    try {
+      return RingPedersenParams.fromStoredBytes(Base64.getDecoder().decode(s.get("params").getAsString()));
+    } catch (CryptoException | IllegalArgumentException e) {
+      throw LedgerException.of(ErrorCode.RING_PEDERSEN_INVALID, "stored parameters: " + e.getMessage());
+    }
   }
 
   RecordEntry record(String id) {

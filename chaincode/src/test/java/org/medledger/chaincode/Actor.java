@@ -10,6 +10,7 @@ import org.medledger.chaincode.api.AccountKeys;
 import org.medledger.chaincode.api.Role;
 import org.medledger.chaincode.api.SignedRequest;
 import org.medledger.crypto.paillier.PaillierSecretKey;
+import org.medledger.crypto.proof.FactorProof;
 import org.medledger.crypto.proof.KeyProof;
 import org.medledger.crypto.proof.TransferProof;
 
@@ -61,6 +62,10 @@ final class Actor {
     b.addProperty("role", role.name());
     b.addProperty("paillierKey", b64(paillier.publicKey().toBytes()));
     b.addProperty("keyProof", b64(KeyProof.prove(paillier, AccountContract.keyProofContext(CHANNEL, id), RND).toBytes()));
+    if (role != Role.REGULATOR) {
+      b.addProperty("factorProof", b64(FactorProof.prove(paillier, RecordDesk.ringPedersen(),
+          AccountContract.keyProofContext(CHANNEL, id), RND).toBytes()));
+    }
     b.addProperty("signingKey", b64(signing.generatePublicKey().getEncoded()));
     return b;
   }

@@ -27,6 +27,7 @@ import org.medledger.crypto.proof.TransferContext;
 import org.medledger.crypto.proof.TransferProof;
 import org.medledger.crypto.proof.TransferStatement;
 import org.medledger.crypto.testing.TestKeys;
+import org.medledger.crypto.testing.TestRingPedersen;
 
 /**
  * A configured channel on the embedded ledger with the three organisations' gateway identities,
@@ -115,14 +116,41 @@ final class Channel {
   Actor insurer;
   Actor hospital;
 
+  /**
+   * Registers the regulator, publishes the ring-Pedersen parameters (records:setup, the
+   * regulator's nonce 1) and then registers insurer and hospital, which need those parameters for
+   * their Π^fac proofs (docs/chaincode.md §3).
+   */
   Channel withInstitutions() {
-    regulator = actor("regulator", Role.REGULATOR, "RegulatorOrgMSP", TestKeys.key2048c());
+    withRegulator();
+    publishRingPedersen();
     insurer = actor("insurer", Role.INSURER, "InsurerOrgMSP", TestKeys.key2048b());
     hospital = actor("hospital", Role.HOSPITAL, "HospitalOrgMSP", TestKeys.key2048a());
-    for (Actor a : List.of(regulator, insurer, hospital)) {
+    for (Actor a : List.of(insurer, hospital)) {
       register(a);
     }
     return this;
+  }
+
+  /** Only the regulator registered: the state before records:setup. */
+  Channel withRegulator() {
+    regulator = actor("regulator", Role.REGULATOR, "RegulatorOrgMSP", TestKeys.key2048c());
+    register(regulator);
+    return this;
+  }
+
+  /** The regulator's records:setup with the fixed test parameters. */
+  void publishRingPedersen() {
+    TxResult r = submit(regulatorOrg, "records:setup", regulator.sign(setupBody()));
+    assertTrue(r.isValid(), r.toString());
+    regulator.nonce++;
+  }
+
+  JsonObject setupBody() {
+    JsonObject b = regulator.body("record.setup");
+    b.addProperty("params", Base64.getEncoder().encodeToString(TestRingPedersen.paramsBytes(2048)));
+    b.addProperty("proof", Base64.getEncoder().encodeToString(TestRingPedersen.proofBytes(2048)));
+    return b;
   }
 
   Actor patient(String name) {

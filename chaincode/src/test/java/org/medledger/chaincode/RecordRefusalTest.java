@@ -384,35 +384,33 @@ class RecordRefusalTest {
   @Test
   void setupOnlyOnceByTheRegulatorWithAValidProof() {
     refused(ch.submit(ch.regulatorOrg, "records:setup", ch.regulator.sign(d.setupBody())), ErrorCode.RECORDS_ALREADY_SET_UP);
+    JsonObject byInsurer = ch.insurer.body("record.setup");
+    byInsurer.add("params", d.setupBody().get("params"));
+    byInsurer.add("proof", d.setupBody().get("proof"));
+    refused(ch.submit(ch.regulatorOrg, "records:setup", ch.insurer.sign(byInsurer)), ErrorCode.WRONG_ROLE);
 
+    // Before records:setup only the regulator can exist: every other role needs the parameters
+    // for its Π^fac proof (docs/chaincode.md §3).
     Channel fresh = new Channel();
     RecordDesk.ok(fresh.submit(fresh.regulatorOrg, "accounts:configure", RecordDesk.CONFIG));
-    fresh.withInstitutions();
-    RecordDesk f = new RecordDesk(fresh);
-    Actor dave = f.patient("dave");
-    RecordDesk.Draft r = f.write(fresh.hospital, dave, "visit", "before set-up");
+    fresh.withRegulator();
     long h = fresh.ledger.height();
     Map<String, String> s = StateProbe.snapshot(fresh.ledger);
-    JsonObject junk = new JsonObject();
-    junk.addProperty("recordId", r.recordId());
-    junk.addProperty("copy", "AAAA");
-    junk.addProperty("proof", "AAAA");
-    Channel.assertRefused(f.submit(dave, "records:grant", f.grantBody(dave, fresh.insurer, "RECORD", r.recordId(), 0,
-        List.of(junk))), ErrorCode.RECORDS_NOT_SET_UP);
-    JsonObject byInsurer = fresh.insurer.body("record.setup");
-    byInsurer.add("params", f.setupBody().get("params"));
-    byInsurer.add("proof", f.setupBody().get("proof"));
-    Channel.assertRefused(fresh.submit(fresh.regulatorOrg, "records:setup", fresh.insurer.sign(byInsurer)), ErrorCode.WRONG_ROLE);
-    Channel.assertRefused(fresh.submit(fresh.hospitalOrg, "records:setup", fresh.regulator.sign(f.setupBody())),
+    Actor dave = Channel.actor("dave", Role.PATIENT, "HospitalOrgMSP", new RecordDesk(fresh).key());
+    Channel.assertRefused(fresh.submit(fresh.hospitalOrg, "accounts:register", dave.sign(dave.registerBody())),
+        ErrorCode.RECORDS_NOT_SET_UP);
+    Channel.assertRefused(fresh.submit(fresh.hospitalOrg, "records:setup", fresh.regulator.sign(fresh.setupBody())),
         ErrorCode.FORBIDDEN_ORGANISATION);
     byte[] proof = TestRingPedersen.proofBytes(2048);
     proof[proof.length - 7] ^= 1;
-    JsonObject forged = f.setupBody();
+    JsonObject forged = fresh.setupBody();
     forged.addProperty("proof", RecordDesk.b64(proof));
     Channel.assertRefused(fresh.submit(fresh.regulatorOrg, "records:setup", fresh.regulator.sign(forged)),
         ErrorCode.RING_PEDERSEN_INVALID);
     assertEquals(h, fresh.ledger.height());
     assertEquals(s, StateProbe.snapshot(fresh.ledger));
+    fresh.publishRingPedersen();
+    RecordDesk.ok(fresh.submit(fresh.hospitalOrg, "accounts:register", dave.sign(dave.registerBody())));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +16,9 @@ import org.medledger.chaincode.api.Role;
 import org.medledger.chaincode.embedded.TxResult;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
+import org.medledger.crypto.proof.FactorProof;
 import org.medledger.crypto.proof.KeyProof;
+import org.medledger.crypto.proof.SmallFactorKeys;
 import org.medledger.crypto.proof.TransferContext;
 import org.medledger.crypto.proof.TransferProof;
 import org.medledger.crypto.proof.TransferStatement;
@@ -150,6 +153,62 @@ class RefusalTest {
     badKey.addProperty("paillierKey", Actor.b64(k));
     TxResult r = ch.submit(ch.hospitalOrg, "accounts:register", p.sign(badKey));
     assertTrue(r.message().startsWith("MALFORMED_KEY") || r.message().startsWith("KEY_PROOF_INVALID"), r.message());
+    long height = ch.ledger.height();
+    JsonObject noFactorProof = p.registerBody();
+    noFactorProof.remove("factorProof");
+    refused(ch.submit(ch.hospitalOrg, "accounts:register", p.sign(noFactorProof)), ErrorCode.MALFORMED_REQUEST);
+    JsonObject otherContext = p.registerBody();
+    otherContext.addProperty("factorProof", Actor.b64(FactorProof.prove(p.paillier, RecordDesk.ringPedersen(),
+        "some other context".getBytes(), new SecureRandom()).toBytes()));
+    refused(ch.submit(ch.hospitalOrg, "accounts:register", p.sign(otherContext)), ErrorCode.FACTOR_PROOF_INVALID);
+    JsonObject otherKey = p.registerBody();
+    otherKey.add("factorProof", alice.registerBody().get("factorProof"));
+    refused(ch.submit(ch.hospitalOrg, "accounts:register", p.sign(otherKey)), ErrorCode.FACTOR_PROOF_INVALID);
+    JsonObject truncated = p.registerBody();
+    byte[] f = Base64.getDecoder().decode(truncated.get("factorProof").getAsString());
+    truncated.addProperty("factorProof", Actor.b64(Arrays.copyOf(f, f.length - 1)));
+    refused(ch.submit(ch.hospitalOrg, "accounts:register", p.sign(truncated)), ErrorCode.FACTOR_PROOF_INVALID);
+    JsonObject huge = p.registerBody();
+    huge.addProperty("factorProof", Actor.b64(new byte[AccountContract.MAX_FACTOR_PROOF_BYTES + 1]));
+    refused(ch.submit(ch.hospitalOrg, "accounts:register", p.sign(huge)), ErrorCode.PAYLOAD_TOO_LARGE);
+    assertEquals(height, ch.ledger.height());
+    RecordDesk.ok(ch.submit(ch.hospitalOrg, "accounts:register", p.sign(p.registerBody())));
+  }
+
+  @Test
+  void keyWithASeventeenBitFactorPassesTheKeyProofButIsRefused() {
+    // Issue 11: n = r·m with a 17-bit prime r is a Paillier–Blum modulus, so its Π^mod proof
+    // verifies and the key registered; a payer could then make the payee's copy of an amount
+    // decrypt to T + m (crypto-core KeyGapAttackTest). Registration now requires Π^fac.
+    Actor mallory = Channel.actor("mallory", Role.PATIENT, "HospitalOrgMSP", TestKeys.key2048a());
+    byte[] context = AccountContract.keyProofContext(Actor.CHANNEL, mallory.id);
+    SecureRandom rnd = new SecureRandom();
+    SmallFactorKeys.Key bad = SmallFactorKeys.generate(2048, 17, context, rnd);
+    bad.keyProof().verify(bad.publicKey(), context); // the gap: Π^mod alone accepts the key
+    long height = ch.ledger.height();
+    JsonObject body = mallory.registerBody();
+    body.addProperty("paillierKey", Actor.b64(bad.publicKey().toBytes()));
+    body.addProperty("keyProof", Actor.b64(bad.keyProof().toBytes()));
+    body.remove("factorProof");
+    refused(ch.submit(ch.hospitalOrg, "accounts:register", mallory.sign(body)), ErrorCode.MALFORMED_REQUEST);
+    FactorProof best = bad.encodableFactorProof(RecordDesk.ringPedersen(), context, rnd);
+    JsonObject withProof = body.deepCopy();
+    withProof.addProperty("factorProof", Actor.b64(best.toBytes()));
+    refused(ch.submit(ch.hospitalOrg, "accounts:register", mallory.sign(withProof)), ErrorCode.FACTOR_PROOF_INVALID);
+    // A genuine Π^fac proof for an honest key does not transfer to the bad key.
+    withProof.add("factorProof", mallory.registerBody().get("factorProof"));
+    refused(ch.submit(ch.hospitalOrg, "accounts:register", mallory.sign(withProof)), ErrorCode.FACTOR_PROOF_INVALID);
+    assertEquals(height, ch.ledger.height());
+  }
+
+  @Test
+  void theRegulatorSendsNoFactorProof() {
+    Channel fresh = new Channel().configured();
+    Actor reg = Channel.actor("regulator", Role.REGULATOR, "RegulatorOrgMSP", TestKeys.key2048c());
+    JsonObject body = reg.registerBody();
+    body.add("factorProof", alice.registerBody().get("factorProof"));
+    Channel.assertRefused(fresh.submit(fresh.regulatorOrg, "accounts:register", reg.sign(body)), ErrorCode.MALFORMED_REQUEST);
+    RecordDesk.ok(fresh.submit(fresh.regulatorOrg, "accounts:register", reg.sign(reg.registerBody())));
   }
 
   @Test

@@ -21,6 +21,7 @@ final class Errors {
   private static final Map<String, String> HINTS = Map.of(
       "NOT_CONFIGURED", "run 'medledger configure' first",
       "NO_REGULATOR", "register the regulator account first",
+      "RECORDS_NOT_SET_UP", "the regulator registers first and runs 'medledger records setup'; then the others register",
       "UNKNOWN_ACCOUNT", "is the account registered? ('medledger accounts register')",
       "FORBIDDEN_ORGANISATION", "this organisation's gateway may not do this (see --org)",
       "ALREADY_CONFIGURED", "the channel is configured already; nothing to do");

@@ -46,8 +46,22 @@ final class RecordsCommand extends Base {
         description = "Size of N̂: 3072 (default; seconds, now and then a minute) or 2048.")
     int bits;
 
+    @Option(names = "--params-file", paramLabel = "<file>",
+        description = "Publish parameters generated elsewhere instead: their encoding (docs/protocol.md §5.4); needs --proof-file.")
+    Path paramsFile;
+
+    @Option(names = "--proof-file", paramLabel = "<file>", description = "The Π^prm proof of --params-file.")
+    Path proofFile;
+
     @Override
     void execute() throws Exception {
+      if ((paramsFile == null) != (proofFile == null)) {
+        throw CliException.usage("--params-file and --proof-file go together");
+      }
+      if (paramsFile != null) {
+        publishFromFiles();
+        return;
+      }
       RingPedersenParams.Size size = switch (bits) {
         case 2048 -> RingPedersenParams.Size.BITS_2048;
         case 3072 -> RingPedersenParams.Size.BITS_3072;
@@ -66,8 +80,32 @@ final class RecordsCommand extends Base {
       o.addProperty("bits", bits);
       o.addProperty("generationMillis", millis);
       emit(o, "Published " + bits + "-bit ring-Pedersen parameters for the channel (generated in "
-          + String.format("%.1f s", millis / 1000.0) + "); grants can now be made.\n"
+          + String.format("%.1f s", millis / 1000.0) + "); accounts can now register and grants can be made.\n"
           + "  The factors of N̂ were never stored; see docs/protocol.md §5.4 for what that trust means.");
+    }
+
+    private void publishFromFiles() throws Exception {
+      Acting a = acting(name, null);
+      requireRole(a, Role.REGULATOR, "records setup");
+      byte[] params;
+      byte[] proof;
+      try {
+        params = Files.readAllBytes(paramsFile);
+        proof = Files.readAllBytes(proofFile);
+      } catch (IOException e) {
+        throw CliException.usage("cannot read the parameter files: " + e.getMessage());
+      }
+      RingPedersenParams rp;
+      try {
+        rp = RingPedersenParams.fromBytes(params, proof); // the chaincode checks the same again
+      } catch (org.medledger.crypto.CryptoException e) {
+        throw CliException.local(e.code(), e.getMessage());
+      }
+      a.records().publishRingPedersen(params, proof);
+      JsonObject o = new JsonObject();
+      o.addProperty("bits", rp.bits());
+      emit(o, "Published " + rp.bits() + "-bit ring-Pedersen parameters for the channel from " + paramsFile
+          + "; accounts can now register and grants can be made.");
     }
   }
 

@@ -21,6 +21,7 @@ import org.medledger.chaincode.ContractDispatcher;
 import org.medledger.chaincode.api.Role;
 import org.medledger.chaincode.embedded.EmbeddedLedger;
 import org.medledger.crypto.testing.TestKeys;
+import org.medledger.crypto.testing.TestRingPedersen;
 
 /**
  * The commands against a persisted embedded ledger, each invocation a fresh run that reopens the
@@ -52,6 +53,19 @@ class LedgerCommandsTest {
     return cli;
   }
 
+  /**
+   * The regulator registers and publishes the fixed 2048-bit ring-Pedersen parameters from files;
+   * every other registration needs them for its Π^fac proof.
+   */
+  private void regulatorAndSetup(CliRunner cli) throws Exception {
+    ok(cli.run("accounts", "register", "--account", "reg"));
+    Path params = dir.resolve("rp-params.bin");
+    Path proof = dir.resolve("rp-proof.bin");
+    Files.write(params, TestRingPedersen.paramsBytes(2048));
+    Files.write(proof, TestRingPedersen.proofBytes(2048));
+    ok(cli.run("records", "setup", "--account", "reg", "--params-file", params.toString(), "--proof-file", proof.toString()));
+  }
+
   @Test
   void theMoneyStoryPersistsAcrossInvocations() throws Exception {
     CliRunner cli = fourAccounts();
@@ -60,7 +74,22 @@ class LedgerCommandsTest {
     assertEquals("medchannel", cfg.get("channel").getAsString());
     fails(cli.run("configure"), 3, "ALREADY_CONFIGURED");
 
-    for (String n : List.of("reg", "ins", "hosp", "alice")) {
+    JsonObject r0 = ok(cli.run("--json", "accounts", "register", "--account", "reg")).json();
+    assertEquals("reg", r0.get("name").getAsString());
+    // Everyone but the regulator registers after records:setup (Π^fac needs the parameters).
+    fails(cli.run("accounts", "register", "--account", "ins"), 3, "RECORDS_NOT_SET_UP");
+    Path params = dir.resolve("rp-params.bin");
+    Path proof = dir.resolve("rp-proof.bin");
+    Files.write(params, TestRingPedersen.paramsBytes(2048));
+    byte[] badProof = TestRingPedersen.proofBytes(2048);
+    badProof[badProof.length - 1] ^= 1;
+    Files.write(proof, badProof);
+    fails(cli.run("records", "setup", "--account", "reg", "--params-file", params.toString(), "--proof-file", proof.toString()),
+        6, "RING_PEDERSEN_PROOF_INVALID");
+    Files.write(proof, TestRingPedersen.proofBytes(2048));
+    assertEquals(2048, ok(cli.run("--json", "records", "setup", "--account", "reg", "--params-file", params.toString(),
+        "--proof-file", proof.toString())).json().get("bits").getAsInt());
+    for (String n : List.of("ins", "hosp", "alice")) {
       JsonObject r = ok(cli.run("--json", "accounts", "register", "--account", n)).json();
       assertEquals(n, r.get("name").getAsString());
     }
@@ -107,7 +136,8 @@ class LedgerCommandsTest {
   void localRefusalsSendNothing() throws Exception {
     CliRunner cli = fourAccounts();
     ok(cli.run("configure"));
-    for (String n : List.of("reg", "ins", "hosp", "alice")) {
+    regulatorAndSetup(cli);
+    for (String n : List.of("ins", "hosp", "alice")) {
       ok(cli.run("accounts", "register", "--account", n));
     }
     ok(cli.run("issue", "--from", "reg", "--to", "ins", "--amount", "1000"));
@@ -136,7 +166,7 @@ class LedgerCommandsTest {
     try {
       BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       assertEquals("open 1", r.readLine(), "the other process opened the ledger");
-      CliRunner.Run busy = cli.run("--lock-wait", "1", "accounts", "register", "--account", "alice");
+      CliRunner.Run busy = cli.run("--lock-wait", "1", "accounts", "register", "--account", "reg");
       fails(busy, 4, "LEDGER_BUSY");
       assertTrue(busy.err().contains(ledgerDir.toString()), busy.err());
     } finally {
@@ -144,7 +174,7 @@ class LedgerCommandsTest {
       assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
     }
     // Released: the same command now works, and the ledger is intact.
-    ok(cli.run("accounts", "register", "--account", "alice"));
+    ok(cli.run("accounts", "register", "--account", "reg"));
     assertTrue(Files.size(ledgerDir.resolve("blocks.jsonl")) > 0);
   }
 

@@ -48,12 +48,13 @@ class RecordCommandsTest {
     cli.keystore("hosp", Role.HOSPITAL, TestKeys.key2048a());
     cli.keystore("alice", Role.PATIENT, TestKeys.key2048b());
     ok(cli.run("configure"));
-    for (String n : List.of("reg", "ins", "hosp", "alice")) {
+    ok(cli.run("accounts", "register", "--account", "reg"));
+    fails(cli.run("records", "setup", "--account", "ins", "--bits", "2048"), 6, "WRONG_ROLE");
+    assertEquals(2048, ok(cli.run("--json", "records", "setup", "--account", "reg", "--bits", "2048")).json().get("bits").getAsInt());
+    for (String n : List.of("ins", "hosp", "alice")) {
       ok(cli.run("accounts", "register", "--account", n));
     }
     ok(cli.run("issue", "--from", "reg", "--to", "ins", "--amount", "1000000"));
-    fails(cli.run("records", "setup", "--account", "ins", "--bits", "2048"), 6, "WRONG_ROLE");
-    assertEquals(2048, ok(cli.run("--json", "records", "setup", "--account", "reg", "--bits", "2048")).json().get("bits").getAsInt());
 
     long fee1 = new SyntheticRecords(5).next().fee();
     JsonObject w1 = ok(cli.run("--json", "records", "write", "--account", "hosp", "--patient", "alice", "--type", "visit",

@@ -14,10 +14,13 @@ import java.util.Optional;
 import org.medledger.chaincode.AccountContract;
 import org.medledger.chaincode.MoneyContract;
 import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.chaincode.api.Role;
 import org.medledger.chaincode.api.SignedRequest;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
+import org.medledger.crypto.proof.FactorProof;
 import org.medledger.crypto.proof.KeyProof;
+import org.medledger.crypto.proof.RingPedersenParams;
 import org.medledger.crypto.proof.TransferContext;
 import org.medledger.crypto.proof.TransferProof;
 import org.medledger.crypto.proof.TransferStatement;
@@ -72,13 +75,24 @@ public final class AccountClient {
     return secrets.accountId();
   }
 
-  /** Registers the account with its key proof. */
+  /**
+   * Registers the account with its key proof (Π^mod) and, for every role but the regulator, its
+   * no-small-factor proof (Π^fac) against the channel's ring-Pedersen parameters, which must
+   * already be published (docs/client-sdk.md §3: the regulator registers first, then runs
+   * records:setup, then everyone else registers).
+   *
+   * @throws LedgerCallException RECORDS_NOT_SET_UP for a non-regulator before records:setup
+   */
   public synchronized void register() throws LedgerCallException {
     JsonObject b = body("register", 0);
     b.addProperty("role", secrets.role().name());
     b.addProperty("paillierKey", b64(secrets.paillier().publicKey().toBytes()));
     byte[] ctx = AccountContract.keyProofContext(ledger.channel(), accountId());
     b.addProperty("keyProof", b64(KeyProof.prove(secrets.paillier(), ctx, rnd).toBytes()));
+    if (secrets.role() != Role.REGULATOR) {
+      RingPedersenParams rp = RingPedersenSetup.fetch(ledger);
+      b.addProperty("factorProof", b64(FactorProof.prove(secrets.paillier(), rp, ctx, rnd).toBytes()));
+    }
     b.addProperty("signingKey", b64(secrets.signingKey().generatePublicKey().getEncoded()));
     ledger.submit("accounts:register", sign(b));
   }

@@ -146,8 +146,7 @@ public final class RecordClient {
   /** The channel's parameters, validated (Π^prm) once per client. */
   RingPedersenParams ringPedersen() throws LedgerCallException {
     if (ringPedersen == null) {
-      JsonObject s = CanonicalJson.parseObject(ledger.evaluate("records:getSetup"));
-      ringPedersen = RingPedersenParams.fromBytes(unb64(s.get("params").getAsString()), unb64(s.get("proof").getAsString()));
+      ringPedersen = RingPedersenSetup.fetch(ledger);
     }
     return ringPedersen;
   }

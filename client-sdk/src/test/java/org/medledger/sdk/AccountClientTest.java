@@ -20,6 +20,7 @@ import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.testing.TestKeys;
+import org.medledger.crypto.testing.TestRingPedersen;
 
 /** The account client against the embedded ledger: the money story, refusals, and retries. */
 class AccountClientTest {
@@ -63,8 +64,16 @@ class AccountClientTest {
 
   private AccountClient[] institutions() throws LedgerCallException {
     gateway("RegulatorOrgMSP").submit("accounts:configure", CONFIG);
+    byte[] seed = new byte[32];
+    rnd.nextBytes(seed);
+    AccountSecrets rs = new AccountSecrets(Role.REGULATOR, seed, TestKeys.key2048c());
+    AccountClient regulator = new AccountClient(rs, gateway("RegulatorOrgMSP"), rnd);
+    regulator.register();
+    // records:setup before the other registrations: their Π^fac proofs are made against it.
+    new RecordClient(rs, gateway("RegulatorOrgMSP"), rnd)
+        .publishRingPedersen(TestRingPedersen.paramsBytes(2048), TestRingPedersen.proofBytes(2048));
     return new AccountClient[] {
-      client(Role.REGULATOR, "RegulatorOrgMSP", TestKeys.key2048c()),
+      regulator,
       client(Role.INSURER, "InsurerOrgMSP", TestKeys.key2048b()),
       client(Role.HOSPITAL, "HospitalOrgMSP", TestKeys.key2048a()),
     };

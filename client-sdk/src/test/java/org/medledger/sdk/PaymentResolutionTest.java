@@ -25,6 +25,7 @@ import org.medledger.chaincode.embedded.TxResult;
 import org.medledger.chaincode.embedded.TxStatus;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.testing.TestKeys;
+import org.medledger.crypto.testing.TestRingPedersen;
 import org.medledger.sdk.LedgerCallException.Committed;
 import org.medledger.sdk.LedgerCallException.Kind;
 
@@ -189,7 +190,16 @@ class PaymentResolutionTest {
   @BeforeEach
   void channel() throws Exception {
     new EmbeddedConnection(ledger, ledger.identity("RegulatorOrgMSP", "admin"), "medledger", clock).submit("accounts:configure", CONFIG);
-    regulator = client(Role.REGULATOR, "RegulatorOrgMSP", TestKeys.key2048c());
+    byte[] regulatorSeed = new byte[32];
+    rnd.nextBytes(regulatorSeed);
+    AccountSecrets rs = new AccountSecrets(Role.REGULATOR, regulatorSeed, TestKeys.key2048c());
+    EmbeddedConnection regulatorGateway =
+        new EmbeddedConnection(ledger, ledger.identity("RegulatorOrgMSP", "RegulatorOrgMSP-gateway"), "medledger", clock);
+    regulator = new AccountClient(rs, regulatorGateway, rnd);
+    regulator.register();
+    // records:setup before the other registrations: their Π^fac proofs are made against it.
+    new RecordClient(rs, regulatorGateway, rnd)
+        .publishRingPedersen(TestRingPedersen.paramsBytes(2048), TestRingPedersen.proofBytes(2048));
     hospital = client(Role.HOSPITAL, "HospitalOrgMSP", TestKeys.key2048a());
     byte[] seed = new byte[32];
     rnd.nextBytes(seed);

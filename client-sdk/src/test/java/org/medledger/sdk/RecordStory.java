@@ -53,21 +53,31 @@ final class RecordStory {
   }
 
   /**
-   * With the channel's regulator already registered ({@code reg}): registers a new insurer and a
-   * new hospital (fixed test keys) and has the regulator publish the 2048-bit parameters, which the
-   * channel must not have yet.
+   * With the channel's regulator already registered ({@code reg}): has the regulator publish the
+   * 2048-bit parameters, which the channel must not have yet (records:setup comes before every
+   * other registration: their Π^fac proofs are made against it), then registers a new insurer and
+   * a new hospital (fixed test keys).
    */
   RecordStory institutions(AccountSecrets reg) throws LedgerCallException {
+    new RecordClient(reg, gateway.apply("RegulatorOrgMSP"), rnd)
+        .publishRingPedersen(TestRingPedersen.paramsBytes(2048), TestRingPedersen.proofBytes(2048));
+    return institutionsAfterSetup(reg);
+  }
+
+  /**
+   * With the channel's regulator ({@code reg}) registered and the parameters already published:
+   * registers a new insurer and a new hospital (fixed test keys).
+   */
+  RecordStory institutionsAfterSetup(AccountSecrets reg) throws LedgerCallException {
     AccountSecrets ins = secrets(Role.INSURER, TestKeys.key2048b());
     AccountSecrets hos = secrets(Role.HOSPITAL, TestKeys.key2048a());
     hospitalSecrets = hos;
     regulatorMoney = new AccountClient(reg, gateway.apply("RegulatorOrgMSP"), rnd);
+    regulator = new RecordClient(reg, gateway.apply("RegulatorOrgMSP"), rnd);
     insurerMoney = register(ins, "InsurerOrgMSP");
     hospitalMoney = register(hos, "HospitalOrgMSP");
-    regulator = new RecordClient(reg, gateway.apply("RegulatorOrgMSP"), rnd);
     insurer = new RecordClient(ins, gateway.apply("InsurerOrgMSP"), rnd);
     hospital = new RecordClient(hos, gateway.apply("HospitalOrgMSP"), rnd);
-    regulator.publishRingPedersen(TestRingPedersen.paramsBytes(2048), TestRingPedersen.proofBytes(2048));
     return this;
   }
 

@@ -36,8 +36,10 @@ import org.medledger.crypto.proof.TransferContext;
 import org.medledger.crypto.proof.TransferProof;
 import org.medledger.crypto.proof.TransferStatement;
 import org.medledger.crypto.testing.TestKeys;
+import org.medledger.crypto.testing.TestRingPedersen;
 import org.medledger.sdk.AccountClient;
 import org.medledger.sdk.AccountSecrets;
+import org.medledger.sdk.RecordClient;
 import org.medledger.sdk.GatewayConnection;
 import org.medledger.sdk.GatewayMaterial;
 import org.medledger.sdk.LedgerCallException;
@@ -149,8 +151,12 @@ public final class EndToEndBench {
       throw new IllegalStateException("the channel is already configured: run on a freshly deployed network ("
           + e.errorCode() + ")", e);
     }
-    AccountClient regulator = new AccountClient(secrets(Role.REGULATOR, TestKeys.key2048c()), regulatorGw, rnd);
+    AccountSecrets regulatorSecrets = secrets(Role.REGULATOR, TestKeys.key2048c());
+    AccountClient regulator = new AccountClient(regulatorSecrets, regulatorGw, rnd);
     regulator.register();
+    // records:setup before every other registration: their Π^fac proofs are made against it.
+    new RecordClient(regulatorSecrets, regulatorGw, rnd)
+        .publishRingPedersen(TestRingPedersen.paramsBytes(2048), TestRingPedersen.proofBytes(2048));
     AccountClient insurer = new AccountClient(secrets(Role.INSURER, TestKeys.key2048b()), insurerGw, rnd);
     insurer.register();
     hospital = new AccountClient(secrets(Role.HOSPITAL, TestKeys.key2048a()), hospitalGw, rnd);

@@ -13,7 +13,9 @@ import org.medledger.chaincode.api.Role;
 import org.medledger.chaincode.embedded.EmbeddedLedger;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.testing.TestKeys;
+import org.medledger.crypto.testing.TestRingPedersen;
 import org.medledger.sdk.AccountClient;
+import org.medledger.sdk.RecordClient;
 import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.EmbeddedConnection;
 import org.medledger.sdk.LedgerConnection;
@@ -69,13 +71,17 @@ final class LedgerFixture {
 
   LedgerFixture(long depositA, long depositB, long window, int depth) throws Exception {
     gateway("RegulatorOrgMSP").submit("accounts:configure", CONFIG);
-    AccountClient regulator = new AccountClient(secrets(Role.REGULATOR, TestKeys.key2048c()), gateway("RegulatorOrgMSP"), rnd);
+    AccountSecrets regulatorSecrets = secrets(Role.REGULATOR, TestKeys.key2048c());
+    AccountClient regulator = new AccountClient(regulatorSecrets, gateway("RegulatorOrgMSP"), rnd);
     insurerSecrets = secrets(Role.INSURER, TestKeys.key2048b());
     rnd.nextBytes(hospitalSeed);
     hospitalSecrets = new AccountSecrets(Role.HOSPITAL, hospitalSeed, TestKeys.key2048a());
     insurer = new AccountClient(insurerSecrets, gateway("InsurerOrgMSP"), rnd);
     hospital = new AccountClient(hospitalSecrets, gateway("HospitalOrgMSP"), rnd);
     regulator.register();
+    // records:setup comes before every other registration (their Π^fac proofs need the parameters).
+    new RecordClient(regulatorSecrets, gateway("RegulatorOrgMSP"), rnd)
+        .publishRingPedersen(TestRingPedersen.paramsBytes(2048), TestRingPedersen.proofBytes(2048));
     insurer.register();
     hospital.register();
     regulator.issue(insurer.accountId(), 100_000);

@@ -274,8 +274,9 @@ public final class RingPedersenParams {
    * Decodes parameters that this same verifier already {@linkplain #fromBytes validated, proof
    * included,} and then stored where only it writes — the chaincode's world state, where
    * {@code records:setup} stores them only after Π^prm verified on every endorsing peer. Checks the
-   * encoding, the size, and that s and t lie in [2, N̂ − 2] as units with Jacobi symbol +1; it does
-   * not run the primality and small-factor checks or Π^prm again (128 exponentiations). Never use
+   * encoding, the size, that N̂ is odd, has no prime factor below 2^16 and is not a perfect square,
+   * and that s and t lie in [2, N̂ − 2] as units with Jacobi symbol +1; it does not run
+   * Miller–Rabin or Π^prm again (128 exponentiations). Never use
    * it on bytes from anyone else: that would drop the proof.
    *
    * @throws MalformedInputException (MALFORMED_RING_PEDERSEN) for any encoding or element fault
@@ -294,6 +295,14 @@ public final class RingPedersenParams {
     BigInteger t = new BigInteger(1, Arrays.copyOfRange(params, HEADER + 2 * len, HEADER + 3 * len));
     if (nHat.bitLength() != bits || !nHat.testBit(0)) {
       throw malformed("N̂ is not an odd integer of the declared " + bits + " bits");
+    }
+    // The cheap structural checks again, so that this decoder is safe on its own: a gcd with the
+    // product of the primes below 2^16 and an integer square root (no Miller–Rabin, no Π^prm).
+    if (ModulusChecks.hasSmallFactor(nHat)) {
+      throw malformed("N̂ has a prime factor below 2^" + ModulusChecks.SMALL_PRIME_BOUND_BITS);
+    }
+    if (ModulusChecks.isPerfectSquare(nHat)) {
+      throw malformed("N̂ is a perfect square");
     }
     checkElement(nHat, s, "s");
     checkElement(nHat, t, "t");

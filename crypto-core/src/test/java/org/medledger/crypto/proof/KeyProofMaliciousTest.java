@@ -202,7 +202,8 @@ class KeyProofMaliciousTest {
     // Documents the limit of Π^mod (docs/protocol.md, "What the key proof does not show"):
     // n = 65539·q with q ≡ 3 (mod 4), gcd(n, φ(n)) = 1 IS a Paillier–Blum modulus, so the proof
     // verifies. Trial division below 2^16 is there for the soundness of the K = 8 n-th roots, not
-    // to bound the factor sizes; excluding factors up to ~√n needs a separate proof (Π^fac).
+    // to bound the factor sizes; excluding factors up to ~√n is Π^fac's job (FactorProof,
+    // FactorProofMaliciousTest, KeyGapAttackTest).
     List<Factor> f = smallTimesLarge(65539, 3, false);
     PaillierPublicKey pk = mallory.publicKey(product(f));
     Attempt at = mallory.prove(pk, CONTEXT, f);

@@ -217,4 +217,38 @@ class RingPedersenParamsTest {
           () -> RingPedersenParams.fromStoredBytes(Arrays.copyOf(stored, stored.length - 1)));
     }
   }
+
+  @Test
+  void storedBytesWithAnNHatDivisibleByThreeOrASquareAreRefused() {
+    // Issue 11: N̂ = 2^2047 + 1 (divisible by 3) used to decode. s = 4, t = 16 are squares, hence
+    // units with Jacobi symbol +1 modulo any odd N̂, so only the structural checks can refuse it.
+    BigInteger four = BigInteger.valueOf(4);
+    BigInteger sixteen = BigInteger.valueOf(16);
+    BigInteger byThree = BigInteger.ONE.shiftLeft(2047).add(BigInteger.ONE);
+    assertEquals(BigInteger.ZERO, byThree.mod(BigInteger.valueOf(3)));
+    assertStoredRefused(byThree, four, sixteen, "prime factor below");
+    // The square of a 1024-bit odd integer with no factor below 2^16 passes trial division.
+    BigInteger root = BigInteger.ONE.shiftLeft(1024).subtract(BigInteger.ONE);
+    while (ModulusChecks.hasSmallFactor(root)) {
+      root = root.subtract(BigInteger.TWO);
+    }
+    BigInteger square = root.multiply(root);
+    assertEquals(2048, square.bitLength());
+    assertStoredRefused(square, four, sixteen, "perfect square");
+  }
+
+  private static void assertStoredRefused(BigInteger nHat, BigInteger s, BigInteger t, String fragment) {
+    int len = 256;
+    byte[] enc = new byte[4 + 3 * len];
+    enc[0] = RingPedersenParams.TYPE;
+    enc[1] = RingPedersenParams.VERSION;
+    enc[2] = (byte) (2048 >>> 8);
+    enc[3] = (byte) 2048;
+    System.arraycopy(org.medledger.crypto.Bytes.fixed(nHat, len), 0, enc, 4, len);
+    System.arraycopy(org.medledger.crypto.Bytes.fixed(s, len), 0, enc, 4 + len, len);
+    System.arraycopy(org.medledger.crypto.Bytes.fixed(t, len), 0, enc, 4 + 2 * len, len);
+    MalformedInputException e = assertThrows(MalformedInputException.class, () -> RingPedersenParams.fromStoredBytes(enc));
+    assertEquals("MALFORMED_RING_PEDERSEN", e.code());
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
 }
