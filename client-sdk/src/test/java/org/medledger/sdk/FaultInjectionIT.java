@@ -50,6 +50,8 @@ class FaultInjectionIT {
   private static final long ISSUED = 100_000_000;
   /** Enough for the largest run: payments 1, 2, …, n cost n(n+1)/2, and n stops at maxPaymentsPerPatient. */
   private static final long FUND = 5_000_000;
+  /** The page size of money:credits as the SDK reads it. */
+  private static final int CREDIT_PAGE = 100;
 
   /** The two sizes of the run. */
   private record Mode(String name, int patients, int rounds, Duration warmUp, Duration down, Duration recover,
@@ -258,6 +260,17 @@ class FaultInjectionIT {
     }
     phase = "after the faults";
     Thread.sleep(mode.recover().toMillis());
+    // More than one page (100) of the hospital's pending credits, so that balance() must read them all.
+    long more = System.nanoTime();
+    while (committedCalls() <= CREDIT_PAGE && System.nanoTime() - more < Duration.ofSeconds(120).toNanos()) {
+      Thread.sleep(500);
+    }
+  }
+
+  private long committedCalls() {
+    synchronized (log) {
+      return log.stream().filter(p -> p.outcome() == FaultPayment.Outcome.YES).count();
+    }
   }
 
   private static long nonce(LedgerConnection gw, String account) throws LedgerCallException {
