@@ -32,8 +32,9 @@ import org.medledger.crypto.testing.TestKeys;
  * The fault run (docs/client-sdk.md, "The fault run"; issue 12): patients pay one hospital in a
  * loop through {@link AccountClient#pay}, over the hospital's gateway peer, while the gateway peer,
  * an endorsing peer (the insurer's), the Raft leader and the gateway peer's chaincode server are
- * each killed with SIGKILL and restarted in turn (test-network/network.sh kill, restart). Every
- * call's answer is logged. Afterwards the network must converge (every node running, one height
+ * each killed with SIGKILL and restarted in turn (test-network/network.sh kill, restart), and the
+ * load goes on until more than one page of the hospital's credits has committed. Every call's
+ * answer is logged. Afterwards the network must converge (every node running, one height
  * and one last block hash), every UNKNOWN is looked up through the SDK, and for every payment:
  * YES ⇒ on the ledger exactly once, under the transaction id returned; NO ⇒ absent; UNKNOWN ⇒
  * committed at most once, and if committed, under a transaction id the exception named. Each
