@@ -82,6 +82,7 @@ class FaultInjectionIT {
   private FaultInFlight inFlight;
   private volatile String phase = "warm-up";
   private volatile boolean stop;
+  private String skip;
   private Mode mode;
   private Path runDir;
   private FaultNetwork net;
@@ -90,10 +91,16 @@ class FaultInjectionIT {
   @BeforeAll
   void network() throws Exception {
     String dir = System.getProperty("faults.network.dir", "");
-    Assumptions.assumeFalse(dir.isBlank(), "FaultInjectionIT SKIPPED: run scripts/fault-test (it sets -Dfaults.network.dir)");
+    if (dir.isBlank()) {
+      skip = "FaultInjectionIT SKIPPED: no network given; run scripts/fault-test (it sets -Dfaults.network.dir)";
+    } else if (!Files.isRegularFile(Path.of(dir, "gateway", "hospital.json"))) {
+      skip = "FaultInjectionIT SKIPPED: " + dir + "/gateway/hospital.json not found (is the network up and deployed?)";
+    }
+    if (skip != null) {
+      say(skip);
+      return;
+    }
     runDir = Path.of(dir);
-    Assumptions.assumeTrue(Files.isRegularFile(runDir.resolve("gateway/hospital.json")),
-        "FaultInjectionIT SKIPPED: " + dir + "/gateway/hospital.json not found (is the network up and deployed?)");
     mode = "long".equals(System.getProperty("faults.mode", "short")) ? LONG : SHORT;
     net = new FaultNetwork(Path.of(System.getProperty("faults.network.sh", "../test-network/network.sh")), runDir);
   }
@@ -129,6 +136,7 @@ class FaultInjectionIT {
 
   @Test
   void paymentsKeepTheirWordWhileNodesAreKilled() throws Exception {
+    Assumptions.assumeTrue(skip == null, skip); // reported as skipped, with the reason
     long wall0 = System.nanoTime();
     GatewayConnection hospitalGw = connect("hospital");
     GatewayConnection insurerGw = connect("insurer");
