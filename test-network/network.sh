@@ -8,6 +8,10 @@
 #                        one chaincode server per peer, smoke test
 #   network.sh status    what runs (pids, ports), channel heights, chaincode definition
 #   network.sh logs [N]  list the logs, or show the end of node N's log
+#   network.sh kill N    SIGKILL node N by its PID file (fault injection)
+#   network.sh restart N start node N again after a kill, wait until it listens
+#   network.sh leader    name the orderer that is the Raft leader of the channel
+#   network.sh heights   each node's channel height (and each peer's last block hash)
 #   network.sh down      stop every process by its PID file, remove the run directory
 #
 # Nothing of Fabric is kept in this repository. Fabric is fetched as a Go module through the Go
@@ -83,6 +87,11 @@ usage: network.sh <command>
                   chaincode server per peer), smoke-test it on every peer
   status          processes, ports, channel heights, gossip, chaincode definition
   logs [NODE]     list the log files, or print the last 60 lines of NODE's log
+  kill NODE       SIGKILL NODE (orderer<i>, peer-<org>, ccaas-<org>) by its PID file, for fault
+                  injection; the PID file stays, so status shows it stopped
+  restart NODE    start NODE again on its existing data and wait until it listens
+  leader          print the name of the orderer that is the Raft leader of ${CHANNEL} (needs curl)
+  heights         one line per node: name, channel height (or -), and a peer's last block hash
   down            stop every process up/deploy started (by PID) and delete the run directory
 
 environment:
@@ -1238,6 +1247,112 @@ cmd_down() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Fault injection: kill one node, restart it, find the Raft leader, compare heights
+
+need_network() {
+  init_paths
+  [[ -f $MARKER ]] || die "no network in $RUN_DIR"
+  check_settings
+}
+
+node_name_ok() { # node_name_ok NAME: NAME is one of this network's processes
+  local n
+  while read -r n; do [[ $n == "$1" ]] && return 0; done < <(all_proc_names)
+  return 1
+}
+
+cmd_kill() {
+  [[ $# -eq 1 ]] || die "usage: network.sh kill <node> (one of: $(all_proc_names | tr '\n' ' '))"
+  need_network
+  local name=$1 pid i
+  node_name_ok "$name" || die "no node $name (nodes: $(all_proc_names | tr '\n' ' '))"
+  proc_alive "$name" || die "$name is not running"
+  pid=$(proc_pid "$name")
+  kill -KILL "$pid"
+  # Gone once the PID no longer names our program (a zombie's command line is empty).
+  for ((i = 0; i < 100; i++)); do
+    proc_alive "$name" || break
+    sleep 0.1
+  done
+  proc_alive "$name" && die "$name (pid $pid) still runs 10 s after KILL"
+  printf '\n=== %s: %s killed (SIGKILL, pid %s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name" "$pid" >>"$LOGS/$name.log"
+  log "killed $name (pid $pid)"
+}
+
+cmd_restart() {
+  [[ $# -eq 1 ]] || die "usage: network.sh restart <node> (one of: $(all_proc_names | tr '\n' ' '))"
+  need_network
+  local name=$1 org i t0=$SECONDS
+  node_name_ok "$name" || die "no node $name (nodes: $(all_proc_names | tr '\n' ' '))"
+  case $name in
+    orderer*)
+      i=${name#orderer}
+      start_orderer "$i"
+      wait_port "$name" "$(orderer_admin_port "$i")"
+      wait_port "$name" "$(orderer_port "$i")"
+      ;;
+    peer-*)
+      org=${name#peer-}
+      start_peer "$org"
+      wait_port "$name" "$(peer_port "$org")"
+      ;;
+    ccaas-*)
+      org=${name#ccaas-}
+      [[ -f $CC_DIR/package-id ]] || die "the chaincode is not deployed; run deploy"
+      start_ccaas "$org"
+      wait_port "$name" "$(ccaas_port "$org")"
+      ;;
+  esac
+  log "$name listens again ($(elapsed $((SECONDS - t0))))"
+}
+
+# orderer_metric I NAME LABEL: a Prometheus value from orderer I's operations endpoint (needs curl).
+orderer_metric() {
+  local i=$1 name=$2 label=$3
+  { curl -fsS --max-time 5 --cacert "$ORDERER_TLSCA" \
+      --cert "$ORDERER_ADMIN/tls/client.crt" --key "$ORDERER_ADMIN/tls/client.key" \
+      "https://127.0.0.1:$(orderer_ops_port "$i")/metrics" 2>/dev/null || true; } \
+    | awk -v n="$name" -v l="$label" '$1 ~ "^" n "[{]" && index($1, l) { print $2; exit }'
+}
+
+cmd_leader() {
+  need_network
+  command -v curl >/dev/null 2>&1 || die "leader needs curl (it reads the orderers' metrics)"
+  local i v
+  for ((i = 0; i < ORDERER_COUNT; i++)); do
+    proc_alive "orderer$i" || continue
+    v=$(orderer_metric "$i" consensus_etcdraft_is_leader "channel=\"$CHANNEL\"")
+    if [[ $v == 1 ]]; then
+      echo "orderer$i"
+      return 0
+    fi
+  done
+  die "no running orderer reports itself the Raft leader of $CHANNEL"
+}
+
+cmd_heights() {
+  need_network
+  local i org info h hash
+  for ((i = 0; i < ORDERER_COUNT; i++)); do
+    h=""
+    if proc_alive "orderer$i"; then
+      info=$(orderer_channel_info "$i" | tr -d ' \t\n')
+      h=$(sed -n 's/.*"height":\([0-9]*\).*/\1/p' <<<"$info")
+    fi
+    echo "orderer$i ${h:--}"
+  done
+  for org in "${ORGS[@]}"; do
+    h="" hash=""
+    if proc_alive "peer-$org"; then
+      info=$({ as_admin "$org" "$BIN_DIR/peer" channel getinfo -c "$CHANNEL" 2>/dev/null || true; })
+      h=$(sed -n 's/.*"height":\([0-9]*\).*/\1/p' <<<"$info")
+      hash=$(sed -n 's/.*"currentBlockHash":"\([^"]*\)".*/\1/p' <<<"$info")
+    fi
+    echo "peer-$org ${h:--}${hash:+ $hash}"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
 # doctor
 
 DOCTOR_FAILED=0
@@ -1343,6 +1458,10 @@ main() {
     deploy) cmd_deploy "$@" ;;
     status) cmd_status "$@" ;;
     logs) cmd_logs "$@" ;;
+    kill) cmd_kill "$@" ;;
+    restart) cmd_restart "$@" ;;
+    leader) cmd_leader "$@" ;;
+    heights) cmd_heights "$@" ;;
     down) cmd_down "$@" ;;
     -h | --help | help) usage ;;
     *) usage >&2; exit 2 ;;
