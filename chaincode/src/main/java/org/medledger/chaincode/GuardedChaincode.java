@@ -27,6 +27,7 @@ public final class GuardedChaincode extends ChaincodeBase {
     initializeLogging();
     processEnvironmentOptions();
     processCommandLineOptions(args);
+    getChaincodeConfig(); // the shim's gRPC server reads its limits from this config
     validateOptions();
     CappedLog.install();
   }
