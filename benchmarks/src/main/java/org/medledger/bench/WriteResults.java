@@ -39,6 +39,8 @@ public final class WriteResults {
     OPS.put("TransferBench.verify", "transfer.verify");
     OPS.put("RangeProofBench.prove", "range.prove");
     OPS.put("RangeProofBench.verify", "range.verify");
+    OPS.put("RangeProofBench.verifyEach16", "range.verify_each16");
+    OPS.put("RangeProofBench.verifyBatch16", "range.verify_batch16");
     OPS.put("RecordBench.encryptAndProve", "record4096.encrypt_prove");
     OPS.put("RecordBench.encryptAndProveTable", "record4096.encrypt_prove_table");
     OPS.put("RecordBench.verify", "record4096.verify");

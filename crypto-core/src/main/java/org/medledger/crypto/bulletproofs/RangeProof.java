@@ -3,8 +3,8 @@ package org.medledger.crypto.bulletproofs;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
-import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.ProofException;
@@ -17,9 +17,10 @@ import org.medledger.crypto.ec.Secp256k1;
  * inner-product argument of §3): for m Pedersen commitments V_j = v_j·G + γ_j·H on secp256k1 ({@link
  * Secp256k1#commit}) it shows that every v_j lies in [0, 2^n), n ∈ {8, 16, 32, 64}, m ∈ {1, 2, 4, 8,
  * 16}. The protocol, its transcript and the verification equation are specified in
- * docs/sections/bulletproofs.md.
+ * docs/protocol.md §4.2.
  *
- * <p>Instances are immutable and thread-safe. {@link #verify} is deterministic.
+ * <p>Instances are immutable and thread-safe. {@link #verify} is deterministic; {@link
+ * #verifyBatch} draws random weights.
  */
 public final class RangeProof {
   /** Encoding version byte. */
@@ -360,6 +361,48 @@ public final class RangeProof {
    * @throws ProofException (code {@value #INVALID}) if the proof does not verify
    */
   public void verify(Transcript transcript, ECPoint[] commitments, int bits) {
+    VerificationEquation eq = equation(transcript, commitments, bits);
+    if (!eq.holds()) {
+      throw new ProofException(INVALID, eq.diagnose());
+    }
+  }
+
+  /**
+   * Verifies many proofs at once with one multi-exponentiation: every proof's verification
+   * equation is multiplied by its own weight, uniform in [1, q) from {@code rnd}, and the weighted
+   * equations are summed, so the shared generators G_i, H_i, G, H are processed once for the whole
+   * batch (docs/protocol.md §4.2, Batch verification). Each entry's transcript is advanced exactly
+   * as {@link #verify} advances it. If the sum is not the point at infinity, every proof is
+   * checked on its own to name the invalid ones.
+   *
+   * @throws MalformedInputException as {@link #verify}, for the first entry with a bad parameter
+   *     or commitment (its index in the message), before any group operation
+   * @throws ProofException (code {@value #INVALID}) naming the indices of the invalid proofs
+   */
+  public static void verifyBatch(List<BatchEntry> entries, SecureRandom rnd) {
+    BatchVerifier.verify(entries, rnd);
+  }
+
+  /** One statement of a batch: a proof, the caller's transcript, the commitments and n. */
+  public static final class BatchEntry {
+    final RangeProof proof;
+    final Transcript transcript;
+    final ECPoint[] commitments;
+    final int bits;
+
+    public BatchEntry(RangeProof proof, Transcript transcript, ECPoint[] commitments, int bits) {
+      this.proof = Objects.requireNonNull(proof, "proof");
+      this.transcript = Objects.requireNonNull(transcript, "transcript");
+      this.commitments = commitments == null ? null : commitments.clone();
+      this.bits = bits;
+    }
+  }
+
+  /**
+   * Validates the statement, replays the transcript and forms the verification equation
+   * (everything of {@link #verify} but the multi-exponentiation).
+   */
+  VerificationEquation equation(Transcript transcript, ECPoint[] commitments, int bits) {
     Objects.requireNonNull(transcript, "transcript");
     if (commitments == null) {
       throw new MalformedInputException(PARAMS, "commitments are required");
@@ -403,13 +446,17 @@ public final class RangeProof {
     batch.appendBytes(LABEL_PROOF, encoding);
     BigInteger c = verifierChallenge(batch, LABEL_BATCH);
 
-    // s_i = Π_k u_k^(±1): + when bit (rounds−1−k) of i is set; s_i⁻¹ = s_(N−1−i).
-    BigInteger[] uInv = new BigInteger[rounds];
+    // s_i = Π_k u_k^(±1): + when bit (rounds−1−k) of i is set; s_i⁻¹ = s_(N−1−i). One modular
+    // inversion serves every u_k and y (all non-zero, checked when drawn).
+    BigInteger[] toInvert = Arrays.copyOf(u, rounds + 1);
+    toInvert[rounds] = yc;
+    BigInteger[] inverses = Scalars.invAll(toInvert);
+    BigInteger[] uInv = Arrays.copyOf(inverses, rounds);
+    BigInteger yInv = inverses[rounds];
     BigInteger[] uSq = new BigInteger[rounds];
     BigInteger[] uInvSq = new BigInteger[rounds];
     BigInteger s0 = BigInteger.ONE;
     for (int k = 0; k < rounds; k++) {
-      uInv[k] = Scalars.inv(u[k]);
       uSq[k] = Scalars.mul(u[k], u[k]);
       uInvSq[k] = Scalars.mul(uInv[k], uInv[k]);
       s0 = Scalars.mul(s0, uInv[k]);
@@ -421,15 +468,12 @@ public final class RangeProof {
       sv[i] = Scalars.mul(sv[i - (1 << hb)], uSq[rounds - 1 - hb]);
     }
 
-    BigInteger yInv = Scalars.inv(yc);
     BigInteger[] zPow = Scalars.powers(zc, m + 4); // z^0 … z^(m+3)
     BigInteger ab = Scalars.mul(aFinal, bFinal);
     BigInteger negZ = Scalars.neg(zc);
 
-    BulletproofGenerators gens = BulletproofGenerators.standard();
-    ShiftTable[] gs = gens.shiftsG(total);
-    ShiftTable[] hs = gens.shiftsH(total);
-    BucketMultiExp fixed = new BucketMultiExp(1);
+    BigInteger[] gk = new BigInteger[total];
+    BigInteger[] hk = new BigInteger[total];
     BigInteger yInvPow = BigInteger.ONE; // y^(−i)
     BigInteger sumY = BigInteger.ZERO; // Σ y^i
     BigInteger yPow = BigInteger.ONE;
@@ -437,15 +481,17 @@ public final class RangeProof {
       BigInteger zeta = zPow[2 + j]; // z^(2+j)·2^i
       for (int i = 0; i < n; i++) {
         int k = j * n + i;
-        fixed.add(0, gs[k], Scalars.sub(negZ, Scalars.mul(aFinal, sv[k])));
-        BigInteger inner = Scalars.sub(zeta, Scalars.mul(bFinal, sv[total - 1 - k]));
-        fixed.add(0, hs[k], Scalars.add(zc, Scalars.mul(yInvPow, inner)));
-        sumY = Scalars.add(sumY, yPow);
+        // One reduction per coefficient: mod q also maps the negative intermediates into [0, q).
+        gk[k] = negZ.subtract(aFinal.multiply(sv[k])).mod(Scalars.Q);
+        BigInteger inner = zeta.subtract(Scalars.mul(bFinal, sv[total - 1 - k])); // in (−q, q)
+        hk[k] = zc.add(yInvPow.multiply(inner)).mod(Scalars.Q);
+        sumY = sumY.add(yPow); // reduced after the loop
         yPow = Scalars.mul(yPow, yc);
         yInvPow = Scalars.mul(yInvPow, yInv);
         zeta = Scalars.add(zeta, zeta);
       }
     }
+    sumY = sumY.mod(Scalars.Q);
     BigInteger twoNMinusOne = BigInteger.ONE.shiftLeft(n).subtract(BigInteger.ONE);
     BigInteger zSum = BigInteger.ZERO; // Σ_j z^(3+j)
     for (int j = 0; j < m; j++) {
@@ -456,8 +502,6 @@ public final class RangeProof {
     BigInteger gCoef = Scalars.add(
         Scalars.mul(wc, Scalars.sub(tHat, ab)), Scalars.mul(c, Scalars.sub(delta, tHat)));
     BigInteger hCoef = Scalars.neg(Scalars.add(mu, Scalars.mul(c, tauX)));
-    fixed.add(0, gens.valueBase().shifts, gCoef);
-    fixed.add(0, gens.blindingBase().shifts, hCoef);
 
     // Per-proof points: S, T1, T2, V_j, L_k, R_k; A has coefficient 1.
     int dyn = 3 + m + 2 * rounds;
@@ -480,44 +524,9 @@ public final class RangeProof {
       dp[d] = rs[k];
       dk[d++] = uInvSq[k];
     }
-    Base[] bases = Base.dynamic(Base.flatten(dp), dyn);
-    MultiExp me = new MultiExp(2 * dyn);
-    for (int i = 0; i < dyn; i++) {
-      bases[i].addTo(me, dk[i]);
-    }
-    JacobianPoint sum = me.evaluate();
-    sum.add(fixed.evaluate()[0]);
-    int[][] axy = FieldOps.affine(a);
-    sum.addAffine(axy[0], axy[1], false);
-    if (!sum.infinity) {
-      throw new ProofException(INVALID, diagnose(vs, xc, zPow, delta));
-    }
-  }
-
-  /**
-   * Names the failed check once the batched equation has failed, by evaluating the polynomial
-   * check t̂·G + τ_x·H = Σ z^(2+j)·V_j + δ·G + x·T1 + x²·T2 on its own (failure path only).
-   */
-  private String diagnose(ECPoint[] vs, BigInteger xc, BigInteger[] zPow, BigInteger delta) {
-    int k = vs.length + 4;
-    ECPoint[] p = new ECPoint[k];
-    BigInteger[] e = new BigInteger[k];
-    p[0] = Secp256k1.G;
-    e[0] = Scalars.sub(tHat, delta);
-    p[1] = Secp256k1.H;
-    e[1] = tauX;
-    p[2] = t1;
-    e[2] = Scalars.neg(xc);
-    p[3] = t2;
-    e[3] = Scalars.neg(Scalars.mul(xc, xc));
-    for (int j = 0; j < vs.length; j++) {
-      p[4 + j] = vs[j];
-      e[4 + j] = Scalars.neg(zPow[2 + j]);
-    }
-    boolean polynomialHolds = ECAlgorithms.sumOfMultiplies(p, e).isInfinity();
-    return polynomialHolds
-        ? "inner-product argument check failed (batched verification equation)"
-        : "polynomial check t̂ = t(x) against the commitments failed (batched verification equation)";
+    VerificationEquation.Polynomial poly =
+        new VerificationEquation.Polynomial(vs, xc, zPow, delta, tHat, tauX, t1, t2);
+    return new VerificationEquation(gk, hk, gCoef, hCoef, dp, dk, a, poly);
   }
 
   private static ECPoint validCommitment(ECPoint c, int j) {

@@ -32,6 +32,29 @@ final class Scalars {
     return a.modInverse(Q);
   }
 
+  /**
+   * The inverses of non-zero x_0 … x_(n−1) mod q with a single modular inversion (Montgomery's
+   * trick: prefix products, one inverse, then 3(n − 1) products).
+   *
+   * @throws ArithmeticException if some x_i is zero mod q
+   */
+  static BigInteger[] invAll(BigInteger... x) {
+    int n = x.length;
+    BigInteger[] prefix = new BigInteger[n];
+    BigInteger acc = BigInteger.ONE;
+    for (int i = 0; i < n; i++) {
+      prefix[i] = acc;
+      acc = mul(acc, x[i]);
+    }
+    BigInteger inv = acc.modInverse(Q); // throws if the product, hence some x_i, is zero
+    BigInteger[] out = new BigInteger[n];
+    for (int i = n - 1; i >= 0; i--) {
+      out[i] = mul(inv, prefix[i]);
+      inv = mul(inv, x[i]);
+    }
+    return out;
+  }
+
   /** Σ a_i·b_i mod q over {@code len} entries starting at the given offsets. */
   static BigInteger inner(BigInteger[] a, int aOff, BigInteger[] b, int bOff, int len) {
     BigInteger s = BigInteger.ZERO;

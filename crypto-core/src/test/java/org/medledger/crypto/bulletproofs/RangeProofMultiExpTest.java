@@ -206,4 +206,63 @@ class RangeProofMultiExpTest {
       assertTrue(!plan[0]);
     }
   }
+
+  @Test
+  void bucketTreeSumsHandleEqualOppositeAndOddCounts() {
+    // The same base added three, five and seven times: every digit lands three, five or seven
+    // times in one bucket, so the pairwise tree meets equal points (doublings), odd counts
+    // (a point carried to the next level) and, with q − k, points that cancel.
+    ECPoint p = point("tree");
+    ShiftTable[] shifts = ShiftTable.build(Base.flatten(p), 1);
+    BigInteger k = scalar();
+    for (int times : new int[] {2, 3, 5, 7}) {
+      BucketMultiExp bucket = new BucketMultiExp(2);
+      for (int i = 0; i < times; i++) {
+        bucket.add(0, shifts[0], k);
+        bucket.add(1, shifts[0], k);
+      }
+      bucket.add(1, shifts[0], Q.subtract(k)); // one copy cancels
+      JacobianPoint[] out = bucket.evaluate();
+      assertEquals(p.multiply(k.multiply(BigInteger.valueOf(times))).normalize(), bc(out[0]), times + "·k·P");
+      assertEquals(p.multiply(k.multiply(BigInteger.valueOf(times - 1))).normalize(), bc(out[1]), (times - 1) + "·k·P");
+    }
+  }
+
+  @Test
+  void batchedScalarInversionMatchesModInverse() {
+    BigInteger[] x = {BigInteger.ONE, Q.subtract(BigInteger.ONE), BigInteger.TWO, scalar(), scalar(), scalar()};
+    BigInteger[] inv = Scalars.invAll(x);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(x[i].modInverse(Q), inv[i], "inverse " + i);
+    }
+    assertEquals(BigInteger.ONE.modInverse(Q), Scalars.invAll(BigInteger.ONE)[0]);
+    org.junit.jupiter.api.Assertions.assertThrows(
+        ArithmeticException.class, () -> Scalars.invAll(scalar(), BigInteger.ZERO, scalar()));
+  }
+
+  @Test
+  void knownMultiplesOfTheGenerator() {
+    // Published coordinates (SEC 2 test data), independent of BouncyCastle.
+    ECPoint g = Secp256k1.G.normalize();
+    int[][] xy = FieldOps.affine(g);
+    JacobianPoint two = new JacobianPoint().setAffine(xy[0], xy[1]).twice();
+    assertEquals(
+        new BigInteger("C6047F9441ED7D6D3045406E95C07CD85C778E4B8CEF3CA7ABAC09B95C709EE5", 16),
+        FieldOps.toEcPoint(two).normalize().getAffineXCoord().toBigInteger(), "x(2G)");
+    JacobianPoint three = new JacobianPoint().set(two).addAffine(xy[0], xy[1], false);
+    assertEquals(
+        new BigInteger("F9308A019258C31049344F85F89D5229B531C845836F99B08601F113BCE036F9", 16),
+        FieldOps.toEcPoint(three).normalize().getAffineXCoord().toBigInteger(), "x(3G)");
+    // 7G = 2·(2G + G) + G through the Jacobian addition law too.
+    JacobianPoint seven = new JacobianPoint().set(three).twice();
+    seven.add(new JacobianPoint().setAffine(xy[0], xy[1]));
+    assertEquals(
+        new BigInteger("5CBDF0646E5DB4EAA398F365F2EA7A0E3D419B7E0330E39CE92BDDEDCAC4F9BC", 16),
+        FieldOps.toEcPoint(seven).normalize().getAffineXCoord().toBigInteger(), "x(7G)");
+    // (q − 1)·G = −G by the Straus engine with the GLV split.
+    Base[] b = Base.dynamic(Base.flatten(g), 1);
+    MultiExp me = new MultiExp(2);
+    b[0].addTo(me, Secp256k1.ORDER.subtract(BigInteger.ONE));
+    assertEquals(g.negate().normalize(), FieldOps.toEcPoint(me.evaluate()).normalize(), "(q − 1)·G");
+  }
 }
