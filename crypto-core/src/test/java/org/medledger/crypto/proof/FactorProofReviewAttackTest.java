@@ -58,6 +58,57 @@ class FactorProofReviewAttackTest {
   }
 
   /**
+   * BREAK (crypto-core API only; the chaincode refuses keys below 2048 bits): at 1024 bits, a key
+   * size PaillierPublicKey still decodes (INSECURE_1024), a modulus with a 120-bit prime factor —
+   * below the 2^128 that §4.3 step 5 needs — gets an accepted Π^fac by grinding only σ, which is
+   * free (it enters the transcript and v, no exponentiation): z2 = β + e·m fits the bound
+   * 2^(512+511) once e < ~2^119, one try in ~2^9. At 2048 bits the same needs e = 0 (2^-128).
+   */
+  @Test
+  void breakOneTwentyBitFactorAt1024BitsByGrindingSigma() {
+    BigInteger r;
+    BigInteger m;
+    BigInteger n0;
+    do {
+      r = BigInteger.probablePrime(120, RND);
+      m = BigInteger.probablePrime(1024 - 120, RND);
+      n0 = r.multiply(m);
+    } while (n0.bitLength() != 1024);
+    BigInteger nHat = rp.nHat();
+    BigInteger zBound = FactorProof.zBound(n0);
+    BigInteger blind = nHat.shiftLeft(FactorProof.L);
+    BigInteger mask = nHat.shiftLeft(FactorProof.L + FactorProof.EPS);
+    BigInteger alpha = FactorProof.signedBelow(zBound.shiftRight(1), RND);
+    BigInteger beta = FactorProof.signedBelow(zBound.shiftRight(1), RND);
+    BigInteger mu = FactorProof.signedBelow(blind, RND);
+    BigInteger nu = FactorProof.signedBelow(blind, RND);
+    BigInteger rT = FactorProof.signedBelow(n0.multiply(nHat).shiftLeft(FactorProof.L + FactorProof.EPS), RND);
+    BigInteger x = FactorProof.signedBelow(mask, RND);
+    BigInteger y = FactorProof.signedBelow(mask, RND);
+    BigInteger cp = rp.commit(r, mu);
+    BigInteger cq = rp.commit(m, nu);
+    BigInteger ca = rp.commit(alpha, x);
+    BigInteger cb = rp.commit(beta, y);
+    BigInteger ct = FactorProof.signedPow(cq, alpha, nHat).multiply(rp.commit(BigInteger.ZERO, rT)).mod(nHat);
+    BigInteger sigma;
+    BigInteger e;
+    int tries = 0;
+    do {
+      tries++;
+      assertTrue(tries < 1 << 16, "grinding σ should take about 2^9 hashes");
+      sigma = FactorProof.signedBelow(n0.multiply(nHat).shiftLeft(FactorProof.L), RND);
+      e = FactorProof.challenge(n0, rp, CONTEXT, cp, cq, ca, cb, ct, sigma);
+    } while (beta.add(e.multiply(m)).abs().compareTo(zBound) > 0);
+    BigInteger sigmaHat = sigma.subtract(nu.multiply(r));
+    FactorProof forged = new FactorProof(n0.bitLength(), nHat.bitLength(), cp, cq, ca, cb, ct, sigma,
+        alpha.add(e.multiply(r)), beta.add(e.multiply(m)), x.add(e.multiply(mu)), y.add(e.multiply(nu)),
+        rT.add(e.multiply(sigmaHat)));
+    BigInteger finalN0 = n0;
+    assertDoesNotThrow(() -> FactorProof.fromBytes(forged.toBytes(), finalN0, rp).verify(finalN0, rp, CONTEXT));
+    assertTrue(r.bitLength() <= 128);
+  }
+
+  /**
    * HELD: a prover with a small factor that commits Q = 1 (opening q = 0, so z2 = β stays tiny and
    * the second equation holds) and builds T, v as if R were t^σ cannot satisfy the product
    * equation: R carries s^N0, which it cannot cancel without λ.
