@@ -390,7 +390,7 @@ public final class RecordContract implements ContractInterface {
     String patient = g != null ? g.patient() : r != null ? r.patient() : "";
     AccessEntry entry = new AccessEntry(ledger.txId(), now.toString(), reader.id(), grantId, recordId, patient,
         denial == null, denial == null ? "" : denial.name());
-    AccessLog.record(store, entry, g, MoneyContract.order(now));
+    AccessLog.record(store, entry, g, r, MoneyContract.order(now));
     ledger.consumeNonce(reader.id(), req.nonce());
     emit(ledger, "medledger.RecordRead", "reader", reader.id(), "recordId", recordId, "outcome",
         denial == null ? "GRANTED" : "DENIED");

@@ -158,7 +158,7 @@ public final class AccountClient {
           if (++transients > MAX_TRANSIENT_RETRIES) {
             break;
           }
-          backOff(transients);
+          backOff(transients, unknown, pinned);
           continue;
         } else if (e.committed() == LedgerCallException.Committed.UNKNOWN) {
           unknown.add(e);
@@ -188,7 +188,7 @@ public final class AccountClient {
           if (++transients > MAX_TRANSIENT_RETRIES) {
             break;
           }
-          backOff(transients);
+          backOff(transients, unknown, pinned);
           continue;
         }
         if (sent >= 0 && e.kind() == LedgerCallException.Kind.CONFLICT) {
@@ -256,13 +256,17 @@ public final class AccountClient {
    * all of min(p · 2^(n−1), 8p), p = {@link #retryPause} (2 s by default), so that clients that
    * failed together do not retry together.
    */
-  private void backOff(int n) throws LedgerCallException {
+  private void backOff(int n, List<LedgerCallException> unknown, long pinned) throws LedgerCallException {
     long ceiling = Math.min(retryPause.toMillis() << (n - 1), retryPause.toMillis() * 8);
     long ms = ceiling / 2 + (long) (rnd.nextDouble() * (ceiling / 2));
     try {
       Thread.sleep(ms);
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
+      if (!unknown.isEmpty()) {
+        // An earlier attempt may have committed: the payment is UNKNOWN, never NO.
+        throw unconfirmed(unknown.get(0).kind(), unknown, pinned, "interrupted before retrying", ie);
+      }
       throw new LedgerCallException(LedgerCallException.Kind.UNAVAILABLE, "", "", LedgerCallException.Committed.NO,
           "interrupted before retrying");
     }
@@ -313,12 +317,22 @@ public final class AccountClient {
    * asked again later: YES with the committed attempt if one is on the ledger; NO only if the
    * ledger proves that none can ever commit (every attempt is in a block, invalidated); UNKNOWN
    * otherwise, saying whether the nonce is still free (an attempt may still arrive) or taken.
-   * Sends nothing. A failed look-up is thrown (committed NO: the look-up wrote nothing).
+   * Sends nothing. A failed look-up is thrown with {@link LedgerCallException.Committed#UNKNOWN}:
+   * it says nothing about the payment, which may well be on the ledger, so it must never read as NO.
    */
   public PaymentStatus paymentStatus(PendingPayment p) throws LedgerCallException {
     if (!p.account().equals(accountId())) {
       throw new IllegalArgumentException("pending payment of " + p.account() + ", not of " + accountId());
     }
+    try {
+      return lookUp(p);
+    } catch (LedgerCallException e) {
+      throw new LedgerCallException(e.kind(), e.errorCode(), e.txId(), LedgerCallException.Committed.UNKNOWN,
+          "the payment's outcome is still unknown: its look-up failed (" + summary(e) + "); ask again later", e);
+    }
+  }
+
+  private PaymentStatus lookUp(PendingPayment p) throws LedgerCallException {
     for (String txId : p.txIds()) {
       Optional<String> record = transaction(txId);
       if (record.isPresent()) {

@@ -311,7 +311,7 @@ public final class SimulatedStub implements ChaincodeStub {
    * <em>replaces the start key without any check</em>, a page size of 0 or below means "up to the
    * total query limit", and the returned bookmark is the first key after the page, or empty when
    * the range is exhausted. So a bookmark before the range returns keys of other ranges, as on a
-   * peer. A bookmark at or past the end of the range makes a Fabric v3.1.1 peer process crash
+   * peer. A bookmark past the end of the range makes a Fabric v3.1.1 peer process crash
    * (issue 11); here it throws {@link PeerCrashException}, so that a test that reaches it fails
    * loudly instead of passing on a behaviour no peer has. The page is recorded as a range read over
    * the part of the range it covered.
@@ -326,8 +326,8 @@ public final class SimulatedStub implements ChaincodeStub {
           + " supported only in a read-only transaction");
     }
     String from = noBookmark ? start : bookmark;
-    if (!end.isEmpty() && Keys.ORDER.compare(from, end) >= 0) {
-      throw new PeerCrashException("bookmark " + Keys.printable(from) + " is at or past the end of the range "
+    if (!end.isEmpty() && Keys.ORDER.compare(from, end) > 0) {
+      throw new PeerCrashException("bookmark " + Keys.printable(from) + " is past the end of the range "
           + Keys.printable(end) + ": a Fabric v3.1.1 peer process crashes on this query");
     }
     paginatedQueryPerformed = true;
@@ -341,7 +341,10 @@ public final class SimulatedStub implements ChaincodeStub {
       }
       page.put(e.getKey(), e.getValue());
     }
-    rangeReads.add(next.isEmpty()
+    // A peer stops reading once the page is full, without looking for a next key, and records the
+    // range read up to the page's last key (ItrExhausted false): an exactly full last page is
+    // validated over what it returned only, as a page with more keys after it is.
+    rangeReads.add(page.size() < limit
         ? new RangeRead(from, end, false, versions(page))
         : new RangeRead(from, page.lastKey(), true, versions(page)));
     QueryResponseMetadata metadata = QueryResponseMetadata.newBuilder()

@@ -95,15 +95,23 @@ public final class ChannelWatcher implements AutoCloseable {
     return Duration.ofMillis(Math.max(1_000, w * 1_000 / 4));
   }
 
-  /** Touches every watched channel the ledger shows open, on the worker thread. */
+  /**
+   * Touches every watched channel the ledger shows open, and reacts again to every one it shows
+   * closing, on the worker thread. Reacting again is what makes a dispute, answer or contest that
+   * failed (an unreachable peer, a deadline) be tried again while the window is open: an event
+   * arrives once, and without a retry an honest party would lose what its latest state pays it.
+   */
   public void touchOpen() {
     worker.execute(() -> {
       for (String id : List.copyOf(parties.keySet())) {
         try {
           JsonObject ch = client.channel(id).getAsJsonObject("channel");
-          if ("OPEN".equals(ch.get("status").getAsString())) {
+          String status = ch.get("status").getAsString();
+          if ("OPEN".equals(status)) {
             client.touch(id);
             actions.add(new Action(id, "TOUCH", ""));
+          } else if ("CLOSING".equals(status)) {
+            react(id, parties.get(id));
           }
         } catch (LedgerCallException | RuntimeException e) {
           actions.add(new Action(id, "FAILED", "touch: " + e));
@@ -118,6 +126,10 @@ public final class ChannelWatcher implements AutoCloseable {
       Instant now = clock.instant();
       for (Map.Entry<String, Instant> d : Map.copyOf(deadlines).entrySet()) {
         if (now.isBefore(d.getValue())) {
+          ChannelParty party = parties.get(d.getKey());
+          if (party != null) {
+            react(d.getKey(), party); // still closing: try again what may have failed (touchOpen)
+          }
           continue;
         }
         try {

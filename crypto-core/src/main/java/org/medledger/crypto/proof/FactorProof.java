@@ -25,6 +25,8 @@ import org.medledger.crypto.paillier.PaillierSecretKey;
  */
 public final class FactorProof {
   /** ℓ: slack of the ring-Pedersen blinders μ, ν, σ (statistical hiding 2^-ℓ). */
+  /** Smallest N0 the proof is verified for (docs/protocol.md §3.5): the chaincode's key minimum. */
+  public static final int MIN_N0_BITS = 2048;
   public static final int L = 256;
   /** ε: extra slack of the masks α, β, x, y, r over the challenge times the secret. */
   public static final int EPS = 256;
@@ -213,8 +215,14 @@ public final class FactorProof {
     Objects.requireNonNull(n0, "n0");
     Objects.requireNonNull(rp, "rp");
     Objects.requireNonNull(context, "context");
-    if (n0.signum() <= 0 || !n0.testBit(0) || n0.bitLength() < 16 || n0.bitLength() % 8 != 0) {
+    if (n0.signum() <= 0 || !n0.testBit(0) || n0.bitLength() % 8 != 0) {
       throw new MalformedInputException(MALFORMED, "N0 is not a positive odd integer of whole bytes");
+    }
+    if (n0.bitLength() < MIN_N0_BITS) {
+      // Below this the bound √N0·2^(ℓ+ε) no longer forces factors above 2^128 (a 1024-bit N0 with
+      // a 120-bit factor passes by grinding σ, which costs one hash a try).
+      throw new MalformedInputException(MALFORMED, "N0 has " + n0.bitLength() + " bits; Π^fac is sound from "
+          + MIN_N0_BITS + " bits on");
     }
     if (!n0.gcd(rp.nHat()).equals(BigInteger.ONE)) {
       throw new ProofException(INVALID, "N0 shares a factor with N̂");

@@ -1,6 +1,7 @@
 package org.medledger.crypto.proof;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.testing.TestKeys;
 import org.medledger.crypto.testing.TestRingPedersen;
@@ -35,11 +37,11 @@ class FactorProofReviewAttackTest {
    * |p|, |q| ≥ √N0 / 2^(ℓ+ε+1) is vacuous for N0 below about 2(ℓ+ε+1) = 1026 bits, and
    * {@link FactorProof#verify} accepts any N0 of at least 16 bits. An N0 = r·m of 768 bits with a
    * 17-bit prime r gets an honest-prover proof on its real factors accepted: e·m ≤ 2^(128+752)
-   * fits under the bound 2^(512+383). This test asserts the current (weak) behaviour; when
-   * checkStatement refuses such N0 it must be inverted.
+   * fits under the bound 2^(512+383). It passed before the fix; checkStatement now refuses N0
+   * below 2048 bits.
    */
   @Test
-  void breakSeventeenBitFactorPassesForAModulusBelowTheSoundnessSize() {
+  void fixedSeventeenBitFactorBelowTheSoundnessSizeIsRefused() {
     BigInteger r;
     BigInteger m;
     BigInteger n0;
@@ -51,7 +53,9 @@ class FactorProofReviewAttackTest {
     FactorProof f = FactorProof.proveUnchecked(r, m, rp, CONTEXT, RND);
     assertNotNull(f, "an honest run on (17-bit, 751-bit) factors stays inside the z bound at 768 bits");
     BigInteger finalN0 = n0;
-    assertDoesNotThrow(() -> FactorProof.fromBytes(f.toBytes(), finalN0, rp).verify(finalN0, rp, CONTEXT));
+    // It was accepted before the fix; N0 below 2048 bits is now refused before anything else.
+    assertThrows(MalformedInputException.class,
+        () -> FactorProof.fromBytes(f.toBytes(), finalN0, rp).verify(finalN0, rp, CONTEXT));
     // The same shape at 2048 bits (the chaincode's minimum) is refused: the gap is only in the API.
     SmallFactorKeys.Key k = SmallFactorKeys.generate(2048, 17, CONTEXT, RND);
     assertInvalid(() -> k.factorProof(rp, CONTEXT, RND).verify(k.publicKey().n(), rp, CONTEXT), "|z2| exceeds");
@@ -65,7 +69,7 @@ class FactorProofReviewAttackTest {
    * 2^(512+511) once e < ~2^119, one try in ~2^9. At 2048 bits the same needs e = 0 (2^-128).
    */
   @Test
-  void breakOneTwentyBitFactorAt1024BitsByGrindingSigma() {
+  void fixedOneTwentyBitFactorAt1024BitsByGrindingSigmaIsRefused() {
     BigInteger r;
     BigInteger m;
     BigInteger n0;
@@ -104,7 +108,9 @@ class FactorProofReviewAttackTest {
         alpha.add(e.multiply(r)), beta.add(e.multiply(m)), x.add(e.multiply(mu)), y.add(e.multiply(nu)),
         rT.add(e.multiply(sigmaHat)));
     BigInteger finalN0 = n0;
-    assertDoesNotThrow(() -> FactorProof.fromBytes(forged.toBytes(), finalN0, rp).verify(finalN0, rp, CONTEXT));
+    // Accepted before the fix; refused now that N0 must have 2048 bits at least.
+    assertThrows(MalformedInputException.class,
+        () -> FactorProof.fromBytes(forged.toBytes(), finalN0, rp).verify(finalN0, rp, CONTEXT));
     assertTrue(r.bitLength() <= 128);
   }
 
