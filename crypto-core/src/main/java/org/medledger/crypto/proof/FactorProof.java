@@ -218,12 +218,6 @@ public final class FactorProof {
     if (n0.signum() <= 0 || !n0.testBit(0) || n0.bitLength() % 8 != 0) {
       throw new MalformedInputException(MALFORMED, "N0 is not a positive odd integer of whole bytes");
     }
-    if (n0.bitLength() < MIN_N0_BITS) {
-      // Below this the bound √N0·2^(ℓ+ε) no longer forces factors above 2^128 (a 1024-bit N0 with
-      // a 120-bit factor passes by grinding σ, which costs one hash a try).
-      throw new MalformedInputException(MALFORMED, "N0 has " + n0.bitLength() + " bits; Π^fac is sound from "
-          + MIN_N0_BITS + " bits on");
-    }
     if (!n0.gcd(rp.nHat()).equals(BigInteger.ONE)) {
       throw new ProofException(INVALID, "N0 shares a factor with N̂");
     }
@@ -238,6 +232,13 @@ public final class FactorProof {
    */
   public void verify(BigInteger n0, RingPedersenParams rp, byte[] context) {
     checkStatement(n0, rp, context);
+    if (n0.bitLength() < MIN_N0_BITS) {
+      // Below this the bound √N0·2^(ℓ+ε) no longer forces factors above 2^128 (a 1024-bit N0 with
+      // a 120-bit factor passes by grinding σ, which costs one hash a try). An honest prover may
+      // still prove a smaller key; no verifier accepts it.
+      throw new MalformedInputException(MALFORMED, "N0 has " + n0.bitLength() + " bits; Π^fac is sound from "
+          + MIN_N0_BITS + " bits on");
+    }
     BigInteger nHat = rp.nHat();
     if (bits != n0.bitLength() || nHatBits != nHat.bitLength()) {
       throw invalid("proof is for a " + bits + "-bit modulus and a " + nHatBits + "-bit N̂, the statement has "
