@@ -121,8 +121,14 @@ class FaultInjectionIT {
   private AccountClient account(Role role, LedgerConnection gw, PaillierSecretKey key) throws LedgerCallException {
     byte[] seed = new byte[32];
     rnd.nextBytes(seed);
-    AccountClient c = new AccountClient(new AccountSecrets(role, seed, key), gw, rnd);
+    AccountSecrets secrets = new AccountSecrets(role, seed, key);
+    AccountClient c = new AccountClient(secrets, gw, rnd);
     c.register();
+    if (role == Role.REGULATOR) {
+      // records:setup before the other registrations: their Π^fac proofs are made against it.
+      new RecordClient(secrets, gw, rnd).publishRingPedersen(
+          org.medledger.crypto.testing.TestRingPedersen.paramsBytes(2048), org.medledger.crypto.testing.TestRingPedersen.proofBytes(2048));
+    }
     return c;
   }
 

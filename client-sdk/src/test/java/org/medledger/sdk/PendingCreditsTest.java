@@ -16,6 +16,7 @@ import org.medledger.chaincode.api.Role;
 import org.medledger.chaincode.embedded.EmbeddedLedger;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.testing.TestKeys;
+import org.medledger.crypto.testing.TestRingPedersen;
 
 /**
  * An account with thousands of pending credits (docs/client-sdk.md §3): the balance counts every
@@ -56,9 +57,15 @@ class PendingCreditsTest {
   private AccountClient client(Role role, String msp, PaillierSecretKey key) throws LedgerCallException {
     byte[] seed = new byte[32];
     rnd.nextBytes(seed);
-    AccountClient c = new AccountClient(new AccountSecrets(role, seed, key),
-        new EmbeddedConnection(ledger, ledger.identity(msp, msp + "-gateway"), "medledger", clock), rnd);
+    AccountSecrets secrets = new AccountSecrets(role, seed, key);
+    EmbeddedConnection gateway = new EmbeddedConnection(ledger, ledger.identity(msp, msp + "-gateway"), "medledger", clock);
+    AccountClient c = new AccountClient(secrets, gateway, rnd);
     c.register();
+    if (role == Role.REGULATOR) {
+      // records:setup before the other registrations: their Π^fac proofs are made against it.
+      new RecordClient(secrets, gateway, rnd)
+          .publishRingPedersen(TestRingPedersen.paramsBytes(2048), TestRingPedersen.proofBytes(2048));
+    }
     return c;
   }
 
