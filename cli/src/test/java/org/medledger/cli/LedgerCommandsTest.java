@@ -196,7 +196,8 @@ class LedgerCommandsTest {
   void aPayAndABalanceRunTogetherBothWaitForTheLedger() throws Exception {
     CliRunner cli = fourAccounts();
     ok(cli.run("configure"));
-    for (String n : List.of("reg", "ins", "alice")) {
+    regulatorAndSetup(cli);
+    for (String n : List.of("ins", "alice")) {
       ok(cli.run("accounts", "register", "--account", n));
     }
     ok(cli.run("issue", "--from", "reg", "--to", "ins", "--amount", "1000"));
