@@ -1,11 +1,11 @@
 package org.medledger.chaincode;
 
 import java.util.concurrent.TimeUnit;
-import org.medledger.chaincode.embedded.Endorsement;
+import org.medledger.embedded.Endorsement;
 import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.crypto.paillier.PaillierSecretKey;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.Role;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;

@@ -2,8 +2,9 @@ package org.medledger.chaincode;
 
 import com.google.gson.JsonObject;
 import java.util.Base64;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.ErrorCode;
+import org.medledger.protocol.Role;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 

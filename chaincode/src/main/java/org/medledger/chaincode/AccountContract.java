@@ -7,9 +7,11 @@ import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.contract.annotation.Contract;
 import org.hyperledger.fabric.contract.annotation.Info;
 import org.hyperledger.fabric.contract.annotation.Transaction;
-import org.medledger.chaincode.api.AccountKeys;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.AccountKeys;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.Contexts;
+import org.medledger.protocol.ErrorCode;
+import org.medledger.protocol.Role;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.proof.FactorProof;
@@ -30,10 +32,6 @@ public final class AccountContract implements ContractInterface {
   static final int MAX_FACTOR_PROOF_BYTES = 8 * 1024;
 
   /** The context bytes a registration's key proof is bound to. */
-  public static byte[] keyProofContext(String channel, String accountId) {
-    return ("medledger/register/v1|" + channel + "|" + accountId).getBytes(StandardCharsets.UTF_8);
-  }
-
   /** Sets the channel configuration; allowed once, for a client of one of its admin organisations. */
   @Transaction(intent = Transaction.TYPE.SUBMIT)
   public String configure(Context ctx, String configJson) {
@@ -126,14 +124,14 @@ public final class AccountContract implements ContractInterface {
     }
     byte[] proofBytes = Json.base64(body, "keyProof", MAX_KEY_PROOF_BYTES);
     try {
-      KeyProof.fromBytes(proofBytes, pk).verify(pk, keyProofContext(cfg.channel(), id));
+      KeyProof.fromBytes(proofBytes, pk).verify(pk, Contexts.keyProofContext(cfg.channel(), id));
     } catch (CryptoException e) {
       throw LedgerException.of(ErrorCode.KEY_PROOF_INVALID, e.getMessage());
     }
     if (rp != null) {
       byte[] factorBytes = Json.base64(body, "factorProof", MAX_FACTOR_PROOF_BYTES);
       try {
-        FactorProof.fromBytes(factorBytes, pk.n(), rp).verify(pk.n(), rp, keyProofContext(cfg.channel(), id));
+        FactorProof.fromBytes(factorBytes, pk.n(), rp).verify(pk.n(), rp, Contexts.keyProofContext(cfg.channel(), id));
       } catch (CryptoException e) {
         throw LedgerException.of(ErrorCode.FACTOR_PROOF_INVALID, e.getMessage());
       }

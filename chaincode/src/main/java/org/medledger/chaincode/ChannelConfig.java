@@ -8,8 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.ErrorCode;
+import org.medledger.protocol.Role;
 
 /**
  * Chaincode configuration, set once per channel by an administrator organisation

@@ -11,15 +11,16 @@ import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.contract.annotation.Contract;
 import org.hyperledger.fabric.contract.annotation.Transaction;
 import org.hyperledger.fabric.shim.ChaincodeException;
-import org.medledger.chaincode.embedded.EmbeddedLedger;
+import org.medledger.protocol.ErrorCode;
 
 /**
  * Routes {@code contract:function} to the {@link Transaction} methods of the MedLedger contracts,
  * the way Fabric's contract router does on a peer, so the embedded ledger runs the very same
  * contract code. Every transaction method takes the context and string arguments and returns a
- * string (canonical JSON). Every proposal passes {@link EntryCheck} first, as on a peer.
+ * string (canonical JSON). Every proposal passes {@link EntryCheck} first, as on a peer. The
+ * embedded ledger (module embedded-ledger, {@code MedLedgerContracts}) runs it in process.
  */
-public final class ContractDispatcher implements EmbeddedLedger.Dispatcher {
+public final class ContractDispatcher {
   private record Target(ContractInterface contract, Method method) {}
 
   private final Map<String, Target> targets = new TreeMap<>();
@@ -49,7 +50,12 @@ public final class ContractDispatcher implements EmbeddedLedger.Dispatcher {
     }
   }
 
-  @Override
+  /**
+   * Runs one proposal: the entry check, then the transaction method.
+   *
+   * @return the response payload (UTF-8 of the method's result; empty for null)
+   * @throws org.hyperledger.fabric.shim.ChaincodeException to refuse the proposal
+   */
   public byte[] invoke(Context ctx, String function, List<String> args) {
     // The same entry check as GuardedChaincode runs on a peer: name, argument count, sizes, ids.
     EntryCheck.check(function, args);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.medledger.protocol.ErrorCode;
 
 /**
  * The single entry check of every contract function (docs/chaincode.md §6.1), run before a

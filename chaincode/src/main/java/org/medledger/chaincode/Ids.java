@@ -1,5 +1,7 @@
 package org.medledger.chaincode;
 
+import org.medledger.protocol.ErrorCode;
+
 /**
  * The one rule for identifiers (docs/chaincode.md §6.1): account, record, grant, claim, channel,
  * transaction and credit ids are 1..{@value #MAX_ID_BYTES} characters of {@code [A-Za-z0-9._-]},

@@ -10,8 +10,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.ErrorCode;
+import org.medledger.protocol.Role;
 
 /**
  * Strict field access for request and state JSON; every failure is a MALFORMED_REQUEST. Requests

@@ -11,7 +11,8 @@ import org.hyperledger.fabric.shim.ledger.CompositeKey;
 import org.hyperledger.fabric.shim.ledger.KeyValue;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIteratorWithMetadata;
-import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.ErrorCode;
 
 /**
  * Typed access to world state for one transaction (docs/chaincode.md §4). Every key is a Fabric

@@ -2,6 +2,7 @@ package org.medledger.chaincode;
 
 import java.nio.charset.StandardCharsets;
 import org.hyperledger.fabric.shim.ChaincodeException;
+import org.medledger.protocol.ErrorCode;
 
 /** Builds the ChaincodeException for a refused request: message "CODE: detail", payload "CODE". */
 public final class LedgerException {

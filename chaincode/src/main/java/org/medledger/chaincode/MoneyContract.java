@@ -14,8 +14,10 @@ import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.contract.annotation.Contract;
 import org.hyperledger.fabric.contract.annotation.Info;
 import org.hyperledger.fabric.contract.annotation.Transaction;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.ErrorCode;
+import org.medledger.protocol.Limits;
+import org.medledger.protocol.Role;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.paillier.PaillierCiphertext;
@@ -32,7 +34,7 @@ import org.medledger.crypto.proof.TransferStatement;
 @Contract(name = "money", info = @Info(title = "MedLedger money", version = "0.1.0"))
 public final class MoneyContract implements ContractInterface {
   /** Most pending credits one transaction may fold. */
-  public static final int MAX_FOLD = 64;
+  public static final int MAX_FOLD = Limits.MAX_FOLD;
   /** Largest encoded transfer bundle accepted. */
   static final int MAX_BUNDLE_BYTES = 32 * 1024;
   /** Total supply stays strictly below 2^63. */

@@ -7,7 +7,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.ErrorCode;
 
 /**
  * Page sizes and bookmarks of the paged queries (docs/chaincode.md §4.3).

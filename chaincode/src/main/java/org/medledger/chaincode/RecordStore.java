@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.List;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.proof.RingPedersenParams;
+import org.medledger.protocol.ErrorCode;
 
 /**
  * Typed world-state access for the records contract (docs/chaincode.md §8, "World state of

@@ -2,9 +2,10 @@ package org.medledger.chaincode;
 
 import com.google.gson.JsonObject;
 import java.util.Arrays;
-import org.medledger.chaincode.api.AccountKeys;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.SignedRequest;
+import org.medledger.protocol.AccountKeys;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.ErrorCode;
+import org.medledger.protocol.SignedRequest;
 
 /**
  * Parses and authenticates signed requests (docs/chaincode.md §2): the envelope shape, the body's

@@ -6,7 +6,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.protocol.CanonicalJson;
 import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.sdk.LedgerConnection;

@@ -2,7 +2,7 @@ package org.medledger.cli;
 
 import com.google.gson.JsonObject;
 import java.util.List;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.Role;
 import org.medledger.sdk.AccountClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -5,7 +5,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.Role;
 import org.medledger.sdk.RecordClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.protocol.CanonicalJson;
 import org.medledger.sdk.LedgerConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

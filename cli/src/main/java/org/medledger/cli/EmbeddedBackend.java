@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import org.medledger.chaincode.ContractDispatcher;
-import org.medledger.chaincode.embedded.EmbeddedLedger;
-import org.medledger.chaincode.embedded.LedgerLogException;
-import org.medledger.sdk.EmbeddedConnection;
+import org.medledger.embedded.MedLedgerContracts;
+import org.medledger.embedded.EmbeddedLedger;
+import org.medledger.embedded.LedgerLogException;
+import org.medledger.embedded.EmbeddedConnection;
 import org.medledger.sdk.LedgerConnection;
 
 /**
@@ -73,8 +73,8 @@ final class EmbeddedBackend implements Backend {
       Exception held;
       try {
         return readOnly
-            ? EmbeddedLedger.openReadOnly(dir, Organisations.CHANNEL, ContractDispatcher.medledger())
-            : EmbeddedLedger.open(dir, Organisations.CHANNEL, ContractDispatcher.medledger());
+            ? EmbeddedLedger.openReadOnly(dir, Organisations.CHANNEL, MedLedgerContracts.dispatcher())
+            : EmbeddedLedger.open(dir, Organisations.CHANNEL, MedLedgerContracts.dispatcher());
       } catch (LedgerLogException e) {
         if (e.code() != LedgerLogException.Code.BUSY) {
           throw refusal(dir, e);

@@ -2,7 +2,7 @@ package org.medledger.cli;
 
 import com.google.gson.JsonObject;
 import java.util.Map;
-import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.protocol.CanonicalJson;
 import org.medledger.crypto.CryptoException;
 import org.medledger.sdk.KeystoreException;
 import org.medledger.sdk.LedgerCallException;

@@ -1,8 +1,8 @@
 package org.medledger.cli;
 
 import com.google.gson.JsonObject;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.Role;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.Role;
 import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.crypto.paillier.PaillierSecretKey;

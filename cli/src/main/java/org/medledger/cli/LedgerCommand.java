@@ -2,8 +2,8 @@ package org.medledger.cli;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import org.medledger.chaincode.embedded.EmbeddedLedger;
-import org.medledger.chaincode.embedded.LedgerLogException;
+import org.medledger.embedded.EmbeddedLedger;
+import org.medledger.embedded.LedgerLogException;
 import picocli.CommandLine.Command;
 
 /** {@code medledger ledger}: upkeep of the embedded ledger's directory (docs/embedded-ledger.md). */

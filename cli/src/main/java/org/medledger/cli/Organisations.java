@@ -1,7 +1,7 @@
 package org.medledger.cli;
 
 import java.util.regex.Pattern;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.Role;
 
 /**
  * The organisations of MedLedger's standard channel and which one's gateway an account uses by

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.medledger.chaincode.api.Role;
+import org.medledger.embedded.MedLedgerContracts;
+import org.medledger.protocol.Role;
 import org.medledger.crypto.testing.TestKeys;
 
 /** Parsing, exit codes, error lines and JSON shapes that need no ledger traffic. */
@@ -172,8 +173,8 @@ class CommandLineTest {
 
     // Real identity material (the embedded ledger's simulated CA writes PEM files), a peer port nobody listens on.
     Path msp = dir.resolve("pki");
-    try (var ledger = org.medledger.chaincode.embedded.EmbeddedLedger.open(msp, Organisations.CHANNEL,
-        org.medledger.chaincode.ContractDispatcher.medledger())) {
+    try (var ledger = org.medledger.embedded.EmbeddedLedger.open(msp, Organisations.CHANNEL,
+        org.medledger.embedded.MedLedgerContracts.dispatcher())) {
       ledger.identity("HospitalOrgMSP", "client");
     }
     int port;

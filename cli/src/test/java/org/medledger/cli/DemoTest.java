@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.medledger.chaincode.ContractDispatcher;
-import org.medledger.chaincode.embedded.EmbeddedLedger;
+import org.medledger.embedded.MedLedgerContracts;
+import org.medledger.embedded.EmbeddedLedger;
 
 /** The demo end to end on a kept embedded ledger, checked by its facts rather than its wording. */
 class DemoTest {
@@ -106,7 +106,7 @@ class DemoTest {
     // The kept ledger holds the story: configure, six registrations, the issue, the transfers, and
     // the records' set-up, write, claim, grant, read, link, revoke and denied read.
     assertEquals(kept.toString(), facts.get("ledgerDir").getAsString());
-    try (EmbeddedLedger ledger = EmbeddedLedger.open(kept, Organisations.CHANNEL, ContractDispatcher.medledger())) {
+    try (EmbeddedLedger ledger = EmbeddedLedger.open(kept, Organisations.CHANNEL, MedLedgerContracts.dispatcher())) {
       assertEquals(1 + 6 + 1 + transfers + 8, ledger.height());
     }
     assertTrue(Files.exists(kept.resolve("blocks.jsonl")));

@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.medledger.chaincode.ContractDispatcher;
-import org.medledger.chaincode.api.Role;
-import org.medledger.chaincode.embedded.EmbeddedLedger;
+import org.medledger.embedded.MedLedgerContracts;
+import org.medledger.protocol.Role;
+import org.medledger.embedded.EmbeddedLedger;
 import org.medledger.crypto.testing.TestKeys;
 import org.medledger.crypto.testing.TestRingPedersen;
 
@@ -181,7 +181,7 @@ class LedgerCommandsTest {
   @Test
   void aLedgerOpenInThisProcessIsBusyToo() throws Exception {
     CliRunner cli = fourAccounts();
-    try (EmbeddedLedger held = EmbeddedLedger.open(dir.resolve("ledger"), Organisations.CHANNEL, ContractDispatcher.medledger())) {
+    try (EmbeddedLedger held = EmbeddedLedger.open(dir.resolve("ledger"), Organisations.CHANNEL, MedLedgerContracts.dispatcher())) {
       fails(cli.run("--lock-wait", "0", "configure"), 4, "LEDGER_BUSY");
       assertEquals(0, held.height());
     }
@@ -204,7 +204,7 @@ class LedgerCommandsTest {
     CliRunner.Run[] runs = new CliRunner.Run[2];
     Thread pay;
     Thread balance;
-    try (EmbeddedLedger held = EmbeddedLedger.open(dir.resolve("ledger"), Organisations.CHANNEL, ContractDispatcher.medledger())) {
+    try (EmbeddedLedger held = EmbeddedLedger.open(dir.resolve("ledger"), Organisations.CHANNEL, MedLedgerContracts.dispatcher())) {
       long height = held.height();
       pay = new Thread(() -> runs[0] = cli.run("--json", "fund", "--from", "ins", "--to", "alice", "--amount", "400"));
       balance = new Thread(() -> runs[1] = cli.run("--json", "balance", "--account", "ins"));

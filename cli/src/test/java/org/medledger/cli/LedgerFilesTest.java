@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.Role;
 import org.medledger.crypto.testing.TestKeys;
 
 /**

@@ -11,11 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.medledger.chaincode.AccountContract;
-import org.medledger.chaincode.MoneyContract;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.Role;
-import org.medledger.chaincode.api.SignedRequest;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.Contexts;
+import org.medledger.protocol.Limits;
+import org.medledger.protocol.Role;
+import org.medledger.protocol.SignedRequest;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.proof.FactorProof;
@@ -87,7 +87,7 @@ public final class AccountClient {
     JsonObject b = body("register", 0);
     b.addProperty("role", secrets.role().name());
     b.addProperty("paillierKey", b64(secrets.paillier().publicKey().toBytes()));
-    byte[] ctx = AccountContract.keyProofContext(ledger.channel(), accountId());
+    byte[] ctx = Contexts.keyProofContext(ledger.channel(), accountId());
     b.addProperty("keyProof", b64(KeyProof.prove(secrets.paillier(), ctx, rnd).toBytes()));
     if (secrets.role() != Role.REGULATOR) {
       RingPedersenParams rp = RingPedersenSetup.fetch(ledger);
@@ -388,7 +388,7 @@ public final class AccountClient {
     }
     JsonObject b = body("fold", nonce());
     JsonArray a = new JsonArray();
-    ids.stream().limit(MoneyContract.MAX_FOLD).forEach(a::add);
+    ids.stream().limit(Limits.MAX_FOLD).forEach(a::add);
     b.add("credits", a);
     ledger.submit("money:fold", sign(b));
     return a.size();
@@ -405,11 +405,11 @@ public final class AccountClient {
     PaillierPublicKey pk = secrets.paillier().publicKey();
     for (int i = 0; i < MAX_FOLDS_BEFORE_PAY; i++) {
       List<Credit> page = firstCredits();
-      if (page.size() <= MoneyContract.MAX_FOLD) {
+      if (page.size() <= Limits.MAX_FOLD) {
         return;
       }
       PaillierCiphertext c = storedBalance();
-      for (Credit cr : page.subList(0, MoneyContract.MAX_FOLD)) {
+      for (Credit cr : page.subList(0, Limits.MAX_FOLD)) {
         c = pk.add(c, cr.ciphertext());
       }
       if (secrets.paillier().decryptAmount(c) >= amount) {
@@ -485,7 +485,7 @@ public final class AccountClient {
     } else {
       String field = accountId().equals(from) ? "amountPayer"
           : accountId().equals(to) ? "amountPayee"
-          : secrets.role() == org.medledger.chaincode.api.Role.REGULATOR ? "amountRegulator" : null;
+          : secrets.role() == org.medledger.protocol.Role.REGULATOR ? "amountRegulator" : null;
       if (field != null) {
         byte[] c = Base64.getDecoder().decode(r.get(field).getAsString());
         amount = secrets.paillier().decryptAmount(PaillierCiphertext.fromBytes(c, secrets.paillier().publicKey()));
@@ -539,7 +539,7 @@ public final class AccountClient {
     PaillierCiphertext old = storedBalance();
     JsonArray fold = new JsonArray();
     for (Credit c : firstCredits()) {
-      if (fold.size() == MoneyContract.MAX_FOLD) {
+      if (fold.size() == Limits.MAX_FOLD) {
         break;
       }
       fold.add(c.id());

@@ -3,8 +3,8 @@ package org.medledger.sdk;
 import java.util.Arrays;
 import javax.security.auth.Destroyable;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.medledger.chaincode.api.AccountKeys;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.AccountKeys;
+import org.medledger.protocol.Role;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 
 /**

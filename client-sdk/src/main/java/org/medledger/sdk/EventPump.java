@@ -9,10 +9,13 @@ import org.hyperledger.fabric.client.FileCheckpointer;
  * The delivery thread of a subscription: takes events from a source, hands each to the listener,
  * then records it in the checkpointer. The source decides where to start from the checkpointer's
  * position and how to wait for the next event.
+ *
+ * <p>Public for {@link LedgerConnection} implementations outside this package (the embedded
+ * ledger's connection); an application uses {@link LedgerEvents#subscribe} instead.
  */
-final class EventPump implements EventSubscription {
+public final class EventPump implements EventSubscription {
   /** Where events come from; {@link #next} blocks until one is committed. */
-  interface Source {
+  public interface Source {
     /** The next event, or null once {@link #stop} was called. */
     MedLedgerEvent next() throws InterruptedException;
 
@@ -35,7 +38,8 @@ final class EventPump implements EventSubscription {
     this.thread.setDaemon(true);
   }
 
-  static EventPump start(Source source, Checkpointer checkpointer, LedgerEvents.EventListener listener, String name) {
+  /** Starts the delivery thread (a daemon named {@code name}) and returns its subscription. */
+  public static EventPump start(Source source, Checkpointer checkpointer, LedgerEvents.EventListener listener, String name) {
     EventPump p = new EventPump(source, checkpointer, listener, name);
     p.thread.start();
     return p;

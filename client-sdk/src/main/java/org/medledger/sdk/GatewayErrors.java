@@ -15,7 +15,7 @@ import org.hyperledger.fabric.client.GatewayException;
 import org.hyperledger.fabric.client.SubmitException;
 import org.hyperledger.fabric.protos.gateway.ErrorDetail;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
-import org.medledger.chaincode.ErrorCode;
+import org.medledger.protocol.ErrorCode;
 import org.medledger.sdk.LedgerCallException.Committed;
 import org.medledger.sdk.LedgerCallException.Kind;
 

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * How the SDK reaches a MedLedger chaincode: the embedded ledger ({@link EmbeddedConnection}) or a
+ * How the SDK reaches a MedLedger chaincode: the embedded ledger ({@code EmbeddedConnection} (module embedded-ledger)) or a
  * Fabric gateway peer ({@link GatewayConnection}). Functions are {@code contract:function};
  * arguments and results are the chaincode's strings (docs/chaincode.md). Failures are {@link
  * LedgerCallException}s saying whether the transaction can be on the ledger (docs/client-sdk.md §4.2).

@@ -4,7 +4,7 @@ import org.hyperledger.fabric.client.Checkpointer;
 
 /**
  * The chaincode events of a MedLedger ledger, in commit order, resumable from a checkpoint
- * (docs/client-sdk.md §6). Both {@link EmbeddedConnection} and {@link GatewayConnection} offer it.
+ * (docs/client-sdk.md §6). Both {@code EmbeddedConnection} (module embedded-ledger) and {@link GatewayConnection} offer it.
  *
  * <p>Each event goes to the listener on one delivery thread; once the listener returns, the
  * checkpointer records the event (and a {@link org.hyperledger.fabric.client.FileCheckpointer} is

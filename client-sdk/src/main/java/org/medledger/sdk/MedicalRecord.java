@@ -7,7 +7,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Set;
-import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.protocol.CanonicalJson;
 
 /**
  * A medical record in the format of the paper's Table 1 (docs/records.md §6): the patient's

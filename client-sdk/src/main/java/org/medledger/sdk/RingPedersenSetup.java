@@ -2,7 +2,7 @@ package org.medledger.sdk;
 
 import com.google.gson.JsonObject;
 import java.util.Base64;
-import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.protocol.CanonicalJson;
 import org.medledger.crypto.proof.RingPedersenParams;
 
 /**

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.Role;
 import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.crypto.paillier.PaillierSecretKey;
@@ -579,9 +579,9 @@ class GatewayNetworkIT {
     org.medledger.crypto.paillier.PaillierPublicKey pk = org.medledger.crypto.paillier.PaillierPublicKey.fromBytes(
         java.util.Base64.getDecoder().decode(CanonicalJson.parseObject(hospitalGw.evaluate("accounts:getAccount", patientId))
             .get("paillierKey").getAsString()));
-    String id = org.medledger.chaincode.api.RecordProtocol.recordId("medchannel", "medledger", author, nonce);
+    String id = org.medledger.protocol.RecordProtocol.recordId("medchannel", "medledger", author, nonce);
     // 1 KiB over the limit: more segments than the limit allows (a segment holds < 256 bytes at 2048 bits).
-    byte[] plaintext = new byte[org.medledger.chaincode.api.RecordProtocol.MAX_RECORD_BYTES + 1024];
+    byte[] plaintext = new byte[org.medledger.protocol.RecordProtocol.MAX_RECORD_BYTES + 1024];
     rnd.nextBytes(plaintext);
     org.medledger.crypto.record.RecordCipher.Sealed sealed = org.medledger.crypto.record.RecordCipher.encrypt(plaintext, id, pk, rnd);
     JsonObject b = new JsonObject();
@@ -593,8 +593,8 @@ class GatewayNetworkIT {
     b.addProperty("recordType", "visit");
     b.addProperty("record", java.util.Base64.getEncoder().encodeToString(sealed.record().toBytes()));
     b.addProperty("proof", "AAAA"); // never read: the size is checked first
-    b.addProperty("commitment", org.medledger.chaincode.api.RecordProtocol.commitment(plaintext));
-    return org.medledger.chaincode.api.SignedRequest.sign("medchannel", "medledger", b, story.hospitalSecrets.signingKey()).toJson();
+    b.addProperty("commitment", org.medledger.protocol.RecordProtocol.commitment(plaintext));
+    return org.medledger.protocol.SignedRequest.sign("medchannel", "medledger", b, story.hospitalSecrets.signingKey()).toJson();
   }
 
   /** Re-signs every request to one function with another account's key (the body is unchanged). */
@@ -615,7 +615,7 @@ class GatewayNetworkIT {
       }
       JsonObject body = CanonicalJson.parseObject(args[0]).getAsJsonObject("body");
       String[] resigned = args.clone();
-      resigned[0] = org.medledger.chaincode.api.SignedRequest.sign(inner.channel(), inner.chaincode(), body, signer.signingKey()).toJson();
+      resigned[0] = org.medledger.protocol.SignedRequest.sign(inner.channel(), inner.chaincode(), body, signer.signingKey()).toJson();
       return inner.submit(fn, resigned);
     }
   }

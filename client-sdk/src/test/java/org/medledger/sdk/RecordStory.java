@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.function.Function;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.Role;
 import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.crypto.paillier.PaillierSecretKey;

@@ -8,10 +8,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
-import org.medledger.chaincode.MoneyContract;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.ChannelMessages;
-import org.medledger.chaincode.api.SignedRequest;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.ChannelMessages;
+import org.medledger.protocol.Limits;
+import org.medledger.protocol.SignedRequest;
 import org.medledger.crypto.Bytes;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
@@ -109,7 +109,7 @@ public final class ChannelClient {
         .get("balance").getAsString());
     JsonObject credits = CanonicalJson.parseObject(ledger.evaluate("money:credits", accountId(), "100", ""));
     for (JsonElement e : credits.getAsJsonArray("items")) {
-      if (fold.size() == MoneyContract.MAX_FOLD) {
+      if (fold.size() == Limits.MAX_FOLD) {
         break;
       }
       JsonObject c = e.getAsJsonObject();

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
-import org.medledger.chaincode.api.ChannelMessages;
+import org.medledger.protocol.ChannelMessages;
 import org.medledger.sdk.channel.Wire.Auth;
 import org.medledger.sdk.channel.Wire.Hello;
 import org.medledger.sdk.channel.Wire.Message;

@@ -12,8 +12,8 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
-import org.medledger.chaincode.api.CanonicalJson;
-import org.medledger.chaincode.api.ChannelMessages;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.ChannelMessages;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.medledger.chaincode.api.ChannelMessages;
+import org.medledger.protocol.ChannelMessages;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.channel.Wire.Accept;

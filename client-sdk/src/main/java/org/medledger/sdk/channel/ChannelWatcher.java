@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.hyperledger.fabric.client.Checkpointer;
-import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.protocol.CanonicalJson;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.sdk.EventSubscription;
 import org.medledger.sdk.LedgerCallException;

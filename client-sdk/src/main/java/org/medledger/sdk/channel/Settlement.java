@@ -1,7 +1,7 @@
 package org.medledger.sdk.channel;
 
 import java.security.SecureRandom;
-import org.medledger.chaincode.api.ChannelMessages;
+import org.medledger.protocol.ChannelMessages;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierSecretKey;

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
-import org.medledger.chaincode.api.CanonicalJson;
+import org.medledger.protocol.CanonicalJson;
 
 /**
  * One party's append-only log of a channel (docs/payment-channels.md §6): the parameters, then every

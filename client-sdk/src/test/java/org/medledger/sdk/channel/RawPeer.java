@@ -8,7 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.SecureRandom;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.medledger.chaincode.api.ChannelMessages;
+import org.medledger.protocol.ChannelMessages;
 import org.medledger.sdk.channel.Wire.Auth;
 import org.medledger.sdk.channel.Wire.Hello;
 import org.medledger.sdk.channel.Wire.Message;

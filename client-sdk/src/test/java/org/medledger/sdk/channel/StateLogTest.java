@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.medledger.chaincode.api.ChannelMessages;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.ChannelMessages;
+import org.medledger.protocol.Role;
 import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.channel.Wire.Message;
 

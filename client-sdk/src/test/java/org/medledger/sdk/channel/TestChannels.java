@@ -2,8 +2,8 @@ package org.medledger.sdk.channel;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import org.medledger.chaincode.api.ChannelMessages;
-import org.medledger.chaincode.api.Role;
+import org.medledger.protocol.ChannelMessages;
+import org.medledger.protocol.Role;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.testing.TestKeys;
 import org.medledger.sdk.AccountSecrets;

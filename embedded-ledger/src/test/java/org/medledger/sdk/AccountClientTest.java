@@ -1,0 +1,192 @@
+package org.medledger.sdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.medledger.embedded.MedLedgerContracts;
+import org.medledger.embedded.EmbeddedConnection;
+import org.medledger.protocol.Role;
+import org.medledger.embedded.EmbeddedLedger;
+import org.medledger.embedded.Endorsement;
+import org.medledger.embedded.Identity;
+import org.medledger.embedded.TxResult;
+import org.medledger.crypto.paillier.KeySize;
+import org.medledger.crypto.paillier.PaillierKeyGenerator;
+import org.medledger.crypto.paillier.PaillierSecretKey;
+import org.medledger.crypto.testing.TestKeys;
+import org.medledger.crypto.testing.TestRingPedersen;
+
+/** The account client against the embedded ledger: the money story, refusals, and retries. */
+class AccountClientTest {
+  private static final String CONFIG = "{\"channel\":\"medchannel\",\"chaincode\":\"medledger\",\"adminMsps\":[\"RegulatorOrgMSP\"],"
+      + "\"roles\":{\"HospitalOrgMSP\":[\"HOSPITAL\"],\"InsurerOrgMSP\":[\"INSURER\"],\"RegulatorOrgMSP\":[\"REGULATOR\"]},"
+      + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
+  private final SecureRandom rnd = new SecureRandom();
+  private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
+  /** One clock for every gateway, one second further at each reading, as time passes between calls. */
+  private final Clock clock = new Clock() {
+    private Instant now = Instant.parse("2026-02-01T09:00:00Z");
+
+    @Override
+    public synchronized Instant instant() {
+      now = now.plusSeconds(1);
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  };
+
+  private LedgerConnection gateway(String msp) {
+    return new EmbeddedConnection(ledger, ledger.identity(msp, msp + "-gateway"), "medledger", clock);
+  }
+
+  private AccountClient client(Role role, String msp, PaillierSecretKey key) throws LedgerCallException {
+    byte[] seed = new byte[32];
+    rnd.nextBytes(seed);
+    AccountClient c = new AccountClient(new AccountSecrets(role, seed, key), gateway(msp), rnd);
+    c.register();
+    return c;
+  }
+
+  private AccountClient[] institutions() throws LedgerCallException {
+    gateway("RegulatorOrgMSP").submit("accounts:configure", CONFIG);
+    byte[] seed = new byte[32];
+    rnd.nextBytes(seed);
+    AccountSecrets rs = new AccountSecrets(Role.REGULATOR, seed, TestKeys.key2048c());
+    AccountClient regulator = new AccountClient(rs, gateway("RegulatorOrgMSP"), rnd);
+    regulator.register();
+    // records:setup before the other registrations: their Π^fac proofs are made against it.
+    new RecordClient(rs, gateway("RegulatorOrgMSP"), rnd)
+        .publishRingPedersen(TestRingPedersen.paramsBytes(2048), TestRingPedersen.proofBytes(2048));
+    return new AccountClient[] {
+      regulator,
+      client(Role.INSURER, "InsurerOrgMSP", TestKeys.key2048b()),
+      client(Role.HOSPITAL, "HospitalOrgMSP", TestKeys.key2048a()),
+    };
+  }
+
+  @Test
+  void issueFundPayAndFoldThroughTheSdk() throws Exception {
+    AccountClient[] inst = institutions();
+    AccountClient regulator = inst[0];
+    AccountClient insurer = inst[1];
+    AccountClient hospital = inst[2];
+    AccountClient patient = client(Role.PATIENT, "HospitalOrgMSP", new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048));
+    regulator.issue(insurer.accountId(), 100_000);
+    insurer.pay(patient.accountId(), 5_000);
+    patient.pay(hospital.accountId(), 1_200);
+    insurer.pay(hospital.accountId(), 300);
+    assertEquals(94_700, insurer.balance());
+    assertEquals(3_800, patient.balance());
+    assertEquals(1_500, hospital.balance());
+    hospital.foldAll();
+    assertEquals(1_500, hospital.balance());
+    assertEquals(0, hospital.credits().size());
+
+    // Each party reads its own history; the regulator's audit decrypts every amount.
+    List<AccountClient.Entry> mine = patient.history();
+    assertEquals(List.of(5_000L, 1_200L), mine.stream().map(AccountClient.Entry::amount).toList());
+    long sum = 0;
+    for (AccountClient.Entry e : regulator.audit()) {
+      if (e.kind().equals("TRANSFER")) {
+        sum += e.amount();
+      }
+    }
+    assertEquals(5_000 + 1_200 + 300, sum);
+    assertEquals(List.of(100_000L, 5_000L, 300L), insurer.history().stream().map(AccountClient.Entry::amount).toList());
+  }
+
+  @Test
+  void refusalsAreTypedAndNeverRetried() throws Exception {
+    AccountClient[] inst = institutions();
+    inst[0].issue(inst[1].accountId(), 1_000);
+    LedgerCallException e = assertThrows(LedgerCallException.class,
+        () -> inst[1].pay("acct-00000000000000000000000000000000", 10));
+    assertEquals(LedgerCallException.Kind.REFUSED, e.kind());
+    assertEquals("UNKNOWN_ACCOUNT", e.errorCode());
+    assertEquals(LedgerCallException.Committed.NO, e.committed());
+    assertThrows(IllegalArgumentException.class, () -> inst[1].pay(inst[2].accountId(), 5_000), "insufficient balance");
+    assertEquals(1_000, inst[1].balance());
+  }
+
+  /**
+   * The account's other device folds a credit between this payment's endorsement and its commit:
+   * the first attempt is invalidated (MVCC), the client rebuilds from fresh state and the payment
+   * commits exactly once.
+   */
+  @Test
+  void aPaymentThatLosesAnMvccRaceIsRebuiltAndCommitsOnce() throws Exception {
+    AccountClient[] inst = institutions();
+    AccountClient insurer = inst[1];
+    AccountClient hospital = inst[2];
+    byte[] seed = new byte[32];
+    rnd.nextBytes(seed);
+    AccountSecrets secrets = new AccountSecrets(Role.PATIENT, seed, new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048));
+    AccountClient patient = new AccountClient(secrets, gateway("HospitalOrgMSP"), rnd);
+    patient.register();
+    inst[0].issue(insurer.accountId(), 10_000);
+    insurer.pay(patient.accountId(), 1_000);
+    insurer.pay(patient.accountId(), 500);
+
+    Identity gw = ledger.identity("HospitalOrgMSP", "HospitalOrgMSP-gateway");
+    AccountClient otherDevice = new AccountClient(secrets, gateway("HospitalOrgMSP"), rnd);
+    int[] attempts = {0};
+    LedgerConnection racing = new LedgerConnection() {
+      private final LedgerConnection plain = gateway("HospitalOrgMSP");
+
+      @Override
+      public String submit(String function, String... args) throws LedgerCallException {
+        if (!function.equals("money:transfer")) {
+          return plain.submit(function, args);
+        }
+        attempts[0]++;
+        Endorsement e = ledger.endorse(gw, clock.instant(), function, args);
+        if (attempts[0] == 1) {
+          otherDevice.foldAll(); // moves the nonce and consumes the credits this payment folds
+        }
+        TxResult r = ledger.commitBlock(List.of(e)).get(0);
+        if (!r.isValid()) {
+          throw new LedgerCallException(LedgerCallException.Kind.CONFLICT, r.status().name(), r.txId(), r.message());
+        }
+        return r.payloadText();
+      }
+
+      @Override
+      public String evaluate(String function, String... args) throws LedgerCallException {
+        return plain.evaluate(function, args);
+      }
+
+      @Override
+      public String channel() {
+        return plain.channel();
+      }
+
+      @Override
+      public String chaincode() {
+        return plain.chaincode();
+      }
+    };
+    AccountClient racingPatient = new AccountClient(secrets, racing, rnd);
+    String record = racingPatient.pay(hospital.accountId(), 700);
+    assertTrue(record.contains("\"kind\":\"TRANSFER\""), record);
+    assertEquals(2, attempts[0], "one conflict, one successful rebuild");
+    assertEquals(800, patient.balance());
+    assertEquals(700, hospital.balance());
+    assertTrue(record.contains(hospital.accountId()), record);
+  }
+}
