@@ -133,7 +133,7 @@ final class AffineBatch {
     for (int k = 0; k < n; k++) {
       Fe.mul(prefix[k], den[k], prefix[k + 1]);
     }
-    Fe.inv(prefix[n], inv); // (den_0 · … · den_{n−1})⁻¹
+    Fe.invVar(prefix[n], inv); // (den_0 · … · den_{n−1})⁻¹
     for (int k = n - 1; k >= 0; k--) {
       Fe.mul(inv, prefix[k], t0); // den_k⁻¹
       Fe.mul(inv, den[k], inv);

@@ -2,6 +2,7 @@ package org.medledger.crypto.bulletproofs;
 
 import java.math.BigInteger;
 import org.bouncycastle.math.ec.custom.sec.SecP256K1Field;
+import org.bouncycastle.math.raw.Mod;
 
 /**
  * secp256k1 base-field arithmetic (p = 2^256 − 2^32 − 977) on five 52-bit limbs held in a {@code
@@ -18,7 +19,7 @@ import org.bouncycastle.math.ec.custom.sec.SecP256K1Field;
  * operation against {@link BigInteger} on random and extreme weak-form inputs.
  *
  * <p>Variable time only where stated ({@link #isZero} and {@link #normalize} branch on the
- * value; {@link #inv} is BouncyCastle's). The multi-exponentiation engine that uses this class is
+ * value; {@link #invVar} is BouncyCastle's variable-time inversion). The multi-exponentiation engine that uses this class is
  * variable-time as a whole (docs/protocol.md §4.2).
  */
 final class Fe {
@@ -26,8 +27,8 @@ final class Fe {
   static final long M48 = 0xFFFFFFFFFFFFL;
   /** 2^256 mod p. */
   private static final long C = 0x1000003D1L;
-  /** 2^260 mod p = 16·C. */
-  private static final long R = 0x1000003D10L;
+  /** 2^260 mod p = 16·C, shifted left by 11 bits (see {@link #mul}). */
+  private static final long RS = 0x1000003D10L << 11;
 
   static final BigInteger P = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.valueOf(C));
   /** p and 2p in weak form: the only non-zero weak-form values ≡ 0 (mod p). */
@@ -36,9 +37,11 @@ final class Fe {
   /** 4p limb by limb (not carried): every limb exceeds the matching weak-form limb bound. */
   private static final long[] P4 = {P1[0] << 2, P1[1] << 2, P1[2] << 2, P1[3] << 2, P1[4] << 2};
 
+  private static final int[] P_WORDS = org.bouncycastle.math.raw.Nat256.fromBigInteger(P);
+
   static {
     if (!P.equals(org.medledger.crypto.ec.Secp256k1.CURVE.getField().getCharacteristic())
-        || P1[4] != M48 || P4[4] < (1L << 49) || P4[0] < (1L << 52)) {
+        || P1[4] != M48 || !P.equals(org.bouncycastle.math.raw.Nat256.toBigInteger(P_WORDS)) || P4[4] < (1L << 49) || P4[0] < (1L << 52)) {
       throw new ExceptionInInitializerError("unexpected secp256k1 field prime");
     }
   }
@@ -108,6 +111,11 @@ final class Fe {
   static void toWords(long[] a, int[] w, int off) {
     long[] c = a.clone();
     normalize(c);
+    toWordsRaw(c, w, off);
+  }
+
+  /** Writes limbs already below 2^256 (limb 4 below 2^48) as eight 32-bit words. */
+  private static void toWordsRaw(long[] c, int[] w, int off) {
     long r0 = c[0];
     long r1 = c[1];
     long r2 = c[2];
@@ -213,36 +221,37 @@ final class Fe {
   }
 
   /**
-   * Folds the product columns d_0…d_9 (each below 2^62, value Σ d_k·2^(52·k)) into weak form,
-   * using 2^260 ≡ R = 16·C (mod p).
+   * Folds the product columns into weak form. Column k stands for l_k + h_k·2^53 at 2^(52·k)
+   * (products are split at bit 53, see {@link #mul}), each l_k &lt; 2^56 and h_k &lt; 2^57, so
+   * d_k = l_k + 2·h_(k−1) &lt; 2^59 is the plain column at 2^(52·k); then 2^260 ≡ R (mod p).
    */
   private static void reduce(
-      long d0, long d1, long d2, long d3, long d4,
-      long d5, long d6, long d7, long d8, long d9, long[] r) {
+      long l0, long l1, long l2, long l3, long l4, long l5, long l6, long l7, long l8,
+      long h0, long h1, long h2, long h3, long h4, long h5, long h6, long h7, long h8, long[] r) {
+    long d5 = l5 + (h4 << 1);
+    long d6 = l6 + (h5 << 1);
+    long d7 = l7 + (h6 << 1);
+    long d8 = l8 + (h7 << 1);
+    long d9 = h8 << 1;
     long p;
-    long h;
     long c;
-    // f_k = d_k + R·d_(k+5), R·d < 2^98 split at bit 52; the high part moves up one limb.
-    p = d5 * R;
-    h = Math.multiplyHigh(d5, R);
-    long f0 = d0 + (p & M52);
-    c = (p >>> 52) | (h << 12);
-    p = d6 * R;
-    h = Math.multiplyHigh(d6, R);
-    long f1 = d1 + (p & M52) + c;
-    c = (p >>> 52) | (h << 12);
-    p = d7 * R;
-    h = Math.multiplyHigh(d7, R);
-    long f2 = d2 + (p & M52) + c;
-    c = (p >>> 52) | (h << 12);
-    p = d8 * R;
-    h = Math.multiplyHigh(d8, R);
-    long f3 = d3 + (p & M52) + c;
-    c = (p >>> 52) | (h << 12);
-    p = d9 * R;
-    h = Math.multiplyHigh(d9, R);
-    long f4 = d4 + (p & M52) + c;
-    c = (p >>> 52) | (h << 12); // < 2^46, at 2^260
+    // f_k = d_k + R·d_(k+5): R·d < 2^96 split at bit 53 with RS = R·2^11 (below 2^48); the high
+    // part (below 2^43) moves up one limb, doubled.
+    p = d5 * RS;
+    long f0 = l0 + (p >>> 11);
+    c = Math.multiplyHigh(d5, RS);
+    p = d6 * RS;
+    long f1 = l1 + (h0 << 1) + (p >>> 11) + (c << 1);
+    c = Math.multiplyHigh(d6, RS);
+    p = d7 * RS;
+    long f2 = l2 + (h1 << 1) + (p >>> 11) + (c << 1);
+    c = Math.multiplyHigh(d7, RS);
+    p = d8 * RS;
+    long f3 = l3 + (h2 << 1) + (p >>> 11) + (c << 1);
+    c = Math.multiplyHigh(d8, RS);
+    p = d9 * RS;
+    long f4 = l4 + (h3 << 1) + (p >>> 11) + (c << 1);
+    c = Math.multiplyHigh(d9, RS); // at 2^(208+53) = 2^256·2^5
     f1 += f0 >>> 52;
     f0 &= M52;
     f2 += f1 >>> 52;
@@ -251,7 +260,7 @@ final class Fe {
     f2 &= M52;
     f4 += f3 >>> 52;
     f3 &= M52;
-    long top = (f4 >>> 48) + (c << 4); // the multiple of 2^256, below 2^51
+    long top = (f4 >>> 48) + (c << 5); // the multiple of 2^256, below 2^49
     f4 &= M48;
     // top·C = top·977 + top·2^32, the latter split at bit 52.
     f0 += top * 0x3D1L + ((top & 0xFFFFFL) << 32);
@@ -272,8 +281,11 @@ final class Fe {
   }
 
   /**
-   * r ← a·b. Accepts limbs below 2^55 (weak form or sums of a few), so each partial product is
-   * below 2^110 and a column's low and high sums stay below 2^55 and 2^61.
+   * r ← a·b, for a with limbs below 2^55 and b in weak form. b's limbs are shifted left by 11 bits
+   * (still below 2^63), so that for each partial product {@code multiplyHigh} yields the part
+   * from bit 53 up (below 2^54) and the low word shifted right by 11 the part below bit 53:
+   * exact, because both operands are non-negative and below 2^63, and no carry chain is needed
+   * while the 25 products are summed by column.
    */
   static void mul(long[] a, long[] b, long[] r) {
     long a0 = a[0];
@@ -281,202 +293,166 @@ final class Fe {
     long a2 = a[2];
     long a3 = a[3];
     long a4 = a[4];
-    long b0 = b[0];
-    long b1 = b[1];
-    long b2 = b[2];
-    long b3 = b[3];
-    long b4 = b[4];
+    long s0 = b[0] << 11;
+    long s1 = b[1] << 11;
+    long s2 = b[2] << 11;
+    long s3 = b[3] << 11;
+    long s4 = b[4] << 11;
     long p;
-    long h;
     long l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0, l8 = 0;
     long h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0, h5 = 0, h6 = 0, h7 = 0, h8 = 0;
-    p = a0 * b0;
-    h = Math.multiplyHigh(a0, b0);
-    l0 += p & M52;
-    h0 += (p >>> 52) | (h << 12);
-    p = a0 * b1;
-    h = Math.multiplyHigh(a0, b1);
-    l1 += p & M52;
-    h1 += (p >>> 52) | (h << 12);
-    p = a1 * b0;
-    h = Math.multiplyHigh(a1, b0);
-    l1 += p & M52;
-    h1 += (p >>> 52) | (h << 12);
-    p = a0 * b2;
-    h = Math.multiplyHigh(a0, b2);
-    l2 += p & M52;
-    h2 += (p >>> 52) | (h << 12);
-    p = a1 * b1;
-    h = Math.multiplyHigh(a1, b1);
-    l2 += p & M52;
-    h2 += (p >>> 52) | (h << 12);
-    p = a2 * b0;
-    h = Math.multiplyHigh(a2, b0);
-    l2 += p & M52;
-    h2 += (p >>> 52) | (h << 12);
-    p = a0 * b3;
-    h = Math.multiplyHigh(a0, b3);
-    l3 += p & M52;
-    h3 += (p >>> 52) | (h << 12);
-    p = a1 * b2;
-    h = Math.multiplyHigh(a1, b2);
-    l3 += p & M52;
-    h3 += (p >>> 52) | (h << 12);
-    p = a2 * b1;
-    h = Math.multiplyHigh(a2, b1);
-    l3 += p & M52;
-    h3 += (p >>> 52) | (h << 12);
-    p = a3 * b0;
-    h = Math.multiplyHigh(a3, b0);
-    l3 += p & M52;
-    h3 += (p >>> 52) | (h << 12);
-    p = a0 * b4;
-    h = Math.multiplyHigh(a0, b4);
-    l4 += p & M52;
-    h4 += (p >>> 52) | (h << 12);
-    p = a1 * b3;
-    h = Math.multiplyHigh(a1, b3);
-    l4 += p & M52;
-    h4 += (p >>> 52) | (h << 12);
-    p = a2 * b2;
-    h = Math.multiplyHigh(a2, b2);
-    l4 += p & M52;
-    h4 += (p >>> 52) | (h << 12);
-    p = a3 * b1;
-    h = Math.multiplyHigh(a3, b1);
-    l4 += p & M52;
-    h4 += (p >>> 52) | (h << 12);
-    p = a4 * b0;
-    h = Math.multiplyHigh(a4, b0);
-    l4 += p & M52;
-    h4 += (p >>> 52) | (h << 12);
-    p = a1 * b4;
-    h = Math.multiplyHigh(a1, b4);
-    l5 += p & M52;
-    h5 += (p >>> 52) | (h << 12);
-    p = a2 * b3;
-    h = Math.multiplyHigh(a2, b3);
-    l5 += p & M52;
-    h5 += (p >>> 52) | (h << 12);
-    p = a3 * b2;
-    h = Math.multiplyHigh(a3, b2);
-    l5 += p & M52;
-    h5 += (p >>> 52) | (h << 12);
-    p = a4 * b1;
-    h = Math.multiplyHigh(a4, b1);
-    l5 += p & M52;
-    h5 += (p >>> 52) | (h << 12);
-    p = a2 * b4;
-    h = Math.multiplyHigh(a2, b4);
-    l6 += p & M52;
-    h6 += (p >>> 52) | (h << 12);
-    p = a3 * b3;
-    h = Math.multiplyHigh(a3, b3);
-    l6 += p & M52;
-    h6 += (p >>> 52) | (h << 12);
-    p = a4 * b2;
-    h = Math.multiplyHigh(a4, b2);
-    l6 += p & M52;
-    h6 += (p >>> 52) | (h << 12);
-    p = a3 * b4;
-    h = Math.multiplyHigh(a3, b4);
-    l7 += p & M52;
-    h7 += (p >>> 52) | (h << 12);
-    p = a4 * b3;
-    h = Math.multiplyHigh(a4, b3);
-    l7 += p & M52;
-    h7 += (p >>> 52) | (h << 12);
-    p = a4 * b4;
-    h = Math.multiplyHigh(a4, b4);
-    l8 += p & M52;
-    h8 += (p >>> 52) | (h << 12);
-    reduce(l0, l1 + h0, l2 + h1, l3 + h2, l4 + h3, l5 + h4, l6 + h5, l7 + h6, l8 + h7, h8, r);
+    p = a0 * s0;
+    l0 += p >>> 11;
+    h0 += Math.multiplyHigh(a0, s0);
+    p = a0 * s1;
+    l1 += p >>> 11;
+    h1 += Math.multiplyHigh(a0, s1);
+    p = a1 * s0;
+    l1 += p >>> 11;
+    h1 += Math.multiplyHigh(a1, s0);
+    p = a0 * s2;
+    l2 += p >>> 11;
+    h2 += Math.multiplyHigh(a0, s2);
+    p = a1 * s1;
+    l2 += p >>> 11;
+    h2 += Math.multiplyHigh(a1, s1);
+    p = a2 * s0;
+    l2 += p >>> 11;
+    h2 += Math.multiplyHigh(a2, s0);
+    p = a0 * s3;
+    l3 += p >>> 11;
+    h3 += Math.multiplyHigh(a0, s3);
+    p = a1 * s2;
+    l3 += p >>> 11;
+    h3 += Math.multiplyHigh(a1, s2);
+    p = a2 * s1;
+    l3 += p >>> 11;
+    h3 += Math.multiplyHigh(a2, s1);
+    p = a3 * s0;
+    l3 += p >>> 11;
+    h3 += Math.multiplyHigh(a3, s0);
+    p = a0 * s4;
+    l4 += p >>> 11;
+    h4 += Math.multiplyHigh(a0, s4);
+    p = a1 * s3;
+    l4 += p >>> 11;
+    h4 += Math.multiplyHigh(a1, s3);
+    p = a2 * s2;
+    l4 += p >>> 11;
+    h4 += Math.multiplyHigh(a2, s2);
+    p = a3 * s1;
+    l4 += p >>> 11;
+    h4 += Math.multiplyHigh(a3, s1);
+    p = a4 * s0;
+    l4 += p >>> 11;
+    h4 += Math.multiplyHigh(a4, s0);
+    p = a1 * s4;
+    l5 += p >>> 11;
+    h5 += Math.multiplyHigh(a1, s4);
+    p = a2 * s3;
+    l5 += p >>> 11;
+    h5 += Math.multiplyHigh(a2, s3);
+    p = a3 * s2;
+    l5 += p >>> 11;
+    h5 += Math.multiplyHigh(a3, s2);
+    p = a4 * s1;
+    l5 += p >>> 11;
+    h5 += Math.multiplyHigh(a4, s1);
+    p = a2 * s4;
+    l6 += p >>> 11;
+    h6 += Math.multiplyHigh(a2, s4);
+    p = a3 * s3;
+    l6 += p >>> 11;
+    h6 += Math.multiplyHigh(a3, s3);
+    p = a4 * s2;
+    l6 += p >>> 11;
+    h6 += Math.multiplyHigh(a4, s2);
+    p = a3 * s4;
+    l7 += p >>> 11;
+    h7 += Math.multiplyHigh(a3, s4);
+    p = a4 * s3;
+    l7 += p >>> 11;
+    h7 += Math.multiplyHigh(a4, s3);
+    p = a4 * s4;
+    l8 += p >>> 11;
+    h8 += Math.multiplyHigh(a4, s4);
+    reduce(l0, l1, l2, l3, l4, l5, l6, l7, l8, h0, h1, h2, h3, h4, h5, h6, h7, h8, r);
   }
 
-  /** r ← a². Same bounds as {@link #mul}; cross products use the doubled limb d_j = 2·a_j. */
+  /** r ← a² for a in weak form; cross products are formed once and counted twice. */
   static void sqr(long[] a, long[] r) {
     long a0 = a[0];
     long a1 = a[1];
     long a2 = a[2];
     long a3 = a[3];
     long a4 = a[4];
-    long d1 = a1 << 1;
-    long d2 = a2 << 1;
-    long d3 = a3 << 1;
-    long d4 = a4 << 1;
+    long s0 = a0 << 11;
+    long s1 = a1 << 11;
+    long s2 = a2 << 11;
+    long s3 = a3 << 11;
+    long s4 = a4 << 11;
     long p;
-    long h;
     long l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0, l8 = 0;
     long h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0, h5 = 0, h6 = 0, h7 = 0, h8 = 0;
-    p = a0 * a0;
-    h = Math.multiplyHigh(a0, a0);
-    l0 += p & M52;
-    h0 += (p >>> 52) | (h << 12);
-    p = a0 * d1;
-    h = Math.multiplyHigh(a0, d1);
-    l1 += p & M52;
-    h1 += (p >>> 52) | (h << 12);
-    p = a0 * d2;
-    h = Math.multiplyHigh(a0, d2);
-    l2 += p & M52;
-    h2 += (p >>> 52) | (h << 12);
-    p = a1 * a1;
-    h = Math.multiplyHigh(a1, a1);
-    l2 += p & M52;
-    h2 += (p >>> 52) | (h << 12);
-    p = a0 * d3;
-    h = Math.multiplyHigh(a0, d3);
-    l3 += p & M52;
-    h3 += (p >>> 52) | (h << 12);
-    p = a1 * d2;
-    h = Math.multiplyHigh(a1, d2);
-    l3 += p & M52;
-    h3 += (p >>> 52) | (h << 12);
-    p = a0 * d4;
-    h = Math.multiplyHigh(a0, d4);
-    l4 += p & M52;
-    h4 += (p >>> 52) | (h << 12);
-    p = a1 * d3;
-    h = Math.multiplyHigh(a1, d3);
-    l4 += p & M52;
-    h4 += (p >>> 52) | (h << 12);
-    p = a2 * a2;
-    h = Math.multiplyHigh(a2, a2);
-    l4 += p & M52;
-    h4 += (p >>> 52) | (h << 12);
-    p = a1 * d4;
-    h = Math.multiplyHigh(a1, d4);
-    l5 += p & M52;
-    h5 += (p >>> 52) | (h << 12);
-    p = a2 * d3;
-    h = Math.multiplyHigh(a2, d3);
-    l5 += p & M52;
-    h5 += (p >>> 52) | (h << 12);
-    p = a2 * d4;
-    h = Math.multiplyHigh(a2, d4);
-    l6 += p & M52;
-    h6 += (p >>> 52) | (h << 12);
-    p = a3 * a3;
-    h = Math.multiplyHigh(a3, a3);
-    l6 += p & M52;
-    h6 += (p >>> 52) | (h << 12);
-    p = a3 * d4;
-    h = Math.multiplyHigh(a3, d4);
-    l7 += p & M52;
-    h7 += (p >>> 52) | (h << 12);
-    p = a4 * a4;
-    h = Math.multiplyHigh(a4, a4);
-    l8 += p & M52;
-    h8 += (p >>> 52) | (h << 12);
-    reduce(l0, l1 + h0, l2 + h1, l3 + h2, l4 + h3, l5 + h4, l6 + h5, l7 + h6, l8 + h7, h8, r);
+    p = a0 * s0;
+    l0 += p >>> 11;
+    h0 += Math.multiplyHigh(a0, s0);
+    p = a0 * s1;
+    l1 += (p >>> 11) << 1;
+    h1 += Math.multiplyHigh(a0, s1) << 1;
+    p = a0 * s2;
+    l2 += (p >>> 11) << 1;
+    h2 += Math.multiplyHigh(a0, s2) << 1;
+    p = a1 * s1;
+    l2 += p >>> 11;
+    h2 += Math.multiplyHigh(a1, s1);
+    p = a0 * s3;
+    l3 += (p >>> 11) << 1;
+    h3 += Math.multiplyHigh(a0, s3) << 1;
+    p = a1 * s2;
+    l3 += (p >>> 11) << 1;
+    h3 += Math.multiplyHigh(a1, s2) << 1;
+    p = a0 * s4;
+    l4 += (p >>> 11) << 1;
+    h4 += Math.multiplyHigh(a0, s4) << 1;
+    p = a1 * s3;
+    l4 += (p >>> 11) << 1;
+    h4 += Math.multiplyHigh(a1, s3) << 1;
+    p = a2 * s2;
+    l4 += p >>> 11;
+    h4 += Math.multiplyHigh(a2, s2);
+    p = a1 * s4;
+    l5 += (p >>> 11) << 1;
+    h5 += Math.multiplyHigh(a1, s4) << 1;
+    p = a2 * s3;
+    l5 += (p >>> 11) << 1;
+    h5 += Math.multiplyHigh(a2, s3) << 1;
+    p = a2 * s4;
+    l6 += (p >>> 11) << 1;
+    h6 += Math.multiplyHigh(a2, s4) << 1;
+    p = a3 * s3;
+    l6 += p >>> 11;
+    h6 += Math.multiplyHigh(a3, s3);
+    p = a3 * s4;
+    l7 += (p >>> 11) << 1;
+    h7 += Math.multiplyHigh(a3, s4) << 1;
+    p = a4 * s4;
+    l8 += p >>> 11;
+    h8 += Math.multiplyHigh(a4, s4);
+    reduce(l0, l1, l2, l3, l4, l5, l6, l7, l8, h0, h1, h2, h3, h4, h5, h6, h7, h8, r);
   }
 
-  /** r ← a⁻¹ (a ≢ 0), by BouncyCastle's inversion on the canonical words. */
-  static void inv(long[] a, long[] r) {
+  /**
+   * r ← a⁻¹, by BouncyCastle's variable-time inversion (safegcd) on the canonical words; the
+   * engine that calls it is variable-time as a whole.
+   *
+   * @throws ArithmeticException if a ≡ 0
+   */
+  static void invVar(long[] a, long[] r) {
     int[] w = new int[8];
     toWords(a, w, 0);
     int[] z = new int[8];
-    SecP256K1Field.inv(w, z);
+    Mod.checkedModOddInverseVar(P_WORDS, w, z);
     fromWords(z, 0, r);
   }
 }

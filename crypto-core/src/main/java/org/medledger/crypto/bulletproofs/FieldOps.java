@@ -61,7 +61,7 @@ final class FieldOps {
     long[] zi = new long[5];
     long[] zi2 = new long[5];
     long[] v = new long[5];
-    Fe.inv(p.z, zi);
+    Fe.invVar(p.z, zi);
     Fe.sqr(zi, zi2);
     Fe.mul(p.x, zi2, v);
     Fe.toWords(v, ax, 0);
@@ -95,7 +95,7 @@ final class FieldOps {
       Fe.mul(acc, z[i], acc);
     }
     long[] inv = new long[5];
-    Fe.inv(acc, inv); // (z_0 · … · z_{count−1})⁻¹
+    Fe.invVar(acc, inv); // (z_0 · … · z_{count−1})⁻¹
     long[] zi = new long[5];
     long[] zi2 = new long[5];
     long[] c = new long[5];

@@ -118,20 +118,17 @@ class FeTest {
   }
 
   @Test
-  void multiplicationAcceptsLimbsBelowTwoToThe55() {
+  void firstFactorMayHaveLimbsBelowTwoToThe55() {
     long max = (1L << 55) - 1;
     for (int i = 0; i < 5_000; i++) {
       long[] a = new long[5];
-      long[] b = new long[5];
       for (int j = 0; j < 5; j++) {
         a[j] = i == 0 ? max : (rnd.nextLong() >>> 1) % (max + 1);
-        b[j] = i == 0 ? max : (rnd.nextLong() >>> 1) % (max + 1);
       }
+      long[] b = i == 0 ? new long[] {Fe.M52, Fe.M52, Fe.M52, Fe.M52, MAX4} : randomWeak();
       long[] r = new long[5];
       Fe.mul(a, b, r);
       assertResidue(Fe.value(a).multiply(Fe.value(b)), r);
-      Fe.sqr(a, r);
-      assertResidue(Fe.value(a).multiply(Fe.value(a)), r);
     }
   }
 
@@ -186,7 +183,7 @@ class FeTest {
         continue;
       }
       long[] r = new long[5];
-      Fe.inv(a, r);
+      Fe.invVar(a, r);
       assertResidue(x.modInverse(P), r);
     }
   }
