@@ -31,6 +31,16 @@ final class AffineBatch {
       Arrays.fill(empty, true);
     }
 
+    /** Copies the affine point in limbs at {@code src[off..off+10)} into slot i. */
+    void set(int i, long[] src, int off, boolean negate) {
+      System.arraycopy(src, off, x[i], 0, 5);
+      System.arraycopy(src, off + 5, y[i], 0, 5);
+      if (negate) {
+        Fe.negate(y[i], y[i]);
+      }
+      empty[i] = false;
+    }
+
     /** Copies the affine point at {@code src[off..off+16)} (x then y) into slot i. */
     void set(int i, int[] src, int off, boolean negate) {
       Fe.fromWords(src, off, x[i]);
@@ -79,6 +89,21 @@ final class AffineBatch {
     long[] xb = x2[size];
     Fe.fromWords(src, off, xb);
     Fe.fromWords(src, off + 8, yb);
+    if (negate) {
+      Fe.negate(yb, yb);
+    }
+    return queue(s, i, xb, yb);
+  }
+
+  /** As {@link #queueAdd(Slots, int, int[], int, boolean)}, the point in limbs at {@code src[off..off+10)}. */
+  boolean queueAdd(Slots s, int i, long[] src, int off, boolean negate) {
+    if (s.empty[i]) {
+      s.set(i, src, off, negate);
+      return size == capacity;
+    }
+    long[] xb = x2[size];
+    System.arraycopy(src, off, xb, 0, 5);
+    System.arraycopy(src, off + 5, yb, 0, 5);
     if (negate) {
       Fe.negate(yb, yb);
     }

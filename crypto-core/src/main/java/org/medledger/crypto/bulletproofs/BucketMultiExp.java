@@ -97,7 +97,7 @@ final class BucketMultiExp {
           ShiftTable table = tables[(int) (item >>> 32)];
           int t = (int) ((item >>> 16) & 0xFF);
           boolean neg = ((item >>> 24) & 1) != 0;
-          if (batch.queueAdd(acc, a, table.data(), table.offset(t), neg)) {
+          if (batch.queueAdd(acc, a, table.limbs(), table.limbOffset(t), neg)) {
             batch.flush();
           }
         }

@@ -107,6 +107,21 @@ final class Fe {
     r[4] = (w6 >>> 16) | (w7 << 16);
   }
 
+  /**
+   * The points of a flat eight-word array (x then y, sixteen words each) as limbs, ten longs per
+   * point (x then y).
+   */
+  static long[] pointsFromWords(int[] words) {
+    int points = words.length / 16;
+    long[] out = new long[10 * points];
+    long[] t = new long[5];
+    for (int i = 0; i < 2 * points; i++) {
+      fromWords(words, 8 * i, t);
+      System.arraycopy(t, 0, out, 5 * i, 5);
+    }
+    return out;
+  }
+
   /** Writes the canonical residue of {@code a} (left unchanged) as eight 32-bit words. */
   static void toWords(long[] a, int[] w, int off) {
     long[] c = a.clone();

@@ -99,6 +99,13 @@ final class JacobianPoint {
     return addAffine(ax, ay, negate);
   }
 
+  /** As {@link #addAffine(int[], int[], boolean)}, the point at {@code src[off…off+10)} in limbs. */
+  JacobianPoint addAffineAt(long[] src, int off, boolean negate) {
+    System.arraycopy(src, off, ax, 0, 5);
+    System.arraycopy(src, off + 5, ay, 0, 5);
+    return addAffine(ax, ay, negate);
+  }
+
   /**
    * this ← this + (px, ±py) for an affine point in limbs (madd-2004-hmv: 8M + 3S). The operands
    * are only read and must not be this point's own scratch arrays.

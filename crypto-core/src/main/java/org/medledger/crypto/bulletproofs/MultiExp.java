@@ -51,7 +51,7 @@ final class MultiExp implements TermSink {
               v = -v;
               neg = !neg;
             }
-            acc.addAffineAt(tables[t].data(), 16 * (v >> 1), neg);
+            acc.addAffineAt(tables[t].limbs(), 10 * (v >> 1), neg);
           }
         }
       }
