@@ -19,8 +19,8 @@ import org.bouncycastle.math.raw.Mod;
  * operation against {@link BigInteger} on random and extreme weak-form inputs.
  *
  * <p>Variable time only where stated ({@link #isZero} and {@link #normalize} branch on the
- * value; {@link #invVar} is BouncyCastle's variable-time inversion). The multi-exponentiation engine that uses this class is
- * variable-time as a whole (docs/protocol.md §4.2).
+ * value; {@link #invVar} is BouncyCastle's variable-time inversion). The multi-exponentiation
+ * engine that uses this class is variable-time as a whole (docs/protocol.md §4.2).
  */
 final class Fe {
   static final long M52 = 0xFFFFFFFFFFFFFL;
@@ -41,7 +41,8 @@ final class Fe {
 
   static {
     if (!P.equals(org.medledger.crypto.ec.Secp256k1.CURVE.getField().getCharacteristic())
-        || P1[4] != M48 || !P.equals(org.bouncycastle.math.raw.Nat256.toBigInteger(P_WORDS)) || P4[4] < (1L << 49) || P4[0] < (1L << 52)) {
+        || !P.equals(org.bouncycastle.math.raw.Nat256.toBigInteger(P_WORDS))
+        || P1[4] != M48 || P4[4] < (1L << 49) || P4[0] < (1L << 52)) {
       throw new ExceptionInInitializerError("unexpected secp256k1 field prime");
     }
   }
