@@ -1,8 +1,6 @@
 package org.medledger.crypto.bulletproofs;
 
 import java.util.Arrays;
-import org.bouncycastle.math.ec.custom.sec.SecP256K1Field;
-import org.bouncycastle.math.raw.Nat256;
 
 /**
  * Many independent affine additions and doublings at once, sharing one field inversion
@@ -15,27 +13,40 @@ import org.bouncycastle.math.raw.Nat256;
  * have at most one queued operation at a time, which callers guarantee. Exceptional cases
  * (adding a point to itself or to its negation, empty slots) are resolved exactly. Not
  * thread-safe.
+ *
+ * <p>Coordinates are {@link Fe} limbs in weak form; operands are read from the eight-word
+ * layout of the precomputed tables.
  */
 final class AffineBatch {
   /** A fixed number of affine points, each possibly empty. */
   static final class Slots {
-    final int[][] x;
-    final int[][] y;
+    final long[][] x;
+    final long[][] y;
     final boolean[] empty;
 
     Slots(int count) {
-      x = new int[count][8];
-      y = new int[count][8];
+      x = new long[count][5];
+      y = new long[count][5];
       empty = new boolean[count];
       Arrays.fill(empty, true);
     }
 
+    /** Copies the affine point in limbs at {@code src[off..off+10)} into slot i. */
+    void set(int i, long[] src, int off, boolean negate) {
+      System.arraycopy(src, off, x[i], 0, 5);
+      System.arraycopy(src, off + 5, y[i], 0, 5);
+      if (negate) {
+        Fe.negate(y[i], y[i]);
+      }
+      empty[i] = false;
+    }
+
     /** Copies the affine point at {@code src[off..off+16)} (x then y) into slot i. */
     void set(int i, int[] src, int off, boolean negate) {
-      System.arraycopy(src, off, x[i], 0, 8);
-      System.arraycopy(src, off + 8, y[i], 0, 8);
+      Fe.fromWords(src, off, x[i]);
+      Fe.fromWords(src, off + 8, y[i]);
       if (negate) {
-        SecP256K1Field.negate(y[i], y[i]);
+        Fe.negate(y[i], y[i]);
       }
       empty[i] = false;
     }
@@ -45,26 +56,25 @@ final class AffineBatch {
   private int size;
   private final Slots[] target;
   private final int[] slot;
-  private final int[][] x2; // the second operand's x (for x3 = λ² − x1 − x2)
-  private final int[][] num; // λ numerator
-  private final int[][] den; // λ denominator
-  private final int[][] prefix; // prefix[k] = den_0 ·…· den_(k−1)
+  private final long[][] x2; // the second operand's x (for x3 = λ² − x1 − x2)
+  private final long[][] num; // λ numerator
+  private final long[][] den; // λ denominator
+  private final long[][] prefix; // prefix[k] = den_0 ·…· den_(k−1)
 
-  private final int[] yb = new int[8];
-  private final int[] t0 = new int[8];
-  private final int[] t1 = new int[8];
-  private final int[] inv = new int[8];
-  private final int[] tt = new int[16];
+  private final long[] yb = new long[5];
+  private final long[] t0 = new long[5];
+  private final long[] t1 = new long[5];
+  private final long[] inv = new long[5];
 
   AffineBatch(int capacity) {
     this.capacity = capacity;
     target = new Slots[capacity];
     slot = new int[capacity];
-    x2 = new int[capacity][8];
-    num = new int[capacity][8];
-    den = new int[capacity][8];
-    prefix = new int[capacity + 1][8];
-    Nat256.copy(FieldOps.ONE, prefix[0]);
+    x2 = new long[capacity][5];
+    num = new long[capacity][5];
+    den = new long[capacity][5];
+    prefix = new long[capacity + 1][5];
+    Fe.setOne(prefix[0]);
   }
 
   /**
@@ -76,29 +86,44 @@ final class AffineBatch {
       s.set(i, src, off, negate);
       return size == capacity;
     }
-    int[] xb = x2[size];
-    System.arraycopy(src, off, xb, 0, 8);
-    System.arraycopy(src, off + 8, yb, 0, 8);
+    long[] xb = x2[size];
+    Fe.fromWords(src, off, xb);
+    Fe.fromWords(src, off + 8, yb);
     if (negate) {
-      SecP256K1Field.negate(yb, yb);
+      Fe.negate(yb, yb);
+    }
+    return queue(s, i, xb, yb);
+  }
+
+  /** As {@link #queueAdd(Slots, int, int[], int, boolean)}, the point in limbs at {@code src[off..off+10)}. */
+  boolean queueAdd(Slots s, int i, long[] src, int off, boolean negate) {
+    if (s.empty[i]) {
+      s.set(i, src, off, negate);
+      return size == capacity;
+    }
+    long[] xb = x2[size];
+    System.arraycopy(src, off, xb, 0, 5);
+    System.arraycopy(src, off + 5, yb, 0, 5);
+    if (negate) {
+      Fe.negate(yb, yb);
     }
     return queue(s, i, xb, yb);
   }
 
   /** Second operand in x2[size] (== xb) and yb. */
-  private boolean queue(Slots s, int i, int[] xb, int[] ybv) {
-    int[] x1 = s.x[i];
-    int[] y1 = s.y[i];
-    int[] dn = den[size];
-    SecP256K1Field.subtract(xb, x1, dn); // x2 − x1
-    if (Nat256.isZero(dn)) {
-      if (Nat256.eq(y1, ybv)) {
+  private boolean queue(Slots s, int i, long[] xb, long[] ybv) {
+    long[] x1 = s.x[i];
+    long[] y1 = s.y[i];
+    long[] dn = den[size];
+    Fe.sub(xb, x1, dn); // x2 − x1
+    if (Fe.isZero(dn)) {
+      if (Fe.equal(y1, ybv)) {
         return queueDouble(s, i); // same point
       }
       s.empty[i] = true; // opposite points
       return size == capacity;
     }
-    SecP256K1Field.subtract(ybv, y1, num[size]); // y2 − y1
+    Fe.sub(ybv, y1, num[size]); // y2 − y1
     target[size] = s;
     slot[size] = i;
     size++;
@@ -110,14 +135,14 @@ final class AffineBatch {
     if (s.empty[i]) {
       return size == capacity;
     }
-    int[] x1 = s.x[i];
+    long[] x1 = s.x[i];
     // y1 ≠ 0 on secp256k1 (no point of order two), so the denominator is invertible.
-    SecP256K1Field.twice(s.y[i], den[size]);
-    SecP256K1Field.square(x1, t0, tt);
-    int[] nm = num[size];
-    SecP256K1Field.twice(t0, nm);
-    SecP256K1Field.add(nm, t0, nm);
-    Nat256.copy(x1, x2[size]);
+    Fe.twice(s.y[i], den[size]);
+    Fe.sqr(x1, t0);
+    long[] nm = num[size];
+    Fe.twice(t0, nm);
+    Fe.add(nm, t0, nm);
+    Fe.copy(x1, x2[size]);
     target[size] = s;
     slot[size] = i;
     size++;
@@ -131,24 +156,24 @@ final class AffineBatch {
       return;
     }
     for (int k = 0; k < n; k++) {
-      SecP256K1Field.multiply(prefix[k], den[k], prefix[k + 1], tt);
+      Fe.mul(prefix[k], den[k], prefix[k + 1]);
     }
-    SecP256K1Field.inv(prefix[n], inv); // (den_0 · … · den_{n−1})⁻¹
+    Fe.invVar(prefix[n], inv); // (den_0 · … · den_{n−1})⁻¹
     for (int k = n - 1; k >= 0; k--) {
-      SecP256K1Field.multiply(inv, prefix[k], t0, tt); // den_k⁻¹
-      SecP256K1Field.multiply(inv, den[k], inv, tt);
-      SecP256K1Field.multiply(num[k], t0, t0, tt); // λ
+      Fe.mul(inv, prefix[k], t0); // den_k⁻¹
+      Fe.mul(inv, den[k], inv);
+      Fe.mul(num[k], t0, t0); // λ
       Slots s = target[k];
       int i = slot[k];
-      int[] x1 = s.x[i];
-      int[] y1 = s.y[i];
-      SecP256K1Field.square(t0, t1, tt);
-      SecP256K1Field.subtract(t1, x1, t1);
-      SecP256K1Field.subtract(t1, x2[k], t1); // x3 = λ² − x1 − x2
-      SecP256K1Field.subtract(x1, t1, x1);
-      SecP256K1Field.multiply(x1, t0, x1, tt);
-      SecP256K1Field.subtract(x1, y1, y1); // y3 = λ·(x1 − x3) − y1
-      Nat256.copy(t1, x1);
+      long[] x1 = s.x[i];
+      long[] y1 = s.y[i];
+      Fe.sqr(t0, t1);
+      Fe.sub(t1, x1, t1);
+      Fe.sub(t1, x2[k], t1); // x3 = λ² − x1 − x2
+      Fe.sub(x1, t1, x1);
+      Fe.mul(x1, t0, x1);
+      Fe.sub(x1, y1, y1); // y3 = λ·(x1 − x3) − y1
+      Fe.copy(t1, x1);
       target[k] = null;
     }
     size = 0;

@@ -60,15 +60,12 @@ final class BucketMultiExp {
   /** The sums, one per output, as Jacobian points. */
   JacobianPoint[] evaluate() {
     int slots = outputs * BUCKETS;
-    // Counting sort of the items by bucket, then rounds that take the r-th item of every bucket:
-    // the buckets of one round are distinct, so a round is one batch of independent additions.
+    // Counting sort of the items by bucket.
     int[] count = new int[slots + 1];
     for (int i = 0; i < itemCount; i++) {
       count[(int) (items[i] & 0xFFFF) + 1]++;
     }
-    int maxPerBucket = 0;
     for (int b = 0; b < slots; b++) {
-      maxPerBucket = Math.max(maxPerBucket, count[b + 1]);
       count[b + 1] += count[b];
     }
     int[] start = Arrays.copyOf(count, slots);
@@ -78,20 +75,31 @@ final class BucketMultiExp {
       long item = items[i];
       sorted[fill[(int) (item & 0xFFFF)]++] = item;
     }
-    AffineBatch.Slots buckets = new AffineBatch.Slots(slots);
-    AffineBatch batch = new AffineBatch(Math.min(slots, MAX_BATCH));
-    for (int r = 0; r < maxPerBucket; r++) {
+    // Buckets are filled in rounds that take at most one item per accumulator, so that a round
+    // is a batch of independent additions sharing one inversion. Bucket sizes are uneven (the
+    // top digit of almost every scalar is ±1, so bucket 1 holds about three times the average),
+    // so a bucket with more than `cap` items is spread over several accumulators of the same
+    // weight: the number of rounds (and of inversions) is `cap` instead of the largest bucket.
+    int cap = Math.max(1, (int) Math.ceil(1.25 * itemCount / slots));
+    int[] firstAcc = new int[slots + 1];
+    for (int b = 0; b < slots; b++) {
+      int size = count[b + 1] - start[b];
+      firstAcc[b + 1] = firstAcc[b] + Math.max(1, (size + cap - 1) / cap);
+    }
+    int accumulators = firstAcc[slots];
+    AffineBatch.Slots acc = new AffineBatch.Slots(accumulators);
+    AffineBatch batch = new AffineBatch(Math.min(accumulators, MAX_BATCH));
+    for (int r = 0; r < cap; r++) {
       for (int b = 0; b < slots; b++) {
-        int idx = start[b] + r;
-        if (idx >= count[b + 1]) {
-          continue;
-        }
-        long item = sorted[idx];
-        ShiftTable table = tables[(int) (item >>> 32)];
-        int t = (int) ((item >>> 16) & 0xFF);
-        boolean neg = ((item >>> 24) & 1) != 0;
-        if (batch.queueAdd(buckets, b, table.data(), table.offset(t), neg)) {
-          batch.flush();
+        int end = count[b + 1];
+        for (int a = firstAcc[b], idx = start[b] + r; a < firstAcc[b + 1] && idx < end; a++, idx += cap) {
+          long item = sorted[idx];
+          ShiftTable table = tables[(int) (item >>> 32)];
+          int t = (int) ((item >>> 16) & 0xFF);
+          boolean neg = ((item >>> 24) & 1) != 0;
+          if (batch.queueAdd(acc, a, table.limbs(), table.limbOffset(t), neg)) {
+            batch.flush();
+          }
         }
       }
       batch.flush();
@@ -102,8 +110,10 @@ final class BucketMultiExp {
       JacobianPoint total = new JacobianPoint();
       for (int b = BUCKETS - 1; b >= 0; b--) {
         int s = o * BUCKETS + b;
-        if (!buckets.empty[s]) {
-          running.addAffine(buckets.x[s], buckets.y[s], false);
+        for (int a = firstAcc[s]; a < firstAcc[s + 1]; a++) {
+          if (!acc.empty[a]) {
+            running.addAffine(acc.x[a], acc.y[a], false);
+          }
         }
         total.add(running); // total = Σ_b (b + 1)·B_b once the loop ends
       }

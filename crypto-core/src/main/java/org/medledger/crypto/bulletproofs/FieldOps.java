@@ -44,19 +44,30 @@ final class FieldOps {
     return toEcPoint(x, y);
   }
 
-  /** Writes the affine coordinates of a finite Jacobian point. */
+  /** The BouncyCastle point for affine coordinates in {@link Fe} limbs. */
+  static ECPoint toEcPoint(long[] x, long[] y) {
+    int[] wx = new int[8];
+    int[] wy = new int[8];
+    Fe.toWords(x, wx, 0);
+    Fe.toWords(y, wy, 0);
+    return toEcPoint(wx, wy);
+  }
+
+  /** Writes the affine coordinates of a finite Jacobian point (canonical words). */
   static void toAffine(JacobianPoint p, int[] ax, int[] ay) {
     if (p.infinity) {
       throw new IllegalArgumentException("the point at infinity has no affine coordinates");
     }
-    int[] tt = new int[16];
-    int[] zi = new int[8];
-    int[] zi2 = new int[8];
-    SecP256K1Field.inv(p.z, zi);
-    SecP256K1Field.square(zi, zi2, tt);
-    SecP256K1Field.multiply(p.x, zi2, ax, tt);
-    SecP256K1Field.multiply(zi2, zi, zi2, tt);
-    SecP256K1Field.multiply(p.y, zi2, ay, tt);
+    long[] zi = new long[5];
+    long[] zi2 = new long[5];
+    long[] v = new long[5];
+    Fe.invVar(p.z, zi);
+    Fe.sqr(zi, zi2);
+    Fe.mul(p.x, zi2, v);
+    Fe.toWords(v, ax, 0);
+    Fe.mul(zi2, zi, zi2);
+    Fe.mul(p.y, zi2, v);
+    Fe.toWords(v, ay, 0);
   }
 
   /**
@@ -71,38 +82,35 @@ final class FieldOps {
     if (count == 0) {
       return;
     }
-    int[] tt = new int[16];
-    int[] prefix = new int[8 * count];
-    int[] acc = ONE.clone();
-    int[] zi = new int[8];
+    long[][] z = new long[count][5];
+    long[][] prefix = new long[count][5];
+    long[] acc = new long[5];
+    Fe.setOne(acc);
     for (int i = 0; i < count; i++) {
-      System.arraycopy(acc, 0, prefix, 8 * i, 8);
-      System.arraycopy(jac, 24 * i + 16, zi, 0, 8);
-      if (Nat256.isZero(zi)) {
+      Fe.copy(acc, prefix[i]);
+      Fe.fromWords(jac, 24 * i + 16, z[i]);
+      if (Fe.isZero(z[i])) {
         throw new IllegalStateException("unexpected point at infinity in a precomputation");
       }
-      SecP256K1Field.multiply(acc, zi, acc, tt);
+      Fe.mul(acc, z[i], acc);
     }
-    int[] inv = new int[8];
-    SecP256K1Field.inv(acc, inv); // (z_0 · … · z_{count−1})⁻¹
-    int[] zi2 = new int[8];
-    int[] v = new int[8];
-    int[] pre = new int[8];
-    int[] c = new int[8];
+    long[] inv = new long[5];
+    Fe.invVar(acc, inv); // (z_0 · … · z_{count−1})⁻¹
+    long[] zi = new long[5];
+    long[] zi2 = new long[5];
+    long[] c = new long[5];
     for (int i = count - 1; i >= 0; i--) {
-      System.arraycopy(prefix, 8 * i, pre, 0, 8);
-      System.arraycopy(jac, 24 * i + 16, c, 0, 8);
-      SecP256K1Field.multiply(inv, pre, zi, tt); // z_i⁻¹
-      SecP256K1Field.multiply(inv, c, inv, tt); // (z_0 · … · z_{i−1})⁻¹
-      SecP256K1Field.square(zi, zi2, tt);
+      Fe.mul(inv, prefix[i], zi); // z_i⁻¹
+      Fe.mul(inv, z[i], inv); // (z_0 · … · z_{i−1})⁻¹
+      Fe.sqr(zi, zi2);
       int off = outOffset + 16 * i;
-      System.arraycopy(jac, 24 * i, c, 0, 8);
-      SecP256K1Field.multiply(c, zi2, v, tt);
-      System.arraycopy(v, 0, out, off, 8);
-      SecP256K1Field.multiply(zi2, zi, zi2, tt);
-      System.arraycopy(jac, 24 * i + 8, c, 0, 8);
-      SecP256K1Field.multiply(c, zi2, v, tt);
-      System.arraycopy(v, 0, out, off + 8, 8);
+      Fe.fromWords(jac, 24 * i, c);
+      Fe.mul(c, zi2, c);
+      Fe.toWords(c, out, off);
+      Fe.mul(zi2, zi, zi2);
+      Fe.fromWords(jac, 24 * i + 8, c);
+      Fe.mul(c, zi2, c);
+      Fe.toWords(c, out, off + 8);
     }
   }
 
@@ -111,8 +119,8 @@ final class FieldOps {
     if (p.infinity) {
       throw new IllegalStateException("unexpected point at infinity in a precomputation");
     }
-    System.arraycopy(p.x, 0, jac, 24 * i, 8);
-    System.arraycopy(p.y, 0, jac, 24 * i + 8, 8);
-    System.arraycopy(p.z, 0, jac, 24 * i + 16, 8);
+    Fe.toWords(p.x, jac, 24 * i);
+    Fe.toWords(p.y, jac, 24 * i + 8);
+    Fe.toWords(p.z, jac, 24 * i + 16);
   }
 }

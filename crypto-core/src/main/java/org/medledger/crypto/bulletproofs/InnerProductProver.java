@@ -257,8 +257,8 @@ final class InnerProductProver {
         if (res.empty[o]) {
           throw new IllegalStateException("folded generator is the point at infinity");
         }
-        System.arraycopy(res.x[o], 0, flat, 16 * o, 8);
-        System.arraycopy(res.y[o], 0, flat, 16 * o + 8, 8);
+        Fe.toWords(res.x[o], flat, 16 * o);
+        Fe.toWords(res.y[o], flat, 16 * o + 8);
       }
     } else {
       int[] jac = new int[24 * outputs];

@@ -93,7 +93,7 @@ final class LockstepMultiExp {
             v = -v;
             neg = !neg;
           }
-          batch.queueAdd(acc, j, tables[j][k].data(), 16 * (v >> 1), neg);
+          batch.queueAdd(acc, j, tables[j][k].limbs(), 10 * (v >> 1), neg);
           cursor[j] = k + 1;
           pending = true;
         }

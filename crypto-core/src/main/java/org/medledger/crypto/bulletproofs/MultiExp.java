@@ -39,8 +39,6 @@ final class MultiExp implements TermSink {
   /** Evaluates the sum into {@code acc} (overwritten) and returns it. */
   JacobianPoint evaluate(JacobianPoint acc) {
     acc.setInfinity();
-    int[] x = new int[8];
-    int[] y = new int[8];
     for (int bit = maxLen - 1; bit >= 0; bit--) {
       acc.twice();
       for (int t = 0; t < size; t++) {
@@ -53,8 +51,7 @@ final class MultiExp implements TermSink {
               v = -v;
               neg = !neg;
             }
-            tables[t].load(v >> 1, x, y);
-            acc.addAffine(x, y, neg);
+            acc.addAffineAt(tables[t].limbs(), 10 * (v >> 1), neg);
           }
         }
       }

@@ -9,11 +9,19 @@ import org.bouncycastle.math.ec.custom.sec.SecP256K1Field;
  */
 final class PointTable {
   private final int[] data;
+  /** The same entries as {@link Fe} limbs, ten longs each (x then y). */
+  private final long[] limbs;
   private final int width;
 
   private PointTable(int[] data, int width) {
     this.data = data;
+    this.limbs = Fe.pointsFromWords(data);
     this.width = width;
+  }
+
+  /** The entries as limbs, (2·index + 1)·P at {@code 10·index}; callers must not modify them. */
+  long[] limbs() {
+    return limbs;
   }
 
   int width() {

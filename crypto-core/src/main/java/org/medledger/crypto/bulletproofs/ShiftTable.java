@@ -12,13 +12,26 @@ final class ShiftTable {
   static final int DIGITS = 33;
 
   private final int[] data;
+  /** The same points as {@link Fe} limbs, ten longs each (x then y), for the bucket method. */
+  private final long[] limbs;
 
   private ShiftTable(int[] data) {
     this.data = data;
+    this.limbs = Fe.pointsFromWords(data);
   }
 
   int[] data() {
     return data;
+  }
+
+  /** The points as limbs; callers must not modify them. */
+  long[] limbs() {
+    return limbs;
+  }
+
+  /** Offset of 2^(8t)·P in {@link #limbs()}. */
+  int limbOffset(int t) {
+    return 10 * t;
   }
 
   /** Writes the affine coordinates of P itself. */
