@@ -380,6 +380,11 @@ public final class ChannelParty implements AutoCloseable {
     });
   }
 
+  /** Whether a link is attached, as the engine sees it once everything posted before is handled (a test hook). */
+  boolean hasLink() {
+    return call(this::linked);
+  }
+
   /** Events posted to the engine and not yet taken (a test hook). */
   int queuedEvents() {
     return inbox.size();

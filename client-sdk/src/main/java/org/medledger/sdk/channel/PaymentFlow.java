@@ -28,8 +28,12 @@ final class PaymentFlow {
   /** One payment of this party and the future its caller holds. */
   record Payment(long amount, CompletableFuture<SignedState> future) {}
 
-  /** A: a proposal sent and not yet accepted, the payments it carries, and the bytes both sign. */
-  record Proposal(ChannelState state, byte[] sigA, List<Payment> payments, byte[] message) {}
+  /**
+   * A: a proposal sent and not yet accepted, the payments it carries, the bytes both sign, the
+   * message as sent and the state it was built on (both null for a proposal recovered from the log).
+   */
+  record Proposal(ChannelState state, byte[] sigA, List<Payment> payments, byte[] message, Propose wire,
+      ChannelState base) {}
 
   private final ChannelParty party;
   /** A: proposals sent and not yet accepted, by sequence number. */
@@ -39,6 +43,13 @@ final class PaymentFlow {
    * ones included: B may still hold A's signature on them, and a number is never signed again.
    */
   private final TreeMap<Long, StateLog.Proposal> signedProposals = new TreeMap<>();
+  /**
+   * A: proposals withdrawn after a resynchronisation, with what it needs to send one again
+   * verbatim when it is stalled ({@link #resendIfStalled}); above its latest state only.
+   */
+  private final TreeMap<Long, Proposal> withdrawn = new TreeMap<>();
+  /** A: the number of the withdrawn proposal it sent again, or -1. */
+  private long resentSeq = -1;
   /** A: its own payments not yet proposed. */
   private final ArrayDeque<Payment> queue = new ArrayDeque<>();
   /** A: B's payment requests not yet proposed, id → amount. */
@@ -58,7 +69,7 @@ final class PaymentFlow {
     ChannelParams params = party.params();
     signedProposals.putAll(proposals);
     proposals.forEach((seq, p) -> inFlight.put(seq, new Proposal(p.state(), p.sigA(), List.of(),
-        params.signingBytes(p.state()))));
+        params.signingBytes(p.state()), null, null)));
   }
 
   /** Whether anything is in flight, queued or outstanding: a cooperative close waits for idle. */
@@ -85,6 +96,7 @@ final class PaymentFlow {
   /** A state signed by both up to {@code seq} supersedes the proposals up to it. */
   void superseded(long seq) {
     signedProposals.headMap(seq, true).clear();
+    withdrawn.headMap(seq, true).clear();
   }
 
   /** A link came or went: B's requests of the old link are forgotten; B sends them again after the next sync. */
@@ -172,10 +184,11 @@ final class PaymentFlow {
       ChannelState next = new ChannelState(highestSigned() + 1, balA, balB);
       byte[] message = params.signingBytes(next);
       byte[] sigA = party.sign(message);
+      Propose wire = new Propose(next.seq(), balA, balB, ids.stream().mapToLong(Long::longValue).toArray(), sigA);
       party.stage(StateLog.proposalRecord(next, sigA));
-      inFlight.put(next.seq(), new Proposal(next, sigA, pays, message));
+      inFlight.put(next.seq(), new Proposal(next, sigA, pays, message, wire, head));
       signedProposals.put(next.seq(), new StateLog.Proposal(next, sigA));
-      party.send(new Propose(next.seq(), balA, balB, ids.stream().mapToLong(Long::longValue).toArray(), sigA));
+      party.send(wire);
     }
   }
 
@@ -187,6 +200,10 @@ final class PaymentFlow {
     if (r.amount() < 1) {
       party.send(new Reject(r.id(), "a payment is at least 1"));
       return;
+    }
+    Proposal resent = inFlight.get(resentSeq);
+    if (resent != null && names(resent.wire(), r.id())) {
+      return; // B asks again for what the proposal sent again already pays
     }
     requests.putIfAbsent(r.id(), r.amount());
   }
@@ -267,6 +284,7 @@ final class PaymentFlow {
     List<Payment> back = new ArrayList<>();
     for (Proposal p : inFlight.tailMap(seq, false).values()) {
       back.addAll(p.payments());
+      withdrawn.put(p.state().seq(), p);
     }
     inFlight.tailMap(seq, false).clear();
     for (int i = back.size() - 1; i >= 0; i--) {
@@ -299,9 +317,54 @@ final class PaymentFlow {
         it.remove();
       }
       withdrawInFlight(latest);
+      resendIfStalled();
     } else {
       outstanding.forEach((id, p) -> party.send(new Request(id, p.amount())));
     }
+  }
+
+  /**
+   * A: when it may sign no new number (every number up to {@code depth} beyond its latest state is
+   * burned by withdrawn proposals, docs/payment-channels.md §3.2), it sends the proposal numbered
+   * after its latest state again, verbatim: same number, state, request ids and signature, so it
+   * signs nothing new. Only if that proposal was built on its latest state and still carries
+   * exactly payments that wait in the queue; they leave the queue with it. An honest B that never
+   * received it signs it, and the window moves on.
+   */
+  private void resendIfStalled() {
+    ChannelState latest = party.tentative().state();
+    if (party.isClosing() || highestSigned() - latest.seq() < party.params().depth()) {
+      return;
+    }
+    Proposal p = withdrawn.get(latest.seq() + 1);
+    if (p == null || p.wire() == null || !p.base().equals(latest)) {
+      return;
+    }
+    for (Payment x : p.payments()) {
+      if (x.future().isDone() || !queue.contains(x)) {
+        return;
+      }
+    }
+    for (Payment x : p.payments()) {
+      queue.remove(x);
+      queuedSum -= x.amount();
+    }
+    for (long id : p.wire().requestIds()) {
+      requests.remove(id);
+    }
+    withdrawn.remove(p.state().seq());
+    inFlight.put(p.state().seq(), p);
+    resentSeq = p.state().seq();
+    party.send(p.wire());
+  }
+
+  private static boolean names(Propose p, long requestId) {
+    for (long id : p.requestIds()) {
+      if (id == requestId) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Fails every payment this party still waits for (shutdown, log failure). */
