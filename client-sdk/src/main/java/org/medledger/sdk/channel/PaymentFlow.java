@@ -2,10 +2,13 @@ package org.medledger.sdk.channel;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.medledger.sdk.channel.Wire.Accept;
@@ -48,6 +51,11 @@ final class PaymentFlow {
    * verbatim when it is stalled ({@link #resendIfStalled}); above its latest state only.
    */
   private final TreeMap<Long, Proposal> withdrawn = new TreeMap<>();
+  /**
+   * A: payments a state from the peer turned out to carry (one of A's withdrawn proposals, revealed
+   * signed by B after B said it lacked it): never queued again. By identity; cleared at each sync.
+   */
+  private final Set<Payment> settledOnSync = Collections.newSetFromMap(new IdentityHashMap<>());
   /** A: the number of the withdrawn proposal it sent again, or -1. */
   private long resentSeq = -1;
   /** A: its own payments not yet proposed. */
@@ -283,7 +291,11 @@ final class PaymentFlow {
   private void withdrawInFlight(long seq) {
     List<Payment> back = new ArrayList<>();
     for (Proposal p : inFlight.tailMap(seq, false).values()) {
-      back.addAll(p.payments());
+      for (Payment x : p.payments()) {
+        if (!settledOnSync.contains(x)) {
+          back.add(x);
+        }
+      }
       withdrawn.put(p.state().seq(), p);
     }
     inFlight.tailMap(seq, false).clear();
@@ -317,9 +329,43 @@ final class PaymentFlow {
         it.remove();
       }
       withdrawInFlight(latest);
+      settledOnSync.clear();
       resendIfStalled();
     } else {
       outstanding.forEach((id, p) -> party.send(new Request(id, p.amount())));
+    }
+  }
+
+  /**
+   * A: the peer sent {@code s} to resynchronise and A is about to adopt it after {@code previous}.
+   * When {@code s} is a proposal A withdrew (B said it lacked it, and now shows it signed), the
+   * payments of that proposal and of the proposals it was built on, back to {@code previous}, are
+   * paid by {@code s}: they complete with it and are never proposed again, although A had put them
+   * back in its queue (and perhaps into a later proposal). Without this a B that lies in its Sync
+   * is paid twice for one payment. Called before {@link ChannelParty#adopt}.
+   */
+  void adoptingFromPeer(SignedState s, ChannelState previous) {
+    if (party.side() != Side.A || !withdrawn.containsKey(s.seq())) {
+      return;
+    }
+    List<Payment> paid = new ArrayList<>();
+    ChannelState at = s.state();
+    while (at.seq() > previous.seq()) {
+      Proposal p = withdrawn.containsKey(at.seq()) ? withdrawn.get(at.seq()) : inFlight.get(at.seq());
+      if (p == null || p.base() == null || !p.state().equals(at)) {
+        return; // not a chain of A's own proposals from its latest state: nothing to attribute
+      }
+      paid.addAll(p.payments());
+      at = p.base();
+    }
+    if (!at.equals(previous)) {
+      return;
+    }
+    for (Payment x : paid) {
+      if (settledOnSync.add(x) && queue.remove(x)) {
+        queuedSum -= x.amount();
+      }
+      party.afterSync(() -> x.future().complete(s));
     }
   }
 

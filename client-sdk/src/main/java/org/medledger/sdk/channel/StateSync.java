@@ -66,6 +66,7 @@ final class StateSync {
         party.protocolError("a state from the peer is not signed by both");
         return;
       }
+      party.payments.adoptingFromPeer(s, party.tentative().state());
       party.adopt(s);
     }
     if (!synced && peerLatest >= 0 && party.tentative().seq() >= peerLatest) {
