@@ -21,7 +21,6 @@ import org.medledger.protocol.ChannelMessages;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.testing.TestKeys;
 import org.medledger.sdk.AccountSecrets;
-import org.medledger.sdk.channel.ChannelDialer;
 import org.medledger.sdk.channel.ChannelParams;
 import org.medledger.sdk.channel.ChannelParty;
 
@@ -84,7 +83,7 @@ public final class ChannelBench {
     Process peer = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         ChannelBenchPeer.class.getName(), config.toString()).inheritIO().start();
     ChannelParty party = null;
-    ChannelDialer dialer = null;
+    ChannelParty.Connection dialer = null;
     try {
       Path port = dir.resolve("b.port");
       for (int i = 0; i < 600 && !Files.exists(port); i++) {
@@ -92,7 +91,7 @@ public final class ChannelBench {
       }
       party = ChannelParty.create(params, a, dir.resolve("a.log"),
           new ChannelParty.Options(r.maxPaymentsPerState(), 64L << 20), rnd);
-      dialer = ChannelDialer.start(party, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+      dialer = party.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
           Integer.parseInt(Files.readString(port).trim())), rnd);
       long warm = System.nanoTime();
       while (System.nanoTime() - warm < 8_000_000_000L) {

@@ -227,7 +227,7 @@ public final class ChannelClient {
     return answerWith(party.params().channelId(), seq, bundleFor(party, s));
   }
 
-  /** Answers with a given bundle (an honest party's is {@link Settlement#build} of the state). */
+  /** Answers with a given bundle (an honest party's is {@code Settlement.build} of the state). */
   String answerWith(String channelId, long seq, byte[] bundle) throws LedgerCallException {
     return submit("channels:answer", nonce -> {
       JsonObject b = body("channelAnswer", nonce);

@@ -9,7 +9,7 @@ import java.security.SecureRandom;
  * drops (or a dial fails) dials again after a short pause, until closed. Each new link starts with
  * a synchronisation, so both resume from their latest state.
  */
-public final class ChannelDialer implements AutoCloseable {
+final class ChannelDialer implements ChannelParty.Connection {
   private final ChannelParty party;
   private final InetSocketAddress address;
   private final SecureRandom rnd;
@@ -28,7 +28,7 @@ public final class ChannelDialer implements AutoCloseable {
     this.thread.start();
   }
 
-  public static ChannelDialer start(ChannelParty party, InetSocketAddress address, SecureRandom rnd) {
+  static ChannelDialer start(ChannelParty party, InetSocketAddress address, SecureRandom rnd) {
     return new ChannelDialer(party, address, rnd, 50);
   }
 

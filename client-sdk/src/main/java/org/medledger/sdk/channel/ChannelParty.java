@@ -2,22 +2,21 @@ package org.medledger.sdk.channel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.medledger.protocol.ChannelMessages;
@@ -37,35 +36,56 @@ import org.medledger.sdk.channel.Wire.Sync;
 
 /**
  * One party of one payment channel (docs/payment-channels.md §3): the state machine that signs,
- * checks and persists off-chain states and talks to the other party over a {@link ChannelLink}.
+ * checks and persists off-chain states and talks to the other party over a link: it listens through
+ * a {@link ChannelServer} or dials with {@link #connect}.
  *
  * <p>Everything runs on one engine thread. Each round it takes every pending event (payments,
  * messages), handles them, lets A propose what is queued, then writes every record of the round to
- * the {@link StateLog} with one fdatasync, and only then sends the round's messages and completes
- * its futures. So each state is durable before this party acknowledges it (B's acceptance, A's next
+ * its state log with one fdatasync, and only then sends the round's messages and completes its
+ * futures. So each state is durable before this party acknowledges it (B's acceptance, A's next
  * proposal or a payment's completion), and one sync serves many states.
  *
  * <p>A (the proposer) never signs two states under one sequence number: each proposal takes the
  * number after the highest it has ever signed, and that proposal is in the log (fsync) before it is
  * sent. It signs no number more than {@code depth} beyond its latest state signed by both, counting
  * withdrawn proposals too, so a B that withholds acceptances stalls A rather than collecting
- * alternatives. B (the acceptor) signs only the proposals {@link ProposalCheck} allows. Once a
+ * alternatives. B (the acceptor) signs only the proposals {@code ProposalCheck} allows. Once a
  * party took its close snapshot ({@link #stopAndSnapshot}) it signs no state.
+ *
+ * <p>The engine owns three package-private helpers, each confined to its thread: the payments
+ * ({@code PaymentFlow}), the resynchronisation of a new link ({@code StateSync}) and the cooperative
+ * close ({@code CloseNegotiation}). This class keeps the round (stage, persist, then send and
+ * complete), the latest state and the states kept for a peer that is behind, and the closing flag.
  */
 public final class ChannelParty implements AutoCloseable {
   /** Callbacks on the engine thread; they must not block. */
   public interface Listener {
-    /** A state signed by both became this party's latest, after it was persisted. */
+    /**
+     * A state signed by both became this party's latest, after it was persisted.
+     *
+     * @param state the new latest state
+     */
     void onState(SignedState state);
 
-    /** Both parties signed a cooperative close (this party's copy, to submit or keep). */
+    /**
+     * Both parties signed a cooperative close (this party's copy, to submit or keep).
+     *
+     * @param close the close both signed
+     */
     default void onCooperativeClose(CooperativeClose close) {}
   }
 
-  /** Tuning: payments per state (1 = one update per payment) and when to compact the log. */
+  /**
+   * Tuning: payments per state (1 = one update per payment) and when to compact the log.
+   *
+   * @param maxPaymentsPerState the most payments one state carries, at least 1
+   * @param compactAboveBytes the log size above which it is compacted, at least 1024
+   */
   public record Options(int maxPaymentsPerState, long compactAboveBytes) {
+    /** 256 payments per state; compaction above 64 MiB. */
     public static final Options DEFAULT = new Options(256, 64L << 20);
 
+    /** Checks both bounds. */
     public Options {
       if (maxPaymentsPerState < 1 || compactAboveBytes < 1024) {
         throw new IllegalArgumentException("invalid options");
@@ -73,12 +93,19 @@ public final class ChannelParty implements AutoCloseable {
     }
   }
 
-  private record Payment(long amount, CompletableFuture<SignedState> future) {}
+  /** A link to the other party kept up by {@link #connect}: redialled after every failure until closed. */
+  public interface Connection extends AutoCloseable {
+    /**
+     * Whether a link is up now.
+     *
+     * @return true while an authenticated link is open
+     */
+    boolean connected();
 
-  private record Proposal(ChannelState state, byte[] sigA, List<Payment> payments, byte[] message) {}
-
-  private record PendingClose(ChannelState state, byte[] bundle, byte[] signature,
-      CompletableFuture<CooperativeClose> future) {}
+    /** Stops redialling and closes the current link. */
+    @Override
+    void close();
+  }
 
   private record Outgoing(ChannelLink link, Message message) {}
 
@@ -97,35 +124,15 @@ public final class ChannelParty implements AutoCloseable {
   private volatile Throwable failure;
 
   // Engine-confined state.
+  final PaymentFlow payments;
+  final StateSync sync;
+  final CloseNegotiation closeNegotiation;
   private SignedState tentative;
   private final ArrayDeque<SignedState> recent = new ArrayDeque<>();
-  /** A: proposals sent and not yet accepted, by sequence number. */
-  private final TreeMap<Long, Proposal> inFlight = new TreeMap<>();
-  /**
-   * A: the proposal it signed for each sequence number beyond its latest (persisted), withdrawn
-   * ones included: B may still hold A's signature on them, and a number is never signed again.
-   */
-  private final TreeMap<Long, StateLog.Proposal> signedProposals = new TreeMap<>();
-  /** A: its own payments not yet proposed. */
-  private final ArrayDeque<Payment> queue = new ArrayDeque<>();
-  /** A: B's payment requests not yet proposed, id → amount. */
-  private final LinkedHashMap<Long, Long> requests = new LinkedHashMap<>();
-  /** B: its payment requests not yet in a state, id → payment. */
-  private final LinkedHashMap<Long, Payment> outstanding = new LinkedHashMap<>();
-  /** Sums of {@link #queue} and {@link #outstanding}, kept with them. */
-  private long queuedSum;
-  private long outstandingSum;
-  private ChannelLink link;
-  private boolean synced;
-  private long peerLatest = -1;
   /** Every state signed by both with a number above this one is in {@link #recent}. */
   private long recentFloor;
-  private long closeSignedSeq;
   private boolean chainClosing;
-  private PendingClose pendingClose;
-  /** Responder that built the bundle: its signed close, waiting for the initiator's signature. */
-  private PendingClose awaitingCountersignature;
-  private CooperativeClose agreedClose;
+  private ChannelLink link;
   // The round being built: records to persist, then messages to send and callbacks to run.
   private final List<byte[]> staged = new ArrayList<>();
   private final List<Outgoing> outbox = new ArrayList<>();
@@ -144,15 +151,14 @@ public final class ChannelParty implements AutoCloseable {
     this.rnd = rnd;
     this.options = options;
     this.log = log;
+    this.payments = new PaymentFlow(this);
+    this.sync = new StateSync(this);
+    this.closeNegotiation = new CloseNegotiation(this, rec == null ? -1 : rec.closeSignedSeq());
     this.tentative = rec == null ? SignedState.opening(params) : rec.latest();
-    this.closeSignedSeq = rec == null ? -1 : rec.closeSignedSeq();
     if (rec != null) {
       recent.addAll(rec.recent());
       recentFloor = recent.isEmpty() ? tentative.seq() : recent.getFirst().seq() - 1;
-      signedProposals.putAll(rec.proposals());
-      // Proposals recovered from the log were sent on a link that is gone; the next sync settles them.
-      rec.proposals().forEach((seq, p) -> inFlight.put(seq, new Proposal(p.state(), p.sigA(), List.of(),
-          params.signingBytes(p.state()))));
+      payments.restore(rec.proposals());
     }
     this.published = tentative;
     this.engine = new Thread(this::run, "channel-" + params.channelId() + "-" + side);
@@ -160,13 +166,32 @@ public final class ChannelParty implements AutoCloseable {
     this.engine.start();
   }
 
-  /** Starts a party of a newly opened channel with a new log at {@code logFile}. */
+  /**
+   * Starts a party of a newly opened channel with a new log.
+   *
+   * @param params the channel, as {@link ChannelClient#params} derives it from the ledger
+   * @param secrets this party's account secrets (one of the channel's two accounts)
+   * @param logFile the state log to create (it must not exist); owner-only
+   * @param options tuning
+   * @param rnd randomness for request ids and settlement bundles
+   * @return the running party
+   * @throws IOException if the log cannot be created
+   */
   public static ChannelParty create(ChannelParams params, AccountSecrets secrets, Path logFile, Options options,
       SecureRandom rnd) throws IOException {
     return new ChannelParty(params, secrets, StateLog.create(logFile, params, recentLimit(params)), null, options, rnd);
   }
 
-  /** Restarts a party from its log: its latest state, its pending proposals, its close mark. */
+  /**
+   * Restarts a party from its log: its latest state, its pending proposals, its close mark.
+   *
+   * @param logFile the party's state log
+   * @param secrets this party's account secrets
+   * @param options tuning
+   * @param rnd randomness for request ids and settlement bundles
+   * @return the running party
+   * @throws IOException if the log cannot be read, or is corrupt
+   */
   public static ChannelParty restore(Path logFile, AccountSecrets secrets, Options options, SecureRandom rnd)
       throws IOException {
     StateLog.Opened o = StateLog.open(logFile, Integer.MAX_VALUE);
@@ -183,52 +208,96 @@ public final class ChannelParty implements AutoCloseable {
 
   // ------------------------------------------------------------------------------ public API
 
+  /**
+   * The channel's parameters.
+   *
+   * @return what both parties know of the channel
+   */
   public ChannelParams params() {
     return params;
   }
 
+  /**
+   * This party's side.
+   *
+   * @return A (the proposer) or B (the acceptor)
+   */
   public Side side() {
     return side;
   }
 
-  /** The latest state signed by both and persisted (safe from any thread). */
+  /**
+   * The latest state signed by both and persisted (safe from any thread).
+   *
+   * @return the latest state
+   */
   public SignedState latest() {
     return published;
   }
 
+  /**
+   * Calls {@code l} on the engine thread for every new state and cooperative close.
+   *
+   * @param l the listener; it must not block
+   */
   public void addListener(Listener l) {
     listeners.add(l);
+  }
+
+  /**
+   * Keeps this party connected to the other party's {@link ChannelServer}: dials, and after the link
+   * drops (or a dial fails) dials again after a short pause, until the returned connection is closed.
+   * Each new link starts with a resynchronisation, so both resume from their latest state.
+   *
+   * @param otherParty the address of the other party's server
+   * @param rnd randomness for the handshake nonces
+   * @return the connection; close it before closing this party
+   */
+  public Connection connect(InetSocketAddress otherParty, SecureRandom rnd) {
+    return ChannelDialer.start(this, otherParty, rnd);
   }
 
   /**
    * Pays the other party {@code amount} off chain. A proposes it (in a state with other queued
    * payments, up to {@link Options#maxPaymentsPerState}); B asks A to include it. The future
    * completes with the first state signed by both that contains it, once this party persisted it.
+   *
+   * @param amount at least 1, at most this party's balance less its payments not yet in a state
+   * @return completes with the state that carries the payment, or fails if it was refused
    */
   public CompletableFuture<SignedState> pay(long amount) {
     CompletableFuture<SignedState> f = new CompletableFuture<>();
-    post(() -> onPay(amount, f));
+    post(() -> payments.onPay(amount, f));
     return f;
   }
 
   /**
    * Asks the other party to close cooperatively on the latest state; both must be idle. Completes
    * with the close both signed. Having signed a close, this party signs no later state.
+   *
+   * @return completes with the close both signed, or fails if it was refused
    */
   public CompletableFuture<CooperativeClose> closeCooperatively() {
     CompletableFuture<CooperativeClose> f = new CompletableFuture<>();
-    post(() -> onCloseRequest(f));
+    post(() -> closeNegotiation.onCloseRequest(f));
     return f;
   }
 
-  /** The cooperative close both signed, if any (either side's copy). */
+  /**
+   * The cooperative close both signed, if any (either side's copy).
+   *
+   * @return the close, or empty
+   */
   public Optional<CooperativeClose> agreedClose() {
-    return call(() -> Optional.ofNullable(agreedClose));
+    return call(() -> Optional.ofNullable(closeNegotiation.agreedClose()));
   }
 
   /**
    * The plaintext of state {@code seq} if this party signed it: a state signed by both that it
    * still holds, or (A) a proposal it signed. The watcher needs it to answer or check a close.
+   *
+   * @param seq the state's number
+   * @return its plaintext, or empty
    */
   public Optional<ChannelState> signedState(long seq) {
     return call(() -> lookup(seq));
@@ -238,6 +307,10 @@ public final class ChannelParty implements AutoCloseable {
    * The plaintext of state {@code seq} that this party signed and whose digest is {@code digestHex}
    * (the digest of the state a close is on, as the ledger shows it; empty for state 0). Empty when
    * no state this party signed matches: then it must neither answer nor contest on its basis.
+   *
+   * @param seq the state's number
+   * @param digestHex the state's digest in hex, as the ledger shows it
+   * @return its plaintext, or empty
    */
   public Optional<ChannelState> signedState(long seq, String digestHex) {
     return signedState(seq).filter(s -> java.util.HexFormat.of().formatHex(params.digest(s)).equals(digestHex));
@@ -248,7 +321,7 @@ public final class ChannelParty implements AutoCloseable {
       return Optional.of(SignedState.opening(params).state());
     }
     SignedState s = stateAt(seq);
-    StateLog.Proposal p = signedProposals.get(seq);
+    StateLog.Proposal p = payments.signedProposal(seq);
     return s != null ? Optional.of(s.state()) : p == null ? Optional.empty() : Optional.of(p.state());
   }
 
@@ -267,6 +340,8 @@ public final class ChannelParty implements AutoCloseable {
    * the engine thread (docs/payment-channels.md §3.5): events queued before are handled first; the
    * snapshot is then the latest state signed by both, returned once persisted. After it this party
    * signs no state (A may still adopt B's acceptance of a proposal sent before).
+   *
+   * @return the close snapshot
    */
   public SignedState stopAndSnapshot() {
     if (Thread.currentThread() == engine) {
@@ -284,10 +359,14 @@ public final class ChannelParty implements AutoCloseable {
 
   private void stop() {
     chainClosing = true;
-    failUnproposed("the channel is closing on chain");
+    payments.failUnproposed("the channel is closing on chain");
   }
 
-  /** Whether this party no longer signs new states. */
+  /**
+   * Whether this party no longer signs new states.
+   *
+   * @return true once it stopped updates, or signed, proposed or agreed a cooperative close
+   */
   public boolean closing() {
     return call(this::isClosing);
   }
@@ -299,6 +378,11 @@ public final class ChannelParty implements AutoCloseable {
         link.close();
       }
     });
+  }
+
+  /** Whether a link is attached, as the engine sees it once everything posted before is handled (a test hook). */
+  boolean hasLink() {
+    return call(this::linked);
   }
 
   /** Events posted to the engine and not yet taken (a test hook). */
@@ -319,7 +403,7 @@ public final class ChannelParty implements AutoCloseable {
     }
     post(() -> {
       running = false;
-      failQueued("the party is shutting down");
+      payments.failQueued("the party is shutting down");
       if (link != null) {
         link.close();
       }
@@ -344,9 +428,8 @@ public final class ChannelParty implements AutoCloseable {
         link.close();
       }
       link = l;
-      synced = false;
-      peerLatest = -1;
-      requests.clear();
+      sync.attached();
+      payments.linkChanged();
       send(new Sync(tentative.seq()));
     });
   }
@@ -355,8 +438,8 @@ public final class ChannelParty implements AutoCloseable {
     post(() -> {
       if (link == l) {
         link = null;
-        synced = false;
-        requests.clear();
+        sync.detached();
+        payments.linkChanged();
       }
     });
   }
@@ -371,25 +454,25 @@ public final class ChannelParty implements AutoCloseable {
 
   private void dispatch(Message m) {
     if (m instanceof Sync s) {
-      onSync(s.latestSeq());
+      sync.onSync(s.latestSeq());
     } else if (m instanceof States s) {
-      onStates(s.states());
+      sync.onStates(s.states());
     } else if (m instanceof Propose p && side == Side.B) {
-      onPropose(p);
+      payments.onPropose(p);
     } else if (m instanceof Accept a && side == Side.A) {
-      onAccept(a);
+      payments.onAccept(a);
     } else if (m instanceof Refuse r && side == Side.A) {
-      onRefuse(r);
+      payments.onRefuse(r);
     } else if (m instanceof Request r && side == Side.A) {
-      onRequest(r);
+      payments.onRequest(r);
     } else if (m instanceof Reject r && side == Side.B) {
-      onReject(r);
+      payments.onReject(r);
     } else if (m instanceof CloseProposal c) {
-      onCloseProposal(c);
+      closeNegotiation.onCloseProposal(c);
     } else if (m instanceof CloseAccept c) {
-      onCloseAccept(c);
+      closeNegotiation.onCloseAccept(c);
     } else if (m instanceof CloseRefuse c) {
-      onCloseRefuse(c);
+      closeNegotiation.onCloseRefuse(c);
     } else {
       protocolError("unexpected " + m.getClass().getSimpleName() + " for side " + side);
     }
@@ -437,7 +520,7 @@ public final class ChannelParty implements AutoCloseable {
         r.run();
       }
       round.clear();
-      pump();
+      payments.pump();
       try {
         finishRound();
       } catch (IOException | RuntimeException e) {
@@ -449,7 +532,7 @@ public final class ChannelParty implements AutoCloseable {
         if (link != null) {
           link.close();
         }
-        failQueued("the state log failed: " + e);
+        payments.failQueued("the state log failed: " + e);
       }
     }
   }
@@ -478,320 +561,100 @@ public final class ChannelParty implements AutoCloseable {
       dropAfterRound = null;
     }
     if (log.size() > options.compactAboveBytes()) {
-      log.compact(params, List.copyOf(recent), List.copyOf(signedProposals.values()), closeSignedSeq);
+      log.compact(params, List.copyOf(recent), payments.signedProposals(), closeNegotiation.closeSignedSeq());
     }
   }
 
-  /** Why the engine stopped, if it did. */
+  /**
+   * Why the engine stopped, if it did.
+   *
+   * @return the log failure that stopped it, or empty
+   */
   public Optional<Throwable> failure() {
     return Optional.ofNullable(failure);
   }
 
-  private void send(Message m) {
+  // ------------------------------------------ the round, for the helpers (engine thread only)
+
+  Options options() {
+    return options;
+  }
+
+  SecureRandom rnd() {
+    return rnd;
+  }
+
+  PaillierSecretKey paillier() {
+    return paillier;
+  }
+
+  boolean running() {
+    return running;
+  }
+
+  /** Whether a link is attached now. */
+  boolean linked() {
+    return link != null;
+  }
+
+  /** The latest state signed by both, persisted or staged in this round. */
+  SignedState tentative() {
+    return tentative;
+  }
+
+  /** The states signed by both that this party keeps for a peer that is behind, oldest first. */
+  Collection<SignedState> recent() {
+    return recent;
+  }
+
+  /** Every state signed by both with a number above this one is in {@link #recent()}. */
+  long recentFloor() {
+    return recentFloor;
+  }
+
+  /** Sends {@code m} on the current link once the round is persisted. */
+  void send(Message m) {
     outbox.add(new Outgoing(link, m));
   }
 
-  private void protocolError(String why) {
+  /** Adds a record to the round's single write and fdatasync. */
+  void stage(byte[] record) {
+    staged.add(record);
+  }
+
+  /** Runs {@code r} after the round is persisted and its messages are sent. */
+  void afterSync(Runnable r) {
+    afterSync.add(r);
+  }
+
+  /** Drops the current link after this round (its messages, a refusal included, still go out). */
+  void protocolError(String why) {
     dropAfterRound = link;
   }
 
-  private boolean isClosing() {
-    return chainClosing || closeSignedSeq >= 0 || pendingClose != null || agreedClose != null;
+  void notifyListeners(Consumer<Listener> call) {
+    listeners.forEach(call);
+  }
+
+  /** Whether this party signs no new state: stopped for a close on chain, or in a cooperative close. */
+  boolean isClosing() {
+    return chainClosing || closeNegotiation.active();
   }
 
   /** A state signed by both becomes the latest: stage its record; publish and notify after the sync. */
-  private void adopt(SignedState s) {
+  void adopt(SignedState s) {
     staged.add(StateLog.stateRecord(s));
     tentative = s;
     recent.addLast(s);
     while (recent.size() > log.recentLimit()) {
       recentFloor = recent.removeFirst().seq();
     }
-    signedProposals.headMap(s.seq(), true).clear();
+    payments.superseded(s.seq());
     afterSync.add(() -> listeners.forEach(l -> l.onState(s)));
   }
 
-  private byte[] sign(byte[] message) {
-    return ChannelMessages.sign(message, signingKey);
-  }
-
-  /** The handshake signature of {@link ChannelLink} (any thread: the key is immutable). */
-  byte[] signHello(byte[] message) {
-    return sign(message);
-  }
-
-  /** Fails every payment this party still waits for (shutdown, log failure). */
-  private void failQueued(String why) {
-    IllegalStateException e = failUnproposed(why);
-    for (Proposal p : inFlight.values()) {
-      p.payments().forEach(x -> afterSync.add(() -> x.future().completeExceptionally(e)));
-    }
-    inFlight.clear();
-  }
-
-  /** Fails A's queued payments and B's outstanding requests: those that are in no proposal. */
-  private IllegalStateException failUnproposed(String why) {
-    IllegalStateException e = new IllegalStateException(why);
-    queue.forEach(p -> afterSync.add(() -> p.future().completeExceptionally(e)));
-    queue.clear();
-    queuedSum = 0;
-    outstanding.values().forEach(p -> afterSync.add(() -> p.future().completeExceptionally(e)));
-    outstanding.clear();
-    outstandingSum = 0;
-    return e;
-  }
-
-  // ------------------------------------------------------------------------------ payments
-
-  /** A: the highest sequence number it has signed, a state signed by both or a proposal. */
-  private long highestSigned() {
-    return signedProposals.isEmpty() ? tentative.seq() : Math.max(tentative.seq(), signedProposals.lastKey());
-  }
-
-  private ChannelState head() {
-    return inFlight.isEmpty() ? tentative.state() : inFlight.lastEntry().getValue().state();
-  }
-
-  private void onPay(long amount, CompletableFuture<SignedState> f) {
-    if (amount < 1) {
-      f.completeExceptionally(new IllegalArgumentException("a payment is at least 1"));
-      return;
-    }
-    if (isClosing() || !running) {
-      f.completeExceptionally(new IllegalStateException("the channel is closing"));
-      return;
-    }
-    if (side == Side.A) {
-      if (amount > head().balanceA() - queuedSum) {
-        f.completeExceptionally(new IllegalArgumentException("insufficient channel balance"));
-        return;
-      }
-      queue.addLast(new Payment(amount, f));
-      queuedSum += amount;
-    } else {
-      if (amount > tentative.state().balanceB() - outstandingSum) {
-        f.completeExceptionally(new IllegalArgumentException("insufficient channel balance"));
-        return;
-      }
-      long id = rnd.nextLong();
-      outstanding.put(id, new Payment(amount, f));
-      outstandingSum += amount;
-      if (synced && link != null) {
-        send(new Request(id, amount));
-      }
-    }
-  }
-
-  /** A: turn queued payments and B's requests into proposals, up to {@code depth} in flight. */
-  private void pump() {
-    if (side != Side.A || link == null || !synced || isClosing()) {
-      return;
-    }
-    while (highestSigned() - tentative.seq() < params.depth() && (!queue.isEmpty() || !requests.isEmpty())) {
-      ChannelState head = head();
-      long balA = head.balanceA();
-      long balB = head.balanceB();
-      List<Payment> pays = new ArrayList<>();
-      List<Long> ids = new ArrayList<>();
-      int n = 0;
-      while (n < options.maxPaymentsPerState() && !queue.isEmpty()) {
-        Payment p = queue.pollFirst();
-        queuedSum -= p.amount();
-        if (p.amount() > balA) {
-          afterSync.add(() -> p.future().completeExceptionally(new IllegalArgumentException("insufficient channel balance")));
-          continue;
-        }
-        balA -= p.amount();
-        balB += p.amount();
-        pays.add(p);
-        n++;
-      }
-      Iterator<Map.Entry<Long, Long>> it = requests.entrySet().iterator();
-      while (n < options.maxPaymentsPerState() && it.hasNext()) {
-        Map.Entry<Long, Long> r = it.next();
-        it.remove();
-        if (r.getValue() > balB) {
-          send(new Reject(r.getKey(), "insufficient channel balance"));
-          continue;
-        }
-        balB -= r.getValue();
-        balA += r.getValue();
-        ids.add(r.getKey());
-        n++;
-      }
-      if (n == 0) {
-        break;
-      }
-      // Never a number signed before (even for a withdrawn proposal): B may hold that signature.
-      ChannelState next = new ChannelState(highestSigned() + 1, balA, balB);
-      byte[] message = params.signingBytes(next);
-      byte[] sigA = sign(message);
-      staged.add(StateLog.proposalRecord(next, sigA));
-      inFlight.put(next.seq(), new Proposal(next, sigA, pays, message));
-      signedProposals.put(next.seq(), new StateLog.Proposal(next, sigA));
-      send(new Propose(next.seq(), balA, balB, ids.stream().mapToLong(Long::longValue).toArray(), sigA));
-    }
-  }
-
-  private void onRequest(Request r) {
-    if (isClosing()) {
-      send(new Reject(r.id(), "the channel is closing"));
-      return;
-    }
-    if (r.amount() < 1) {
-      send(new Reject(r.id(), "a payment is at least 1"));
-      return;
-    }
-    requests.putIfAbsent(r.id(), r.amount());
-  }
-
-  private void onReject(Reject r) {
-    Payment p = outstanding.remove(r.id());
-    if (p != null) {
-      outstandingSum -= p.amount();
-      afterSync.add(() -> p.future().completeExceptionally(new IllegalStateException("rejected by A: " + r.reason())));
-    }
-  }
-
-  /**
-   * B: sign a proposal that is the successor of its latest state, changes something and takes only
-   * what B asked for ({@link ProposalCheck}).
-   */
-  private void onPropose(Propose m) {
-    String problem = ProposalCheck.problem(params, isClosing(), synced, tentative.state(),
-        id -> outstanding.containsKey(id) ? outstanding.get(id).amount() : null, m);
-    byte[] message = null;
-    if (problem == null) {
-      message = params.signingBytes(new ChannelState(m.seq(), m.balanceA(), m.balanceB()));
-      if (!params.verify(Side.A, message, m.sigA())) {
-        problem = ProposalCheck.Code.BAD_SIGNATURE.reason("A's signature does not verify");
-      }
-    }
-    if (problem != null) {
-      send(new Refuse(m.seq(), problem));
-      protocolError(problem);
-      return;
-    }
-    ChannelState s = new ChannelState(m.seq(), m.balanceA(), m.balanceB());
-    SignedState full = new SignedState(s, m.sigA(), sign(message));
-    adopt(full);
-    for (long id : m.requestIds()) {
-      Payment p = outstanding.remove(id);
-      outstandingSum -= p.amount();
-      afterSync.add(() -> p.future().complete(full));
-    }
-    send(new Accept(m.seq(), full.sigB()));
-  }
-
-  /** A: B signed the oldest proposal in flight. */
-  private void onAccept(Accept a) {
-    Map.Entry<Long, Proposal> first = inFlight.firstEntry();
-    if (first == null || first.getKey() != a.seq() || first.getKey() <= tentative.seq()) {
-      protocolError("unexpected acceptance of state " + a.seq());
-      return;
-    }
-    Proposal p = first.getValue();
-    if (!params.verify(Side.B, p.message(), a.sigB())) {
-      protocolError("B's signature does not verify");
-      return;
-    }
-    inFlight.pollFirstEntry();
-    SignedState full = new SignedState(p.state(), p.sigA(), a.sigB());
-    adopt(full);
-    p.payments().forEach(x -> afterSync.add(() -> x.future().complete(full)));
-  }
-
-  /** A: B refused a proposal. Its payments fail; later proposals are withdrawn and re-queued. */
-  private void onRefuse(Refuse r) {
-    Proposal refused = inFlight.remove(r.seq());
-    if (refused != null) {
-      IllegalStateException e = new IllegalStateException("refused by B: " + r.reason());
-      refused.payments().forEach(x -> afterSync.add(() -> x.future().completeExceptionally(e)));
-    }
-    withdrawInFlight(r.seq());
-    protocolError(r.reason());
-  }
-
-  /**
-   * A: proposals after {@code seq} will never be accepted; their payments go back to the queue.
-   * Their signatures stay in {@link #signedProposals}: their numbers are never signed again.
-   */
-  private void withdrawInFlight(long seq) {
-    List<Payment> back = new ArrayList<>();
-    for (Proposal p : inFlight.tailMap(seq, false).values()) {
-      back.addAll(p.payments());
-    }
-    inFlight.tailMap(seq, false).clear();
-    for (int i = back.size() - 1; i >= 0; i--) {
-      queue.addFirst(back.get(i));
-      queuedSum += back.get(i).amount();
-    }
-  }
-
-  // ----------------------------------------------------------------------- synchronisation
-
-  private void onSync(long peerSeq) {
-    peerLatest = peerSeq;
-    if (peerSeq < tentative.seq()) {
-      List<SignedState> missing = new ArrayList<>();
-      for (SignedState s : recent) {
-        if (s.seq() > peerSeq) {
-          missing.add(s);
-        }
-      }
-      if (missing.isEmpty() || peerSeq < recentFloor) {
-        protocolError("the peer is further behind than the states kept");
-        return;
-      }
-      send(new States(missing));
-    }
-    if (peerSeq <= tentative.seq()) {
-      markSynced();
-    }
-  }
-
-  private void onStates(List<SignedState> states) {
-    for (SignedState s : states) {
-      if (s.seq() <= tentative.seq()) {
-        continue;
-      }
-      if (!params.verify(s)) {
-        protocolError("a state from the peer is not signed by both");
-        return;
-      }
-      adopt(s);
-    }
-    if (!synced && peerLatest >= 0 && tentative.seq() >= peerLatest) {
-      markSynced();
-    }
-  }
-
-  private void markSynced() {
-    synced = true;
-    if (side == Side.A) {
-      // Proposals of an earlier link: those the peer signed are now adopted, the rest are withdrawn.
-      for (Iterator<Map.Entry<Long, Proposal>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<Long, Proposal> e = it.next();
-        if (e.getKey() > tentative.seq()) {
-          break;
-        }
-        SignedState adopted = stateAt(e.getKey());
-        Proposal p = e.getValue();
-        if (adopted != null && adopted.state().equals(p.state())) {
-          p.payments().forEach(x -> afterSync.add(() -> x.future().complete(adopted)));
-        } else {
-          p.payments().forEach(x -> afterSync.add(() -> x.future().completeExceptionally(
-              new IllegalStateException("state " + e.getKey() + " was settled differently"))));
-        }
-        it.remove();
-      }
-      withdrawInFlight(tentative.seq());
-    } else {
-      outstanding.forEach((id, p) -> send(new Request(id, p.amount())));
-    }
-  }
-
-  private SignedState stateAt(long seq) {
+  /** The state signed by both numbered {@code seq}, if this party still keeps it. */
+  SignedState stateAt(long seq) {
     for (SignedState s : recent) {
       if (s.seq() == seq) {
         return s;
@@ -800,134 +663,16 @@ public final class ChannelParty implements AutoCloseable {
     return null;
   }
 
-  // ------------------------------------------------------------------------ cooperative close
-
-  private void onCloseRequest(CompletableFuture<CooperativeClose> f) {
-    if (isClosing()) {
-      f.completeExceptionally(new IllegalStateException("the channel is already closing"));
-      return;
-    }
-    if (link == null || !synced) {
-      f.completeExceptionally(new IllegalStateException("not connected to the other party"));
-      return;
-    }
-    if (!inFlight.isEmpty() || !queue.isEmpty() || !outstanding.isEmpty()) {
-      f.completeExceptionally(new IllegalStateException("payments in flight; close when idle"));
-      return;
-    }
-    ChannelState s = tentative.state();
-    Side payer = params.payer(s);
-    byte[] bundle = new byte[0];
-    byte[] sig = new byte[0];
-    if (payer != side.other()) {
-      if (payer == side) {
-        bundle = Settlement.build(params, s, side, paillier, rnd);
-      }
-      sig = sign(params.closeSigningBytes(s, bundleDigest(bundle)));
-      markCloseSigned(s.seq());
-    }
-    pendingClose = new PendingClose(s, bundle, sig, f);
-    send(new CloseProposal(s.seq(), bundle, sig));
+  byte[] sign(byte[] message) {
+    return ChannelMessages.sign(message, signingKey);
   }
 
-  private void onCloseProposal(CloseProposal m) {
-    ChannelState s = tentative.state();
-    String problem = isClosing() ? "already closing"
-        : m.seq() != s.seq() ? "state " + m.seq() + " is not my latest state " + s.seq()
-        : !inFlight.isEmpty() || !queue.isEmpty() || !outstanding.isEmpty() ? "payments in flight" : null;
-    if (problem != null) {
-      send(new CloseRefuse(m.seq(), problem));
-      return;
-    }
-    Side payer = params.payer(s);
-    if (payer == side) {
-      byte[] bundle = Settlement.build(params, s, side, paillier, rnd);
-      byte[] sig = sign(params.closeSigningBytes(s, bundleDigest(bundle)));
-      markCloseSigned(s.seq());
-      awaitingCountersignature = new PendingClose(s, bundle, sig, null);
-      send(new CloseAccept(s.seq(), bundle, sig));
-      return;
-    }
-    if (payer != null && !Settlement.paysExactly(params, s, m.bundle(), paillier)) {
-      send(new CloseRefuse(m.seq(), "the bundle does not pay the state's amount"));
-      return;
-    }
-    byte[] msg = params.closeSigningBytes(s, bundleDigest(m.bundle()));
-    if (!params.verify(side.other(), msg, m.signature())) {
-      send(new CloseRefuse(m.seq(), "the close signature does not verify"));
-      return;
-    }
-    byte[] sig = sign(msg);
-    markCloseSigned(s.seq());
-    agree(s, m.bundle(), side == Side.A ? sig : m.signature(), side == Side.A ? m.signature() : sig);
-    send(new CloseAccept(s.seq(), new byte[0], sig));
-  }
-
-  private void onCloseAccept(CloseAccept m) {
-    PendingClose pc = pendingClose;
-    PendingClose responded = awaitingCountersignature;
-    if (pc == null && responded != null && m.seq() == responded.state().seq()) {
-      // The initiator signed last, over the bundle this party built.
-      awaitingCountersignature = null;
-      byte[] msg = params.closeSigningBytes(responded.state(), bundleDigest(responded.bundle()));
-      if (params.verify(side.other(), msg, m.signature())) {
-        agree(responded.state(), responded.bundle(), side == Side.A ? responded.signature() : m.signature(),
-            side == Side.A ? m.signature() : responded.signature());
-      }
-      return;
-    }
-    if (pc == null || m.seq() != pc.state().seq()) {
-      protocolError("unexpected close acceptance");
-      return;
-    }
-    pendingClose = null;
-    ChannelState s = pc.state();
-    Side payer = params.payer(s);
-    byte[] bundle = payer == side.other() ? m.bundle() : pc.bundle();
-    if (payer == side.other() && !Settlement.paysExactly(params, s, bundle, paillier)) {
-      pc.future().completeExceptionally(new IllegalStateException("the other party's bundle does not pay the state's amount"));
-      return;
-    }
-    byte[] msg = params.closeSigningBytes(s, bundleDigest(bundle));
-    if (!params.verify(side.other(), msg, m.signature())) {
-      pc.future().completeExceptionally(new IllegalStateException("the other party's close signature does not verify"));
-      return;
-    }
-    boolean signsLast = pc.signature().length == 0;
-    byte[] mine = signsLast ? sign(msg) : pc.signature();
-    markCloseSigned(s.seq());
-    CooperativeClose c = agree(s, bundle, side == Side.A ? mine : m.signature(), side == Side.A ? m.signature() : mine);
-    if (signsLast) {
-      send(new CloseAccept(s.seq(), new byte[0], mine)); // the payer gets the countersignature too
-    }
-    afterSync.add(() -> pc.future().complete(c));
-  }
-
-  private void onCloseRefuse(CloseRefuse m) {
-    PendingClose pc = pendingClose;
-    if (pc != null && pc.state().seq() == m.seq()) {
-      pendingClose = null;
-      // A close this party signed stays signed: it signs no later state, and closes on chain instead.
-      pc.future().completeExceptionally(new IllegalStateException("the other party refused: " + m.reason()));
-    }
-  }
-
-  private CooperativeClose agree(ChannelState s, byte[] bundle, byte[] sigA, byte[] sigB) {
-    CooperativeClose c = new CooperativeClose(params.channelId(), s, params.payerAccount(s), params.digest(s), bundle,
-        sigA, sigB);
-    agreedClose = c;
-    afterSync.add(() -> listeners.forEach(l -> l.onCooperativeClose(c)));
-    return c;
-  }
-
-  private void markCloseSigned(long seq) {
-    if (closeSignedSeq < 0) {
-      staged.add(StateLog.closeSignedRecord(seq));
-    }
-    closeSignedSeq = seq;
+  /** The handshake signature of {@link ChannelLink} (any thread: the key is immutable). */
+  byte[] signHello(byte[] message) {
+    return sign(message);
   }
 
   static byte[] bundleDigest(byte[] bundle) {
-    return bundle.length == 0 ? new byte[0] : ChannelMessages.sha256(bundle);
+    return CloseNegotiation.bundleDigest(bundle);
   }
 }

@@ -15,7 +15,7 @@ import org.medledger.crypto.proof.TransferStatement;
  * (Fabric channel, chaincode, X, "paychan/&lt;id&gt;/settle", seq). The chaincode derives X's rest as
  * deposit · C_X⁻¹ and credits the other party its deposit times C_Y.
  */
-public final class Settlement {
+final class Settlement {
   private Settlement() {}
 
   public static TransferStatement statement(ChannelParams p, Side payer, long seq) {

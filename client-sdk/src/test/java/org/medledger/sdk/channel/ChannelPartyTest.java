@@ -1,6 +1,7 @@
 package org.medledger.sdk.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,14 +137,20 @@ class ChannelPartyTest {
       get(a.pay(7));
     }
     SignedState before = b.latest();
+    server.unregister(b); // first, so that A's dialer cannot reach the old B while it shuts down
     b.close();
-    server.unregister(b);
+    // A must know the link is gone before it is asked to pay: a payment proposed on the dead link
+    // is withdrawn at the next sync and proposed again under the next number (that number is then
+    // burned, docs/payment-channels.md §3.2), and the state below would be before + 2.
+    for (int i = 0; i < 3_000 && a.hasLink(); i++) {
+      Thread.sleep(10);
+    }
+    assertFalse(a.hasLink(), "A noticed that B went away");
     // While B is down A's payments wait; B comes back from its log alone.
     CompletableFuture<SignedState> during = a.pay(11);
     b = ChannelParty.restore(dir.resolve("b.log"), secretsB, ChannelParty.Options.DEFAULT, TestChannels.RND);
     assertEquals(before, b.latest(), "the restored party holds the latest state it acknowledged");
-    server.register(b);
-    a.disconnect();
+    server.register(b); // A's dialer, retrying, now reaches it
     SignedState after = get(during);
     assertEquals(before.seq() + 1, after.seq());
     assertEquals(50_000 + 30 * 7 + 11, after.state().balanceB());
