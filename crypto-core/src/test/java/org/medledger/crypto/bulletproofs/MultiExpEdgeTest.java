@@ -314,4 +314,124 @@ class MultiExpEdgeTest {
     assertEquals(Secp256k1.G.multiply(k.multiply(BigInteger.valueOf(1 + 2 - 3 - 2))).normalize(),
         bc(me.evaluate()[0]));
   }
+
+  @Test
+  void randomGroupLawChainsMatchBouncyCastle() {
+    // A long walk mixing Jacobian doubling, mixed and full additions, negations and deliberately
+    // equal or opposite operands, compared with BouncyCastle after every step.
+    ECPoint[] pool = new ECPoint[6];
+    for (int i = 0; i < pool.length; i++) {
+      pool[i] = point("walk" + i);
+    }
+    JacobianPoint j = new JacobianPoint();
+    ECPoint ref = Secp256k1.CURVE.getInfinity();
+    for (int step = 0; step < 3_000; step++) {
+      int op = rnd.nextInt(6);
+      ECPoint operand = pool[rnd.nextInt(pool.length)];
+      if (op >= 3 && !ref.isInfinity() && rnd.nextBoolean()) {
+        operand = rnd.nextBoolean() ? ref : ref.negate(); // force the exceptional cases
+      }
+      operand = operand.normalize();
+      boolean flag = rnd.nextBoolean();
+      switch (op) {
+        case 0:
+          j.twice();
+          ref = ref.twice();
+          break;
+        case 1:
+        case 3: {
+          int[][] a = FieldOps.affine(operand);
+          j.addAffine(a[0], a[1], flag);
+          ref = ref.add(flag ? operand.negate() : operand);
+          break;
+        }
+        case 2:
+        case 4: {
+          // A Jacobian operand with Z ≠ 1: 2·operand − operand, doubled once more if flagged.
+          int[][] a = FieldOps.affine(operand);
+          JacobianPoint o = jac(operand).twice().addAffine(a[0], a[1], true);
+          if (flag) {
+            o.twice();
+          }
+          j.add(o);
+          ref = ref.add(flag ? operand.twice() : operand);
+          break;
+        }
+        default: {
+          // Unreduced representatives of the same point: x + p and y + 2p.
+          long[] ax = new long[5];
+          long[] ay = new long[5];
+          int[][] a = FieldOps.affine(operand);
+          Fe.fromWords(a[0], 0, ax);
+          Fe.fromWords(a[1], 0, ay);
+          Fe.add(ax, Fe.limbs(Fe.P), ax);
+          Fe.sub(ay, Fe.limbs(Fe.P.shiftLeft(1)), ay);
+          j.addAffine(ax, ay, flag);
+          ref = ref.add(flag ? operand.negate() : operand);
+        }
+      }
+      ref = ref.normalize();
+      assertEquals(ref.isInfinity(), j.infinity, "infinity at step " + step);
+      if (!ref.isInfinity()) {
+        assertEquals(ref, bc(j), "step " + step);
+      }
+    }
+  }
+
+  @Test
+  void randomMultiExponentiationsMatchBouncyCastle() {
+    ECPoint[] pool = new ECPoint[12];
+    for (int i = 0; i < pool.length; i++) {
+      pool[i] = point("pool" + i);
+    }
+    pool[1] = pool[0];
+    pool[2] = pool[0].negate().normalize();
+    int[] flat = Base.flatten(pool);
+    ShiftTable[] shifts = ShiftTable.build(flat, pool.length);
+    Base[] dyn = Base.dynamic(flat, pool.length);
+    Base[] fixed = Base.fixed(shifts, pool.length);
+    BigInteger[] special = {BigInteger.ZERO, BigInteger.ONE, Q.subtract(BigInteger.ONE), LAMBDA, BigInteger.valueOf(128)};
+    for (int trial = 0; trial < 60; trial++) {
+      int terms = 1 + rnd.nextInt(trial < 30 ? 8 : 200);
+      ECPoint[] ps = new ECPoint[terms];
+      BigInteger[] ks = new BigInteger[terms];
+      int[] idx = new int[terms];
+      for (int t = 0; t < terms; t++) {
+        idx[t] = rnd.nextInt(trial % 4 == 0 ? 3 : pool.length); // bases 0–2 are ±pool[0]
+        ps[t] = pool[idx[t]];
+        ks[t] = rnd.nextInt(3) == 0 ? special[rnd.nextInt(special.length)] : scalar();
+      }
+      if (trial % 4 == 0 && terms > 1) {
+        // Make the sum cancel: every term is on ±pool[0], the last one takes minus the rest.
+        BigInteger sum = BigInteger.ZERO;
+        for (int t = 0; t < terms - 1; t++) {
+          sum = sum.add(idx[t] == 2 ? ks[t].negate() : ks[t]);
+        }
+        idx[terms - 1] = 0;
+        ps[terms - 1] = pool[0];
+        ks[terms - 1] = sum.negate().mod(Q);
+        assertTrue(ECAlgorithms.sumOfMultiplies(ps, ks).isInfinity());
+      }
+      ECPoint expected = ECAlgorithms.sumOfMultiplies(ps, ks).normalize();
+      BucketMultiExp bucket = new BucketMultiExp(1);
+      MultiExp straus = new MultiExp(terms);
+      LockstepMultiExp lock = new LockstepMultiExp(1);
+      for (int t = 0; t < terms; t++) {
+        bucket.add(0, shifts[idx[t]], ks[t]);
+        (t % 2 == 0 ? dyn : fixed)[idx[t]].addTo(straus, ks[t]);
+        (t % 2 == 1 ? dyn : fixed)[idx[t]].addTo(lock.output(0), ks[t]);
+      }
+      JacobianPoint b = bucket.evaluate()[0];
+      JacobianPoint s = straus.evaluate();
+      AffineBatch.Slots l = lock.evaluate();
+      assertEquals(expected.isInfinity(), b.infinity, "bucket infinity, trial " + trial);
+      assertEquals(expected.isInfinity(), s.infinity, "Straus infinity, trial " + trial);
+      assertEquals(expected.isInfinity(), l.empty[0], "lock-step infinity, trial " + trial);
+      if (!expected.isInfinity()) {
+        assertEquals(expected, bc(b), "bucket, trial " + trial);
+        assertEquals(expected, bc(s), "Straus, trial " + trial);
+        assertEquals(expected, FieldOps.toEcPoint(l.x[0], l.y[0]), "lock-step, trial " + trial);
+      }
+    }
+  }
 }
