@@ -187,6 +187,6 @@ public final class AccountContract implements ContractInterface {
    */
   @Override
   public void unknownTransaction(Context ctx) {
-    throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "unknown function " + ctx.getStub().getFunction());
+    throw Contracts.unknownFunction(ctx);
   }
 }

@@ -125,6 +125,24 @@ final class Json {
     return b;
   }
 
+  /** A string member that may be empty ({@link #string} refuses empty strings). */
+  static String optionalString(JsonObject o, String name, int maxLength) {
+    JsonElement e = o.get(name);
+    if (e instanceof JsonPrimitive p && p.isString() && p.getAsString().isEmpty()) {
+      return "";
+    }
+    return string(o, name, maxLength);
+  }
+
+  /** A base64 member, or null for the empty string. */
+  static byte[] optionalBase64(JsonObject o, String name, int maxBytes) {
+    JsonElement e = o.get(name);
+    if (e instanceof JsonPrimitive p && p.isString() && p.getAsString().isEmpty()) {
+      return null;
+    }
+    return base64(o, name, maxBytes);
+  }
+
   static List<String> strings(JsonObject o, String name, int maxItems, int maxLength) {
     return strings(o, name, maxItems, maxLength, ErrorCode.PAYLOAD_TOO_LARGE);
   }

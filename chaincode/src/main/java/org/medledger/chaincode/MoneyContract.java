@@ -364,6 +364,6 @@ public final class MoneyContract implements ContractInterface {
    */
   @Override
   public void unknownTransaction(Context ctx) {
-    throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "unknown function " + ctx.getStub().getFunction());
+    throw Contracts.unknownFunction(ctx);
   }
 }

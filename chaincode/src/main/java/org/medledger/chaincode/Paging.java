@@ -11,7 +11,7 @@ import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.ErrorCode;
 
 /**
- * Page sizes and bookmarks of the paged queries (docs/chaincode.md §4.3).
+ * Page sizes and bookmarks of the paged queries (docs/chaincode.md §4.1).
  *
  * <p>A Fabric peer takes a bookmark as the new start key of the range and checks nothing: a
  * bookmark before the range returns other accounts' keys, and one past its end crashes the peer
