@@ -24,6 +24,8 @@ import org.hyperledger.fabric.shim.NettyChaincodeServer;
 public final class ChaincodeService {
   static final String ADDRESS_VARIABLE = "CHAINCODE_SERVER_ADDRESS";
   static final String ID_VARIABLE = "CORE_CHAINCODE_ID_NAME";
+  /** Number of sample verifications at start ({@link Warmup#ROUNDS} when unset, 0 for none). */
+  static final String WARMUP_VARIABLE = "MEDLEDGER_WARMUP_ROUNDS";
 
   private ChaincodeService() {}
 
@@ -35,9 +37,36 @@ public final class ChaincodeService {
       System.exit(2);
     }
     GuardedChaincode chaincode = new GuardedChaincode(args);
+    warmUp(System.getenv(WARMUP_VARIABLE));
     ChaincodeServer server = new NettyChaincodeServer(chaincode, chaincode.getChaincodeServerConfig());
     // Scans the contracts, builds their metadata, then serves until the JVM is stopped.
     chaincode.start(server);
+  }
+
+  /**
+   * Verifies a sample transfer {@link Warmup#ROUNDS} times (or the number {@code rounds} gives; 0
+   * turns it off) before the server listens, so that the first proposals do not run while the JIT
+   * compiles (docs/chaincode.md §1). Outside any transaction; fresh keys from SecureRandom.
+   */
+  static void warmUp(String rounds) {
+    int n = Warmup.ROUNDS;
+    if (rounds != null && !rounds.isBlank()) {
+      try {
+        n = Integer.parseInt(rounds.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(WARMUP_VARIABLE + "=" + rounds + " is not a number", e);
+      }
+      if (n < 0 || n > 10_000) {
+        throw new IllegalArgumentException(WARMUP_VARIABLE + "=" + rounds + " is outside 0..10000");
+      }
+    }
+    if (n == 0) {
+      return;
+    }
+    long start = System.nanoTime();
+    int passed = Warmup.run(n, new java.security.SecureRandom());
+    System.err.printf("medledger chaincode service: warm-up verified %d sample transfers in %d ms%n", passed,
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   /**
