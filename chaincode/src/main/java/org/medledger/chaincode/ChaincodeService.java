@@ -30,41 +30,50 @@ public final class ChaincodeService {
   private ChaincodeService() {}
 
   public static void main(String[] args) throws Exception {
+    int warmUpRounds;
     try {
       checkEnvironment(System.getenv());
+      warmUpRounds = warmUpRounds(System.getenv(WARMUP_VARIABLE));
     } catch (IllegalArgumentException e) {
       System.err.println("medledger chaincode service: " + e.getMessage());
       System.exit(2);
+      return;
     }
     GuardedChaincode chaincode = new GuardedChaincode(args);
-    warmUp(System.getenv(WARMUP_VARIABLE));
+    warmUp(warmUpRounds);
     ChaincodeServer server = new NettyChaincodeServer(chaincode, chaincode.getChaincodeServerConfig());
     // Scans the contracts, builds their metadata, then serves until the JVM is stopped.
     chaincode.start(server);
   }
 
-  /**
-   * Verifies a sample transfer {@link Warmup#ROUNDS} times (or the number {@code rounds} gives; 0
-   * turns it off) before the server listens, so that the first proposals do not run while the JIT
-   * compiles (docs/chaincode.md §1). Outside any transaction; fresh keys from SecureRandom.
-   */
-  static void warmUp(String rounds) {
-    int n = Warmup.ROUNDS;
-    if (rounds != null && !rounds.isBlank()) {
-      try {
-        n = Integer.parseInt(rounds.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(WARMUP_VARIABLE + "=" + rounds + " is not a number", e);
-      }
-      if (n < 0 || n > 10_000) {
-        throw new IllegalArgumentException(WARMUP_VARIABLE + "=" + rounds + " is outside 0..10000");
-      }
+  /** The warm-up rounds {@code value} asks for: {@link Warmup#ROUNDS} when unset, 0 for none, at most 10000. */
+  static int warmUpRounds(String value) {
+    if (value == null || value.isBlank()) {
+      return Warmup.ROUNDS;
     }
-    if (n == 0) {
+    int n;
+    try {
+      n = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(WARMUP_VARIABLE + "=" + value + " is not a number", e);
+    }
+    if (n < 0 || n > 10_000) {
+      throw new IllegalArgumentException(WARMUP_VARIABLE + "=" + value + " is outside 0..10000");
+    }
+    return n;
+  }
+
+  /**
+   * Verifies a sample transfer {@code rounds} times before the server listens, so that the first
+   * proposals do not run while the JIT compiles (docs/chaincode.md §1). Outside any transaction;
+   * fresh keys from SecureRandom.
+   */
+  static void warmUp(int rounds) {
+    if (rounds == 0) {
       return;
     }
     long start = System.nanoTime();
-    int passed = Warmup.run(n, new java.security.SecureRandom());
+    int passed = Warmup.run(rounds, new java.security.SecureRandom());
     System.err.printf("medledger chaincode service: warm-up verified %d sample transfers in %d ms%n", passed,
         (System.nanoTime() - start) / 1_000_000);
   }

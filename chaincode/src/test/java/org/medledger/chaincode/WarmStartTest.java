@@ -22,10 +22,14 @@ class WarmStartTest {
 
   @Test
   void warmUpRoundsComeFromTheEnvironmentAndAreChecked() {
-    ChaincodeService.warmUp("0"); // off: returns at once
-    assertThrows(IllegalArgumentException.class, () -> ChaincodeService.warmUp("many"));
-    assertThrows(IllegalArgumentException.class, () -> ChaincodeService.warmUp("-1"));
-    assertThrows(IllegalArgumentException.class, () -> ChaincodeService.warmUp("10001"));
+    assertEquals(Warmup.ROUNDS, ChaincodeService.warmUpRounds(null));
+    assertEquals(Warmup.ROUNDS, ChaincodeService.warmUpRounds(" "));
+    assertEquals(0, ChaincodeService.warmUpRounds("0"));
+    assertEquals(12, ChaincodeService.warmUpRounds("12"));
+    ChaincodeService.warmUp(0); // off: returns at once
+    assertThrows(IllegalArgumentException.class, () -> ChaincodeService.warmUpRounds("many"));
+    assertThrows(IllegalArgumentException.class, () -> ChaincodeService.warmUpRounds("-1"));
+    assertThrows(IllegalArgumentException.class, () -> ChaincodeService.warmUpRounds("10001"));
   }
 
   @Test
