@@ -1030,7 +1030,8 @@ start_ccaas() { # start_ccaas ORG: the chaincode server ORG's peer dials
   ports_free "$name" "$(ccaas_port "$org")"
   start_proc "$name" "$jar" env CHAINCODE_SERVER_ADDRESS="127.0.0.1:$(ccaas_port "$org")" \
     CORE_CHAINCODE_ID_NAME="$id" CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
-    java -Xmx384m -XX:+UseSerialGC -jar "$jar"
+    MEDLEDGER_WARMUP_ROUNDS="${MEDLEDGER_WARMUP_ROUNDS:-60}" \
+    java -Xmx640m -XX:+UseSerialGC -jar "$jar"
   echo "$stamp" >"$PIDS/$name.stamp"
   log "$name: started (pid $(proc_pid "$name")), 127.0.0.1:$(ccaas_port "$org") for peer-$org"
 }

@@ -49,6 +49,7 @@ public final class WriteResults {
     OPS.put("GrantBench.reencryptAndProve", "record4096.grant_prove");
     OPS.put("GrantBench.verify", "record4096.grant_verify");
     OPS.put("ChaincodeTransferBench.endorse", "chaincode.transfer_tx");
+    OPS.put("ChaincodeTransferBench.endorseColdKeys", "chaincode.transfer_tx_cold_keys");
   }
 
   /** The paper's Table 2 (i5 3.4 GHz), ms at 1024 / 2048 / 4096 bits. */

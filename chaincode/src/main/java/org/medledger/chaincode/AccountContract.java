@@ -136,7 +136,9 @@ public final class AccountContract implements ContractInterface {
         throw LedgerException.of(ErrorCode.FACTOR_PROOF_INVALID, e.getMessage());
       }
     }
-    Account a = new Account(id, role, keyBytes, signingKey, msp, ledger.timestamp().toString(), ledger.txId());
+    // h_s = h^n mod n² is computed here, once per key, and stored with the account (docs/chaincode.md §1).
+    Account a = new Account(id, role, keyBytes, signingKey, msp, ledger.timestamp().toString(), ledger.txId(),
+        pk.hsToBytes());
     ledger.save(a);
     ledger.consumeNonce(id, 0);
     if (role == Role.REGULATOR) {

@@ -24,20 +24,58 @@ import org.hyperledger.fabric.shim.NettyChaincodeServer;
 public final class ChaincodeService {
   static final String ADDRESS_VARIABLE = "CHAINCODE_SERVER_ADDRESS";
   static final String ID_VARIABLE = "CORE_CHAINCODE_ID_NAME";
+  /** Number of sample verifications at start ({@link Warmup#ROUNDS} when unset, 0 for none). */
+  static final String WARMUP_VARIABLE = "MEDLEDGER_WARMUP_ROUNDS";
 
   private ChaincodeService() {}
 
   public static void main(String[] args) throws Exception {
+    int warmUpRounds;
     try {
       checkEnvironment(System.getenv());
+      warmUpRounds = warmUpRounds(System.getenv(WARMUP_VARIABLE));
     } catch (IllegalArgumentException e) {
       System.err.println("medledger chaincode service: " + e.getMessage());
       System.exit(2);
+      return;
     }
     GuardedChaincode chaincode = new GuardedChaincode(args);
+    warmUp(warmUpRounds);
     ChaincodeServer server = new NettyChaincodeServer(chaincode, chaincode.getChaincodeServerConfig());
     // Scans the contracts, builds their metadata, then serves until the JVM is stopped.
     chaincode.start(server);
+  }
+
+  /** The warm-up rounds {@code value} asks for: {@link Warmup#ROUNDS} when unset, 0 for none, at most 10000. */
+  static int warmUpRounds(String value) {
+    if (value == null || value.isBlank()) {
+      return Warmup.ROUNDS;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(WARMUP_VARIABLE + "=" + value + " is not a number", e);
+    }
+    if (n < 0 || n > 10_000) {
+      throw new IllegalArgumentException(WARMUP_VARIABLE + "=" + value + " is outside 0..10000");
+    }
+    return n;
+  }
+
+  /**
+   * Verifies a sample transfer {@code rounds} times before the server listens, so that the first
+   * proposals do not run while the JIT compiles (docs/chaincode.md §1). Outside any transaction;
+   * fresh keys from SecureRandom.
+   */
+  static void warmUp(int rounds) {
+    if (rounds == 0) {
+      return;
+    }
+    long start = System.nanoTime();
+    int passed = Warmup.run(rounds, new java.security.SecureRandom());
+    System.err.printf("medledger chaincode service: warm-up verified %d sample transfers in %d ms%n", passed,
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   /**

@@ -2,6 +2,8 @@ package org.medledger.chaincode;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.hyperledger.fabric.contract.ContractRouter;
 import org.hyperledger.fabric.shim.ChaincodeBase;
 import org.hyperledger.fabric.shim.ChaincodeException;
@@ -25,11 +27,22 @@ public final class GuardedChaincode extends ChaincodeBase {
   public GuardedChaincode(String[] args) {
     router = new ContractRouter(args);
     initializeLogging();
+    quietRouter();
     processEnvironmentOptions();
     processCommandLineOptions(args);
     getChaincodeConfig(); // the shim's gRPC server reads its limits from this config
     validateOptions();
     CappedLog.install();
+  }
+
+  /**
+   * The router writes three INFO records for every proposal (the request, the function found, its
+   * arguments) on the hot path of every transaction; its level is raised to WARNING, so that only
+   * its warnings and errors remain. The shim's other per-message records are FINE already. The
+   * router holds its logger in a static field, so the level stays set.
+   */
+  static void quietRouter() {
+    Logger.getLogger(ContractRouter.class.getName()).setLevel(Level.WARNING);
   }
 
   /** Scans the contracts, builds their metadata and starts {@code server} (which serves this chaincode). */

@@ -100,6 +100,49 @@ public final class PaillierPublicKey {
     return v;
   }
 
+  /**
+   * Canonical encoding of h_s, as the chaincode stores it with an account: exactly 2·k/8 bytes,
+   * big-endian (k the modulus size).
+   */
+  public byte[] hsToBytes() {
+    return Bytes.fixed(hs(), 2 * bits() / 8);
+  }
+
+  /**
+   * This key with h_s taken from {@code encoded} (written by {@link #hsToBytes()} when the key was
+   * registered) instead of recomputed as h^n mod n². Checked before it is used: exactly 2·k/8
+   * bytes; 1 &lt; h_s &lt; n²; gcd(h_s, n) = 1 (so h_s ∈ Z*_{n²}); and the Jacobi symbol of
+   * h_s mod n over n is +1, as it is for h^n since (h|n) = +1. These checks cost a gcd and a Jacobi
+   * symbol; what they cannot see is a value that differs from h^n only in its (1+n)-component,
+   * which only the factorisation or the full exponentiation would reveal (docs/protocol.md §3.1).
+   * Returns a new key object; this one is unchanged.
+   */
+  public PaillierPublicKey withStoredHs(byte[] encoded) {
+    if (encoded == null || encoded.length != 2 * bits() / 8) {
+      throw new MalformedInputException("MALFORMED_KEY", "stored h_s does not have the key's size");
+    }
+    BigInteger v = new BigInteger(1, encoded);
+    if (v.compareTo(BigInteger.ONE) <= 0 || v.compareTo(nSquared) >= 0) {
+      throw new MalformedInputException("MALFORMED_KEY", "stored h_s outside (1, n²)");
+    }
+    BigInteger r = v.mod(n);
+    if (!r.gcd(n).equals(BigInteger.ONE)) {
+      throw new MalformedInputException("MALFORMED_KEY", "stored h_s is not a unit modulo n²");
+    }
+    if (NumberTheory.jacobi(r, n) != 1) {
+      throw new MalformedInputException("MALFORMED_KEY", "stored h_s is not h^n for this key (Jacobi symbol)");
+    }
+    PaillierPublicKey k = new PaillierPublicKey(size, n, h);
+    k.hs = v;
+    return k;
+  }
+
+  /** Approximate heap size of the table {@link #precompute()} builds, in bytes. */
+  public long tableBytes() {
+    long windows = (rhoBits() + RESPONSE_SLACK_BITS + TABLE_WINDOW - 1) / TABLE_WINDOW;
+    return windows * (1L << TABLE_WINDOW) * (2L * bits() / 8 + 32);
+  }
+
   /** Builds the fixed-base table for h_s (idempotent); returns this key. */
   public PaillierPublicKey precompute() {
     if (table == null) {

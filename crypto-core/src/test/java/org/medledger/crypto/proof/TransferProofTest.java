@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import org.bouncycastle.math.ec.ECPoint;
 import org.junit.jupiter.api.Test;
+import org.medledger.crypto.Bytes;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.ProofException;
@@ -224,6 +225,102 @@ class TransferProofTest {
     TransferProof zeroW = new TransferProof(p.cA, p.cB, p.cR, p.vT, p.vN, p.range, p.a1, p.a2, p.aB, p.aR, p.ecT, p.ecN,
         p.zT, p.zN, BigInteger.ZERO, p.w2, p.zBetaB, p.zBetaR, p.zKappaT, p.zKappaN);
     assertInvalid(zeroW, st, "w1");
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The verifier as the chaincode runs it: payee and regulator keys read back with their stored
+  // h_s, and (for keys seen before) with the fixed-base table of h_s (docs/protocol.md §4.3).
+
+  /** A key as the chaincode holds it: decoded, h_s read back from its stored encoding, optionally with a table. */
+  private static PaillierPublicKey asStored(PaillierPublicKey k, byte[] hs, boolean table) {
+    PaillierPublicKey read = PaillierPublicKey.fromBytes(k.toBytes()).withStoredHs(hs);
+    return table ? read.precompute() : read;
+  }
+
+  private TransferStatement verifierStatement(TransferStatement st, PaillierPublicKey pkB, PaillierPublicKey pkR) {
+    PaillierPublicKey pkA = PaillierPublicKey.fromBytes(st.payerKey().toBytes());
+    return new TransferStatement(pkA, pkB, pkR, pkA.ciphertext(st.oldBalance().value()), st.context());
+  }
+
+  @Test
+  void fixedBaseVerifierGivesTheSameNewBalanceAsThePlainOne() {
+    TransferStatement st = statement(BALANCE, ctx);
+    TransferProof p = TransferProof.prove(st, payer, 4_321L, rnd);
+    PaillierCiphertext plain = p.verify(verifierStatement(st, PaillierPublicKey.fromBytes(payee.publicKey().toBytes()),
+        PaillierPublicKey.fromBytes(regulator.publicKey().toBytes())));
+    for (boolean table : new boolean[] {false, true}) {
+      TransferStatement vs = verifierStatement(st, asStored(payee.publicKey(), payee.publicKey().hsToBytes(), table),
+          asStored(regulator.publicKey(), regulator.publicKey().hsToBytes(), table));
+      assertEquals(table, vs.payeeKey().isPrecomputed());
+      assertEquals(plain, p.verify(vs));
+    }
+  }
+
+  @Test
+  void forgedPayeeAndRegulatorCopiesAreRefusedInFixedBaseForm() {
+    TransferStatement st = statement(BALANCE, ctx);
+    TransferStatement vs = verifierStatement(st, asStored(payee.publicKey(), payee.publicKey().hsToBytes(), true),
+        asStored(regulator.publicKey(), regulator.publicKey().hsToBytes(), true));
+    BigInteger t = BigInteger.valueOf(10);
+    BigInteger rest = BigInteger.valueOf(BALANCE - 10);
+    BigInteger more = BigInteger.valueOf(1_000);
+    assertInvalid(TransferProof.proveUnchecked(st, payer, t, t, more, t, rest, rnd, UNCHECKED), vs, "payee copy");
+    assertInvalid(TransferProof.proveUnchecked(st, payer, t, t, t, BigInteger.ONE, rest, rnd, UNCHECKED), vs, "regulator copy");
+    // A payee copy one below T, written as T + n_B − 1 (equal modulo n_B to T − 1).
+    BigInteger wrapped = t.add(pkMinusOne(payee.publicKey()));
+    assertInvalid(TransferProof.proveUnchecked(st, payer, t, t, wrapped, t, rest, rnd, UNCHECKED), vs, "payee copy");
+  }
+
+  private static BigInteger pkMinusOne(PaillierPublicKey k) {
+    return k.n().subtract(BigInteger.ONE);
+  }
+
+  @Test
+  void halfAttackIsRefusedInFixedBaseForm() {
+    TransferStatement st = statement(BALANCE, ctx);
+    TransferStatement vs = verifierStatement(st, asStored(payee.publicKey(), payee.publicKey().hsToBytes(), true),
+        asStored(regulator.publicKey(), regulator.publicKey().hsToBytes(), true));
+    HalfAttack attack = new HalfAttack(st);
+    assertInvalid(attack.prove(true), vs, "range proof");
+    assertInvalid(attack.prove(false), vs, "amount commitment link");
+  }
+
+  @Test
+  void wrongStoredHsRefusesEvenHonestBundles() {
+    // h_s·(1+n) passes the cheap read checks (StoredHsTest); the payee or regulator equation then fails.
+    TransferStatement st = statement(BALANCE, ctx);
+    TransferProof p = TransferProof.prove(st, payer, 99L, rnd);
+    for (boolean table : new boolean[] {false, true}) {
+      PaillierPublicKey b = payee.publicKey();
+      PaillierPublicKey r = regulator.publicKey();
+      byte[] badB = Bytes.fixed(b.hs().multiply(BigInteger.ONE.add(b.n())).mod(b.nSquared()), 2 * b.bits() / 8);
+      byte[] badR = Bytes.fixed(r.hs().multiply(BigInteger.ONE.add(r.n())).mod(r.nSquared()), 2 * r.bits() / 8);
+      assertInvalid(p, verifierStatement(st, asStored(b, badB, table), asStored(r, r.hsToBytes(), table)), "payee copy");
+      assertInvalid(p, verifierStatement(st, asStored(b, b.hsToBytes(), table), asStored(r, badR, table)), "regulator copy");
+    }
+  }
+
+  @Test
+  void hsOfAnotherKeyIsRefused() {
+    TransferStatement st = statement(BALANCE, ctx);
+    TransferProof p = TransferProof.prove(st, payer, 99L, rnd);
+    PaillierPublicKey b = payee.publicKey();
+    PaillierPublicKey r = regulator.publicKey();
+    // Either the read refuses it (size, range, Jacobi symbol) or the equation under that key fails.
+    CryptoException e1 = assertThrows(CryptoException.class,
+        () -> p.verify(verifierStatement(st, asStored(b, r.hsToBytes(), true), asStored(r, r.hsToBytes(), true))));
+    assertTrue(e1.code().equals("MALFORMED_KEY") || e1.code().equals("TRANSFER_PROOF_INVALID"), e1.code());
+    CryptoException e2 = assertThrows(CryptoException.class,
+        () -> p.verify(verifierStatement(st, asStored(b, b.hsToBytes(), false), asStored(r, payer.publicKey().hsToBytes(), false))));
+    assertTrue(e2.code().equals("MALFORMED_KEY") || e2.code().equals("TRANSFER_PROOF_INVALID"), e2.code());
+  }
+
+  @Test
+  void nonUnitHsIsRefusedBeforeAnyExponentiation() {
+    PaillierPublicKey b = payee.publicKey();
+    MalformedInputException e = assertThrows(MalformedInputException.class,
+        () -> asStored(b, Bytes.fixed(b.n().multiply(BigInteger.valueOf(3)), 2 * b.bits() / 8), true));
+    assertEquals("MALFORMED_KEY", e.code());
   }
 
   private static void assertInvalid(TransferProof p, TransferStatement st, String fragment) {

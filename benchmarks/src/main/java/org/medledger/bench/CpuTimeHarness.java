@@ -1,0 +1,57 @@
+package org.medledger.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+
+/**
+ * Thread CPU time of the transfer benchmarks' operations, for a machine shared with other work
+ * (docs/performance.md, "Issue 17 items 1–3"): wall-clock JMH medians there move with the other
+ * load, the CPU time a thread spends on an operation much less. It drives the JMH state classes
+ * ({@code TransferBench}, {@code ChaincodeTransferBench}) directly: set-up, then {@code warm}
+ * untimed calls, then {@code n} timed calls of each method, and prints the median and quartiles.
+ * Methods a jar lacks are skipped, so the same source runs against an older build.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar org.medledger.bench.CpuTimeHarness [bits] [warm] [n]}
+ * (or the source-file launcher against another build's jar).
+ */
+public final class CpuTimeHarness {
+  private CpuTimeHarness() {}
+
+  public static void main(String[] args) throws Exception {
+    int bits = args.length > 0 ? Integer.parseInt(args[0]) : 2048;
+    int warm = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+    int n = args.length > 2 ? Integer.parseInt(args[2]) : 40;
+    run("org.medledger.bench.TransferBench", bits, warm, n, "prove", "verify");
+    run("org.medledger.chaincode.ChaincodeTransferBench", bits, warm, n, "endorse", "endorseColdKeys");
+  }
+
+  private static void run(String cls, int bits, int warm, int n, String... methods) throws Exception {
+    Class<?> c = Class.forName(cls);
+    Object state = c.getDeclaredConstructor().newInstance();
+    c.getField("bits").setInt(state, bits);
+    c.getMethod("setUp").invoke(state);
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    for (String name : methods) {
+      Method m;
+      try {
+        m = c.getMethod(name);
+      } catch (NoSuchMethodException absent) {
+        continue;
+      }
+      for (int i = 0; i < warm; i++) {
+        m.invoke(state);
+      }
+      double[] ms = new double[n];
+      for (int i = 0; i < n; i++) {
+        long t0 = mx.getCurrentThreadCpuTime();
+        m.invoke(state);
+        ms[i] = (mx.getCurrentThreadCpuTime() - t0) / 1e6;
+      }
+      Arrays.sort(ms);
+      System.out.printf("%s.%s bits=%d cpu_ms median=%.2f q1=%.2f q3=%.2f n=%d%n", c.getSimpleName(), name, bits,
+          ms[n / 2], ms[n / 4], ms[(3 * n) / 4], n);
+    }
+  }
+}
