@@ -12,7 +12,7 @@ import org.medledger.protocol.Role;
  * An account's secrets, held only by its client: the Ed25519 signing key (as its 32-byte seed)
  * and the Paillier secret key. Never printed; {@link #destroy()} wipes the seed and drops the
  * Paillier key. Reading the signing key needs {@link SecretAccess#explicit()}; the Paillier key is
- * handed out as a key object whose raw material needs the token in turn (docs/client-sdk.md §1).
+ * handed out as a key object whose raw material needs the token in turn (docs/client-sdk.md §1.1).
  */
 public final class AccountSecrets implements Destroyable {
   private final Role role;

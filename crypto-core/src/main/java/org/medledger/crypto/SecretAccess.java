@@ -8,7 +8,7 @@ package org.medledger.crypto;
  * {@code grep -rn SecretAccess} lists every place that reads a secret, and a reviewer can check
  * each of them. Using a key (decrypting, proving, signing through a key object) needs no token:
  * only taking its raw material out does. The token is a visibility marker, not a security
- * boundary against code in the same JVM, which could always use reflection. docs/client-sdk.md §1
+ * boundary against code in the same JVM, which could always use reflection. docs/client-sdk.md §1.1
  * lists what is secret and how it is read.
  */
 public final class SecretAccess {
