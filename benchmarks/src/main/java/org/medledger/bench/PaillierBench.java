@@ -2,6 +2,7 @@ package org.medledger.bench;
 
 import java.math.BigInteger;
 import java.util.concurrent.TimeUnit;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.paillier.PaillierSecretKey;
@@ -37,7 +38,7 @@ public class PaillierBench {
   @Setup(Level.Trial)
   public void setUp() {
     sk = BenchKeys.get("owner", bits);
-    skTable = PaillierSecretKey.fromBytes(sk.toBytes()).precompute();
+    skTable = PaillierSecretKey.fromBytes(sk.toBytes(SecretAccess.explicit())).precompute();
     plainKey = PaillierPublicKey.fromBytes(sk.publicKey().toBytes());
     plainKey.hs();
     tableKey = PaillierPublicKey.fromBytes(sk.publicKey().toBytes()).precompute();

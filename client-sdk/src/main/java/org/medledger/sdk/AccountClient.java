@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Contexts;
 import org.medledger.protocol.Limits;
@@ -93,7 +94,7 @@ public final class AccountClient {
       RingPedersenParams rp = RingPedersenSetup.fetch(ledger);
       b.addProperty("factorProof", b64(FactorProof.prove(secrets.paillier(), rp, ctx, rnd).toBytes()));
     }
-    b.addProperty("signingKey", b64(secrets.signingKey().generatePublicKey().getEncoded()));
+    b.addProperty("signingKey", b64(secrets.signingPublicKey()));
     ledger.submit("accounts:register", sign(b));
   }
 
@@ -581,7 +582,7 @@ public final class AccountClient {
   }
 
   private String sign(JsonObject body) {
-    return SignedRequest.sign(ledger.channel(), ledger.chaincode(), body, secrets.signingKey()).toJson();
+    return SignedRequest.sign(ledger.channel(), ledger.chaincode(), body, secrets.signingKey(SecretAccess.explicit())).toJson();
   }
 
   private static PaillierCiphertext ciphertext(PaillierPublicKey pk, String b64) {

@@ -3,22 +3,32 @@ package org.medledger.sdk;
 import java.util.Arrays;
 import javax.security.auth.Destroyable;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.medledger.crypto.SecretAccess;
+import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.protocol.AccountKeys;
 import org.medledger.protocol.Role;
-import org.medledger.crypto.paillier.PaillierSecretKey;
 
 /**
  * An account's secrets, held only by its client: the Ed25519 signing key (as its 32-byte seed)
  * and the Paillier secret key. Never printed; {@link #destroy()} wipes the seed and drops the
- * Paillier key.
+ * Paillier key. Reading the signing key needs {@link SecretAccess#explicit()}; the Paillier key is
+ * handed out as a key object whose raw material needs the token in turn (docs/client-sdk.md §1.1).
  */
 public final class AccountSecrets implements Destroyable {
   private final Role role;
   private final byte[] signingSeed;
   private final PaillierSecretKey paillier;
+  private final byte[] signingPublicKey;
   private final String accountId;
   private boolean destroyed;
 
+  /**
+   * Holds an account's secrets.
+   *
+   * @param role the account's role
+   * @param signingSeed the 32-byte Ed25519 seed (copied; the caller should zero its array)
+   * @param paillier the account's Paillier secret key (kept, not copied)
+   */
   public AccountSecrets(Role role, byte[] signingSeed, PaillierSecretKey paillier) {
     if (signingSeed.length != Ed25519PrivateKeyParameters.KEY_SIZE) {
       throw new IllegalArgumentException("an Ed25519 seed has 32 bytes");
@@ -26,29 +36,62 @@ public final class AccountSecrets implements Destroyable {
     this.role = role;
     this.signingSeed = signingSeed.clone();
     this.paillier = paillier;
-    this.accountId = AccountKeys.accountId(signingKey().generatePublicKey().getEncoded());
+    this.signingPublicKey = new Ed25519PrivateKeyParameters(this.signingSeed, 0).generatePublicKey().getEncoded();
+    this.accountId = AccountKeys.accountId(signingPublicKey);
   }
 
+  /**
+   * The account's role.
+   *
+   * @return the role
+   */
   public Role role() {
     return role;
   }
 
-  /** The pseudonymous account id derived from the signing key. */
+  /**
+   * The pseudonymous account id derived from the signing key.
+   *
+   * @return the account id
+   */
   public String accountId() {
     return accountId;
   }
 
-  public Ed25519PrivateKeyParameters signingKey() {
+  /**
+   * The Ed25519 public key (32 bytes), which is not secret.
+   *
+   * @return a fresh copy of the encoded public key
+   */
+  public byte[] signingPublicKey() {
+    return signingPublicKey.clone();
+  }
+
+  /**
+   * The Ed25519 signing key, to sign requests and channel states with. Secret.
+   *
+   * @param access {@link SecretAccess#explicit()}
+   * @return a fresh key object holding a copy of the seed
+   */
+  public Ed25519PrivateKeyParameters signingKey(SecretAccess access) {
+    SecretAccess.require(access);
     live();
     return new Ed25519PrivateKeyParameters(signingSeed, 0);
   }
 
+  /**
+   * The Paillier secret key object; decrypting and proving with it need no token, reading its
+   * factors or encoding does.
+   *
+   * @return the key (not a copy)
+   */
   public PaillierSecretKey paillier() {
     live();
     return paillier;
   }
 
-  byte[] signingSeed() {
+  byte[] signingSeed(SecretAccess access) {
+    SecretAccess.require(access);
     live();
     return signingSeed.clone();
   }

@@ -25,6 +25,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.CryptoException;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 
@@ -73,8 +74,8 @@ public final class Keystore {
     rnd.nextBytes(nonce);
     JsonObject header = header(secrets, kdf, salt, nonce);
     JsonObject inner = new JsonObject();
-    byte[] sk = secrets.paillier().toBytes();
-    byte[] seed = secrets.signingSeed();
+    byte[] sk = secrets.paillier().toBytes(SecretAccess.explicit());
+    byte[] seed = secrets.signingSeed(SecretAccess.explicit());
     inner.addProperty("paillierSecretKey", b64(sk));
     inner.addProperty("signingSeed", b64(seed));
     byte[] plain = CanonicalJson.toBytes(inner);
@@ -177,13 +178,19 @@ public final class Keystore {
     try {
       JsonObject inner = CanonicalJson.parseObject(new String(plain, StandardCharsets.UTF_8));
       byte[] seed = bytes(inner, "signingSeed", 32);
-      PaillierSecretKey sk = PaillierSecretKey.fromBytes(bytes(inner, "paillierSecretKey", -1));
+      byte[] skBytes = bytes(inner, "paillierSecretKey", -1);
+      PaillierSecretKey sk;
+      try {
+        sk = PaillierSecretKey.fromBytes(skBytes);
+      } finally {
+        Arrays.fill(skBytes, (byte) 0);
+      }
       Role role = Role.valueOf(str(o, "role"));
       AccountSecrets secrets = new AccountSecrets(role, seed, sk);
       Arrays.fill(seed, (byte) 0);
       if (!secrets.accountId().equals(str(o, "account"))
           || !Arrays.equals(sk.publicKey().toBytes(), bytes(o, "paillierPublicKey", -1))
-          || !Arrays.equals(secrets.signingKey().generatePublicKey().getEncoded(), bytes(o, "signingPublicKey", 32))) {
+          || !Arrays.equals(secrets.signingPublicKey(), bytes(o, "signingPublicKey", 32))) {
         throw corrupt("the decrypted secrets do not match the keystore's public part");
       }
       return secrets;
@@ -201,7 +208,7 @@ public final class Keystore {
     h.addProperty("account", s.accountId());
     h.addProperty("role", s.role().name());
     h.addProperty("paillierPublicKey", b64(s.paillier().publicKey().toBytes()));
-    h.addProperty("signingPublicKey", b64(s.signingKey().generatePublicKey().getEncoded()));
+    h.addProperty("signingPublicKey", b64(s.signingPublicKey()));
     JsonObject k = new JsonObject();
     k.addProperty("name", "argon2id");
     k.addProperty("memoryKiB", kdf.memoryKiB());

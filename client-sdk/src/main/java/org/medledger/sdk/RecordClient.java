@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.RecordProtocol;
 import org.medledger.protocol.Role;
@@ -674,7 +675,7 @@ public final class RecordClient {
   }
 
   private String sign(JsonObject body) {
-    return SignedRequest.sign(ledger.channel(), ledger.chaincode(), body, secrets.signingKey()).toJson();
+    return SignedRequest.sign(ledger.channel(), ledger.chaincode(), body, secrets.signingKey(SecretAccess.explicit())).toJson();
   }
 
   private static RecordInfo recordInfo(JsonObject o) {

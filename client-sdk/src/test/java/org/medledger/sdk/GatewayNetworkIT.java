@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.paillier.KeySize;
@@ -594,7 +595,7 @@ class GatewayNetworkIT {
     b.addProperty("record", java.util.Base64.getEncoder().encodeToString(sealed.record().toBytes()));
     b.addProperty("proof", "AAAA"); // never read: the size is checked first
     b.addProperty("commitment", org.medledger.protocol.RecordProtocol.commitment(plaintext));
-    return org.medledger.protocol.SignedRequest.sign("medchannel", "medledger", b, story.hospitalSecrets.signingKey()).toJson();
+    return org.medledger.protocol.SignedRequest.sign("medchannel", "medledger", b, story.hospitalSecrets.signingKey(SecretAccess.explicit())).toJson();
   }
 
   /** Re-signs every request to one function with another account's key (the body is unchanged). */
@@ -615,7 +616,7 @@ class GatewayNetworkIT {
       }
       JsonObject body = CanonicalJson.parseObject(args[0]).getAsJsonObject("body");
       String[] resigned = args.clone();
-      resigned[0] = org.medledger.protocol.SignedRequest.sign(inner.channel(), inner.chaincode(), body, signer.signingKey()).toJson();
+      resigned[0] = org.medledger.protocol.SignedRequest.sign(inner.channel(), inner.chaincode(), body, signer.signingKey(SecretAccess.explicit())).toJson();
       return inner.submit(fn, resigned);
     }
   }

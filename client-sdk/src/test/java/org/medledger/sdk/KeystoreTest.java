@@ -15,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.testing.TestKeys;
@@ -36,7 +37,7 @@ class KeystoreTest {
   }
 
   private AccountSecrets secrets() {
-    return new AccountSecrets(Role.PATIENT, seed, PaillierSecretKey.fromBytes(TestKeys.key2048a().toBytes()));
+    return new AccountSecrets(Role.PATIENT, seed, PaillierSecretKey.fromBytes(TestKeys.key2048a().toBytes(SecretAccess.explicit())));
   }
 
   private Path written() throws KeystoreException {
@@ -68,12 +69,13 @@ class KeystoreTest {
     AccountSecrets back = Keystore.read(f, PASSWORD);
     assertEquals(s.accountId(), back.accountId());
     assertEquals(Role.PATIENT, back.role());
-    assertArrayEquals(s.signingKey().getEncoded(), back.signingKey().getEncoded());
+    assertArrayEquals(s.signingKey(SecretAccess.explicit()).getEncoded(),
+        back.signingKey(SecretAccess.explicit()).getEncoded());
     BigInteger m = BigInteger.valueOf(4242);
     assertEquals(m, back.paillier().decrypt(s.paillier().publicKey().encrypt(m, RND)));
     String text = Files.readString(f);
     assertTrue(text.contains("\"memoryKiB\":65536"), text);
-    assertFalse(text.contains(s.paillier().p().toString(16)), "no secret in clear");
+    assertFalse(text.contains(s.paillier().p(SecretAccess.explicit()).toString(16)), "no secret in clear");
     if (Files.getFileStore(f).supportsFileAttributeView("posix")) {
       assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(f));
     }
@@ -151,10 +153,14 @@ class KeystoreTest {
   void secretsAreRedactedAndDestroyable() {
     AccountSecrets s = secrets();
     String shown = s.toString();
-    assertFalse(shown.contains(s.paillier().p().toString()));
+    assertFalse(shown.contains(s.paillier().p(SecretAccess.explicit()).toString()));
     assertTrue(shown.contains(s.accountId()));
+    byte[] pub = s.signingKey(SecretAccess.explicit()).generatePublicKey().getEncoded();
+    assertArrayEquals(pub, s.signingPublicKey());
+    assertThrows(NullPointerException.class, () -> s.signingKey(null), "no read without the token");
     s.destroy();
     assertTrue(s.isDestroyed());
-    assertThrows(IllegalStateException.class, s::signingKey);
+    assertThrows(IllegalStateException.class, () -> s.signingKey(SecretAccess.explicit()));
+    assertArrayEquals(pub, s.signingPublicKey(), "the public key outlives the secrets");
   }
 }

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.embedded.MedLedgerContracts;
 import org.medledger.embedded.EmbeddedConnection;
 import org.medledger.protocol.Role;
@@ -162,7 +163,7 @@ class RecordClientTest {
     b.addProperty("record", java.util.Base64.getEncoder().encodeToString(sealed.record().toBytes()));
     b.addProperty("proof", java.util.Base64.getEncoder().encodeToString(proof.toBytes(pk)));
     b.addProperty("commitment", RecordProtocol.commitment("something else".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-    hospital.submit("records:write", SignedRequest.sign("medchannel", "medledger", b, s.hospitalSecrets.signingKey()).toJson());
+    hospital.submit("records:write", SignedRequest.sign("medchannel", "medledger", b, s.hospitalSecrets.signingKey(SecretAccess.explicit())).toJson());
 
     assertEquals("COMMITMENT_MISMATCH", assertThrows(RecordIntegrityException.class, () -> patient.open(id)).code());
     long height = ledger.height();

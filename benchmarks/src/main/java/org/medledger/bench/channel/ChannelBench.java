@@ -205,8 +205,8 @@ public final class ChannelBench {
     rnd.nextBytes(salt);
     long deposit = 1_000_000_000_000L;
     return new ChannelParams(new ChannelMessages.Scope("medchannel", "medledger", "pc-" + HexFormat.of().formatHex(id)),
-        a.accountId(), b.accountId(), a.signingKey().generatePublicKey().getEncoded(),
-        b.signingKey().generatePublicKey().getEncoded(), a.paillier().publicKey(), b.paillier().publicKey(),
+        a.accountId(), b.accountId(), a.signingPublicKey(),
+        b.signingPublicKey(), a.paillier().publicKey(), b.paillier().publicKey(),
         TestKeys.key2048c().publicKey(), deposit, 0, a.paillier().encrypt(deposit, rnd), b.paillier().encrypt(0, rnd),
         depth, 3_600, salt);
   }

@@ -185,7 +185,7 @@ public final class Charts {
     return g;
   }
 
-  /** Axes; {@code maxX} < 0 draws no x scale (category charts). */
+  /** Axes; {@code maxX} &lt; 0 draws no x scale (category charts). */
   private static void axes(Graphics2D g, String xLabel, String yLabel, double minX, double maxX, double maxY) {
     g.setColor(Color.BLACK);
     g.setStroke(new BasicStroke(1f));

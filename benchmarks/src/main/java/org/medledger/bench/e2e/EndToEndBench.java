@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 import org.medledger.protocol.SignedRequest;
@@ -341,7 +342,7 @@ public final class EndToEndBench {
       b.addProperty("to", payeeId);
       b.add("fold", new JsonArray());
       b.addProperty("bundle", Base64.getEncoder().encodeToString(bundle.toBytes()));
-      out.add(SignedRequest.sign(hospitalGw.channel(), hospitalGw.chaincode(), b, s.signingKey()).toJson());
+      out.add(SignedRequest.sign(hospitalGw.channel(), hospitalGw.chaincode(), b, s.signingKey(SecretAccess.explicit())).toJson());
       balance = TransferProof.newBalance(st, bundle.amountForPayer());
     }
     return out;

@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.ChannelMessages;
 import org.medledger.protocol.Limits;
@@ -360,7 +361,7 @@ public final class ChannelClient {
   }
 
   private String sign(JsonObject body) {
-    return SignedRequest.sign(ledger.channel(), ledger.chaincode(), body, secrets.signingKey()).toJson();
+    return SignedRequest.sign(ledger.channel(), ledger.chaincode(), body, secrets.signingKey(SecretAccess.explicit())).toJson();
   }
 
   private static PaillierCiphertext ciphertext(PaillierPublicKey pk, String b64) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.ChannelMessages;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.sdk.AccountSecrets;
@@ -143,7 +144,7 @@ public final class ChannelParty implements AutoCloseable {
       Options options, SecureRandom rnd) {
     this.params = params;
     this.side = params.sideOf(secrets.accountId());
-    this.signingKey = secrets.signingKey();
+    this.signingKey = secrets.signingKey(SecretAccess.explicit());
     this.paillier = secrets.paillier();
     if (!paillier.publicKey().equals(params.paillierKey(side))) {
       throw new IllegalArgumentException("the account's Paillier key is not the channel's key for " + side);

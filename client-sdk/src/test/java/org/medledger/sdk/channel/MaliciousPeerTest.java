@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.ChannelMessages;
 import org.medledger.protocol.Role;
 import org.medledger.sdk.AccountSecrets;
@@ -62,7 +63,7 @@ class MaliciousPeerTest {
 
   /** A cheating A, connected and synchronised with B at state 0. */
   private RawPeer cheatingA() throws IOException {
-    RawPeer a = RawPeer.dial(server.address(), params, Side.A, secretsA.signingKey());
+    RawPeer a = RawPeer.dial(server.address(), params, Side.A, secretsA.signingKey(SecretAccess.explicit()));
     a.send(new Sync(0));
     assertEquals(new Sync(b.latest().seq()), a.receive());
     return a;
@@ -86,7 +87,7 @@ class MaliciousPeerTest {
 
   @Test
   void bRefusesEveryProposalThatIsNotAnHonestSuccessor() throws Exception {
-    Ed25519PrivateKeyParameters keyA = secretsA.signingKey();
+    Ed25519PrivateKeyParameters keyA = secretsA.signingKey(SecretAccess.explicit());
     // A number may skip withdrawn proposals, but not go beyond the depth (4) nor back.
     // Each refusal's reason starts with its stable code (ProposalCheck.Code).
     refused(proposal(5, 9_000, 2_000, new long[0], keyA), "BEYOND_DEPTH: state 5 is more than depth 4");
@@ -94,14 +95,14 @@ class MaliciousPeerTest {
     refused(proposal(1, 9_000, 2_001, new long[0], keyA), "BAD_BALANCES: the balances do not sum");
     refused(proposal(1, 10_500, 500, new long[0], keyA), "TAKES_TOO_MUCH: the state takes more from B");
     refused(proposal(1, 10_500, 500, new long[] {42}, keyA), "UNKNOWN_REQUEST: request 42 is not an outstanding request");
-    refused(proposal(1, 9_000, 2_000, new long[0], secretsB.signingKey()), "BAD_SIGNATURE: A's signature");
+    refused(proposal(1, 9_000, 2_000, new long[0], secretsB.signingKey(SecretAccess.explicit())), "BAD_SIGNATURE: A's signature");
     Propose honest = proposal(1, 9_000, 2_000, new long[0], keyA);
     refused(new Propose(1, 9_100, 1_900, new long[0], honest.sigA()), "BAD_SIGNATURE: A's signature");
   }
 
   @Test
   void bRefusesAStateThatChangesNothingSoANumberCostsAPayment() throws Exception {
-    Ed25519PrivateKeyParameters keyA = secretsA.signingKey();
+    Ed25519PrivateKeyParameters keyA = secretsA.signingKey(SecretAccess.explicit());
     // The balances of state 0 again, under any allowed number: it would only raise the number.
     refused(proposal(1, 10_000, 1_000, new long[0], keyA), "NO_CHANGE: state 1 changes nothing in state 0");
     refused(proposal(4, 10_000, 1_000, new long[0], keyA), "NO_CHANGE: state 4 changes nothing in state 0");
@@ -122,7 +123,7 @@ class MaliciousPeerTest {
     try (RawPeer a = cheatingA()) {
       CompletableFuture<SignedState> pay = b.pay(300);
       Request r = (Request) a.receive();
-      a.send(proposal(1, 10_000, 1_000, new long[] {r.id()}, secretsA.signingKey()));
+      a.send(proposal(1, 10_000, 1_000, new long[] {r.id()}, secretsA.signingKey(SecretAccess.explicit())));
       assertInstanceOf(Accept.class, a.receive());
       assertEquals(new ChannelState(1, 10_000, 1_000), pay.get(30, TimeUnit.SECONDS).state());
     }
@@ -135,15 +136,15 @@ class MaliciousPeerTest {
       Request r = (Request) a.receive();
       assertEquals(300, r.amount());
       // Including the request twice is refused; including it once (and adding a gift) is signed.
-      a.send(proposal(1, 10_600, 400, new long[] {r.id(), r.id()}, secretsA.signingKey()));
+      a.send(proposal(1, 10_600, 400, new long[] {r.id(), r.id()}, secretsA.signingKey(SecretAccess.explicit())));
       assertInstanceOf(Refuse.class, a.receive());
     }
     try (RawPeer a = cheatingA()) {
       Request r = (Request) a.receive(); // B asks again on the new link
-      a.send(proposal(1, 10_250, 750, new long[] {r.id()}, secretsA.signingKey()));
+      a.send(proposal(1, 10_250, 750, new long[] {r.id()}, secretsA.signingKey(SecretAccess.explicit())));
       Accept acc = (Accept) a.receive();
       assertTrue(params.verify(Side.B, params.signingBytes(new ChannelState(1, 10_250, 750)), acc.sigB()));
-      a.send(proposal(2, 10_550, 450, new long[] {r.id()}, secretsA.signingKey()));
+      a.send(proposal(2, 10_550, 450, new long[] {r.id()}, secretsA.signingKey(SecretAccess.explicit())));
       assertInstanceOf(Refuse.class, a.receive(), "a request already paid cannot be included again");
     }
     assertEquals(new ChannelState(1, 10_250, 750), b.latest().state());
@@ -153,7 +154,7 @@ class MaliciousPeerTest {
   void bPersistsEveryStateBeforeItAcknowledgesIt() throws Exception {
     try (RawPeer a = cheatingA()) {
       for (int i = 1; i <= 40; i++) {
-        a.send(proposal(i, 10_000 - i, 1_000 + i, new long[0], secretsA.signingKey()));
+        a.send(proposal(i, 10_000 - i, 1_000 + i, new long[0], secretsA.signingKey(SecretAccess.explicit())));
       }
       for (int i = 1; i <= 40; i++) {
         Accept acc = (Accept) a.receive();
@@ -179,7 +180,7 @@ class MaliciousPeerTest {
     });
     // Claiming to be B (the listener's own side) is refused too.
     assertThrows(IOException.class, () -> {
-      try (RawPeer p = RawPeer.dial(server.address(), params, Side.B, secretsB.signingKey())) {
+      try (RawPeer p = RawPeer.dial(server.address(), params, Side.B, secretsB.signingKey(SecretAccess.explicit()))) {
         p.receive();
       }
     });
@@ -198,13 +199,13 @@ class MaliciousPeerTest {
           throw new IllegalStateException(e);
         }
       });
-      try (RawPeer cheatingB = RawPeer.accept(fake, params, Side.B, secretsB.signingKey())) {
+      try (RawPeer cheatingB = RawPeer.accept(fake, params, Side.B, secretsB.signingKey(SecretAccess.explicit()))) {
         dialed.get(10, TimeUnit.SECONDS);
         assertEquals(new Sync(0), cheatingB.receive());
         // A claimed later state with a forged signature of A is not adopted.
         ChannelState s = new ChannelState(1, 5_000, 6_000);
-        byte[] forgedA = ChannelMessages.sign(params.signingBytes(s), secretsB.signingKey());
-        byte[] sigB = ChannelMessages.sign(params.signingBytes(s), secretsB.signingKey());
+        byte[] forgedA = ChannelMessages.sign(params.signingBytes(s), secretsB.signingKey(SecretAccess.explicit()));
+        byte[] sigB = ChannelMessages.sign(params.signingBytes(s), secretsB.signingKey(SecretAccess.explicit()));
         cheatingB.send(new Sync(1));
         cheatingB.send(new States(List.of(new SignedState(s, forgedA, sigB))));
         a.awaitIdle();
@@ -219,14 +220,14 @@ class MaliciousPeerTest {
           throw new IllegalStateException(e);
         }
       });
-      try (RawPeer cheatingB = RawPeer.accept(fake, params, Side.B, secretsB.signingKey())) {
+      try (RawPeer cheatingB = RawPeer.accept(fake, params, Side.B, secretsB.signingKey(SecretAccess.explicit()))) {
         again.get(10, TimeUnit.SECONDS);
         cheatingB.receive();
         cheatingB.send(new Sync(0));
         CompletableFuture<SignedState> pay = a.pay(100);
         Propose p = (Propose) cheatingB.receive();
         cheatingB.send(new Accept(p.seq(), ChannelMessages.sign(params.signingBytes(
-            new ChannelState(p.seq(), p.balanceA() + 1, p.balanceB() - 1)), secretsB.signingKey())));
+            new ChannelState(p.seq(), p.balanceA() + 1, p.balanceB() - 1)), secretsB.signingKey(SecretAccess.explicit()))));
         a.awaitIdle();
         assertFalse(pay.isDone(), "a payment completes only on B's valid signature");
         assertEquals(0, a.latest().seq());

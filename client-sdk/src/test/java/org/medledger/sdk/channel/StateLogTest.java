@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.ChannelMessages;
 import org.medledger.protocol.Role;
 import org.medledger.sdk.AccountSecrets;
@@ -30,7 +31,7 @@ class StateLogTest {
   private SignedState signed(long seq, long balA) {
     ChannelState s = new ChannelState(seq, balA, 1_000 - balA);
     byte[] m = params.signingBytes(s);
-    return new SignedState(s, ChannelMessages.sign(m, secretsA.signingKey()), ChannelMessages.sign(m, secretsB.signingKey()));
+    return new SignedState(s, ChannelMessages.sign(m, secretsA.signingKey(SecretAccess.explicit())), ChannelMessages.sign(m, secretsB.signingKey(SecretAccess.explicit())));
   }
 
   private Path logWith(int states) throws IOException {
@@ -50,7 +51,7 @@ class StateLogTest {
     Path f = logWith(10);
     try (StateLog log = StateLog.open(f, 64).log()) {
       ChannelState p = new ChannelState(11, 480, 520);
-      log.append(List.of(StateLog.proposalRecord(p, ChannelMessages.sign(params.signingBytes(p), secretsA.signingKey())),
+      log.append(List.of(StateLog.proposalRecord(p, ChannelMessages.sign(params.signingBytes(p), secretsA.signingKey(SecretAccess.explicit()))),
           StateLog.closeSignedRecord(10)));
     }
     StateLog.Recovered r = StateLog.read(f);
@@ -98,7 +99,7 @@ class StateLogTest {
     StateLog.Opened o = StateLog.open(f, 64);
     long before = Files.size(f);
     ChannelState p = new ChannelState(201, 290, 710);
-    StateLog.Proposal prop = new StateLog.Proposal(p, ChannelMessages.sign(params.signingBytes(p), secretsA.signingKey()));
+    StateLog.Proposal prop = new StateLog.Proposal(p, ChannelMessages.sign(params.signingBytes(p), secretsA.signingKey(SecretAccess.explicit())));
     o.log().compact(params, o.recovered().recent(), List.of(prop), -1);
     o.log().append(List.of(StateLog.closeSignedRecord(200)));
     o.log().close();

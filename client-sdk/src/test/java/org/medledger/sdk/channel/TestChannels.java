@@ -36,8 +36,8 @@ final class TestChannels {
     PaillierPublicKey ka = a.paillier().publicKey();
     PaillierPublicKey kb = b.paillier().publicKey();
     return new ChannelParams(new ChannelMessages.Scope("medchannel", "medledger", "pc-" + HexFormat.of().formatHex(id)),
-        a.accountId(), b.accountId(), a.signingKey().generatePublicKey().getEncoded(),
-        b.signingKey().generatePublicKey().getEncoded(), ka, kb, TestKeys.key2048c().publicKey(), depositA, depositB,
+        a.accountId(), b.accountId(), a.signingPublicKey(),
+        b.signingPublicKey(), ka, kb, TestKeys.key2048c().publicKey(), depositA, depositB,
         a.paillier().encrypt(depositA, RND), b.paillier().encrypt(depositB, RND), depth, 60, saltKey);
   }
 }

@@ -6,7 +6,7 @@ import org.medledger.crypto.ec.Secp256k1;
 
 /**
  * The vector generators of the Bulletproofs range proof: G_i = hashToCurve("medledger/bulletproofs/G/"
- * + i) and H_i = hashToCurve("medledger/bulletproofs/H/" + i) for i < {@link #CAPACITY}, with
+ * + i) and H_i = hashToCurve("medledger/bulletproofs/H/" + i) for i &lt; {@link #CAPACITY}, with
  * nobody knowing a discrete-logarithm relation between them, G = {@link Secp256k1#G} and H =
  * {@link Secp256k1#H}.
  *
@@ -58,12 +58,12 @@ public final class BulletproofGenerators {
     return Holder.INSTANCE;
   }
 
-  /** G_i, for 0 ≤ i < {@link #CAPACITY}. */
+  /** G_i, for 0 ≤ i &lt; {@link #CAPACITY}. */
   public ECPoint g(int i) {
     return point(shiftsG(i + 1)[i]);
   }
 
-  /** H_i, for 0 ≤ i < {@link #CAPACITY}. */
+  /** H_i, for 0 ≤ i &lt; {@link #CAPACITY}. */
   public ECPoint h(int i) {
     return point(shiftsH(i + 1)[i]);
   }

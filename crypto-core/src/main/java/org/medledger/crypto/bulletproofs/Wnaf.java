@@ -2,7 +2,7 @@ package org.medledger.crypto.bulletproofs;
 
 import java.math.BigInteger;
 
-/** Width-w non-adjacent form: k = Σ d_i·2^i with every non-zero d_i odd and |d_i| < 2^(w−1). */
+/** Width-w non-adjacent form: k = Σ d_i·2^i with every non-zero d_i odd and |d_i| &lt; 2^(w−1). */
 final class Wnaf {
   private Wnaf() {}
 

@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.Set;
 import org.medledger.crypto.Bytes;
 import org.medledger.crypto.MalformedInputException;
+import org.medledger.crypto.SecretAccess;
 
 /**
  * Canonical JSON for Paillier keys and ciphertexts (docs/protocol.md §3.3): members in a fixed
@@ -41,11 +42,18 @@ public final class PaillierJson {
     return o.toString();
   }
 
-  public static String secretKey(PaillierSecretKey key) {
+  /**
+   * The secret key as JSON (with p and q in clear). Secret.
+   *
+   * @param key the key to encode
+   * @param access {@link SecretAccess#explicit()}
+   * @return the JSON text
+   */
+  public static String secretKey(PaillierSecretKey key, SecretAccess access) {
     int bits = key.publicKey().bits();
     JsonObject o = header("paillier-secret-key", bits);
-    o.addProperty("p", b64(key.p(), bits / 16));
-    o.addProperty("q", b64(key.q(), bits / 16));
+    o.addProperty("p", b64(key.p(access), bits / 16));
+    o.addProperty("q", b64(key.q(access), bits / 16));
     o.addProperty("h", b64(key.publicKey().h(), bits / 8));
     return o.toString();
   }

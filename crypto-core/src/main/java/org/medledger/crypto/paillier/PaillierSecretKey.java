@@ -8,6 +8,7 @@ import org.medledger.crypto.Bytes;
 import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.SecretAccess;
 
 /**
  * The Paillier secret key: the primes p ≡ q ≡ 3 (mod 4) of n, with the CRT constants for
@@ -207,19 +208,39 @@ public final class PaillierSecretKey implements Destroyable {
     return new NthResidue(root, residue);
   }
 
-  /** The factor p (for key proofs; never to be sent anywhere). */
-  public BigInteger p() {
+  /**
+   * The factor p (for key proofs; never to be sent anywhere). Secret.
+   *
+   * @param access {@link SecretAccess#explicit()}
+   * @return p
+   */
+  public BigInteger p(SecretAccess access) {
+    SecretAccess.require(access);
     live();
     return p;
   }
 
-  public BigInteger q() {
+  /**
+   * The factor q. Secret.
+   *
+   * @param access {@link SecretAccess#explicit()}
+   * @return q
+   */
+  public BigInteger q(SecretAccess access) {
+    SecretAccess.require(access);
     live();
     return q;
   }
 
-  /** Canonical binary encoding: type, version, u16 bits, p, q (bits/16 bytes each), h (bits/8). */
-  public byte[] toBytes() {
+  /**
+   * Canonical binary encoding: type, version, u16 bits, p, q (bits/16 bytes each), h (bits/8).
+   * Secret: for the keystore's encrypted envelope only.
+   *
+   * @param access {@link SecretAccess#explicit()}
+   * @return a fresh array the caller should zero after use
+   */
+  public byte[] toBytes(SecretAccess access) {
+    SecretAccess.require(access);
     live();
     int bits = publicKey.bits();
     int half = bits / 16;

@@ -8,6 +8,7 @@ import org.medledger.crypto.Bytes;
 import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.ProofException;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.Transcript;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 
@@ -107,7 +108,7 @@ public final class FactorProof {
   public static FactorProof prove(PaillierSecretKey sk, RingPedersenParams rp, byte[] context, SecureRandom rnd) {
     Objects.requireNonNull(sk, "sk");
     checkStatement(sk.publicKey().n(), rp, context);
-    FactorProof proof = proveUnchecked(sk.p(), sk.q(), rp, context, rnd);
+    FactorProof proof = proveUnchecked(sk.p(SecretAccess.explicit()), sk.q(SecretAccess.explicit()), rp, context, rnd);
     if (proof == null) {
       throw new IllegalStateException("responses outside their bounds in " + MAX_ROUNDS + " rounds");
     }

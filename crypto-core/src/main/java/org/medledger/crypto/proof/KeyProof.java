@@ -9,6 +9,7 @@ import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.NumberTheory;
 import org.medledger.crypto.ProofException;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.Transcript;
 import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierPublicKey;
@@ -103,8 +104,8 @@ public final class KeyProof {
     PaillierPublicKey pk = sk.publicKey();
     BigInteger n = pk.n();
     checkModulus(n);
-    BigInteger p = sk.p();
-    BigInteger q = sk.q();
+    BigInteger p = sk.p(SecretAccess.explicit());
+    BigInteger q = sk.q(SecretAccess.explicit());
     BigInteger qInvP = q.modInverse(p);
 
     BigInteger w;
@@ -329,7 +330,7 @@ public final class KeyProof {
 
   /**
    * Canonical encoding: {@code 0x20 || 0x01 || u16 bits || w || (f_i || x_i) for i < m || z_i for
-   * i < K}, each integer big-endian in exactly bits/8 bytes, f_i = a_i | b_i << 1.
+   * i &lt; K}, each integer big-endian in exactly bits/8 bytes, f_i = a_i | b_i &lt;&lt; 1.
    */
   public byte[] toBytes() {
     int len = bits / 8;

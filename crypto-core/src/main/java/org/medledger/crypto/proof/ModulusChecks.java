@@ -36,7 +36,7 @@ final class ModulusChecks {
     return out;
   }
 
-  /** True iff n has a prime factor below B: gcd(n, ∏_{r<B} r) ≠ 1. */
+  /** True iff n has a prime factor below B: gcd(n, ∏_{r&lt;B} r) ≠ 1. */
   static boolean hasSmallFactor(BigInteger n) {
     return !SMALL_PRIMES_PRODUCT.mod(n).gcd(n).equals(BigInteger.ONE);
   }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.medledger.crypto.Bytes;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.ProofException;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.Transcript;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
@@ -62,7 +63,9 @@ public final class RecordProof {
   public static RecordProof prove(PaillierPublicKey key, EncryptedRecord record, RecordOpening opening,
       byte[] context, SecureRandom rnd) {
     int k = record.segments().size();
-    if (opening.plaintexts().size() != k) {
+    List<BigInteger> m = opening.plaintexts(SecretAccess.explicit());
+    List<BigInteger> rho = opening.rhos(SecretAccess.explicit());
+    if (m.size() != k) {
       throw new IllegalArgumentException("opening does not match the record");
     }
     BigInteger n = key.n();
@@ -73,8 +76,8 @@ public final class RecordProof {
     BigInteger z = alpha;
     BigInteger zBeta = beta;
     for (int i = 0; i < k; i++) {
-      z = z.add(c[i].multiply(opening.plaintexts().get(i)));
-      zBeta = zBeta.add(c[i].multiply(opening.rhos().get(i)));
+      z = z.add(c[i].multiply(m.get(i)));
+      zBeta = zBeta.add(c[i].multiply(rho.get(i)));
     }
     return new RecordProof(commitment, z.mod(n), zBeta);
   }

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Sieve-based search for safe primes P = 2Q + 1 (docs/protocol.md, "Ring-Pedersen parameters").
  *
  * <p>A window of candidates Q = Q₀ + 2j (Q₀ random and odd) is sieved in one pass against every
- * odd prime r < 2^16, striking j whenever r | Q or r | 2Q + 1. Survivors get a base-2 Fermat test
+ * odd prime r &lt; 2^16, striking j whenever r | Q or r | 2Q + 1. Survivors get a base-2 Fermat test
  * on Q, then on P, and only then the full tests: {@link BigInteger#isProbablePrime} on Q (random
  * Miller–Rabin plus a Lucas test) and on P. Given Q prime, 2^(P−1) ≡ 1 (mod P) with 3 ∤ P already
  * certifies P prime (Pocklington, Q > √P); the last test is belt and braces. Randomised primality
@@ -50,7 +50,7 @@ public final class SafePrimes {
     }
   }
 
-  /** struck[j] ⇔ some odd prime r < 2^16 divides Q₀ + 2j or 2(Q₀ + 2j) + 1. */
+  /** struck[j] ⇔ some odd prime r &lt; 2^16 divides Q₀ + 2j or 2(Q₀ + 2j) + 1. */
   static void sieve(BigInteger q0, boolean[] struck) {
     Arrays.fill(struck, false);
     int w = struck.length;

@@ -2,6 +2,7 @@ package org.medledger.crypto.record;
 
 import java.math.BigInteger;
 import java.util.List;
+import org.medledger.crypto.SecretAccess;
 
 /**
  * The author's secret witness for an {@link EncryptedRecord}: each segment's plaintext integer and
@@ -19,11 +20,25 @@ public final class RecordOpening {
     this.rhos = List.copyOf(rhos);
   }
 
-  public List<BigInteger> plaintexts() {
+  /**
+   * Each segment's plaintext integer. Secret.
+   *
+   * @param access {@link SecretAccess#explicit()}
+   * @return the plaintexts, one per segment (unmodifiable)
+   */
+  public List<BigInteger> plaintexts(SecretAccess access) {
+    SecretAccess.require(access);
     return plaintexts;
   }
 
-  public List<BigInteger> rhos() {
+  /**
+   * Each segment's DJN exponent ρ. Secret.
+   *
+   * @param access {@link SecretAccess#explicit()}
+   * @return the exponents, one per segment (unmodifiable)
+   */
+  public List<BigInteger> rhos(SecretAccess access) {
+    SecretAccess.require(access);
     return rhos;
   }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import javax.security.auth.Destroyable;
 import org.medledger.crypto.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
+import org.medledger.crypto.SecretAccess;
 
 /**
  * One committee member's share s_i of the decryption exponent (docs/protocol.md §10.1), bound to
@@ -52,7 +53,8 @@ public final class KeyShare implements Destroyable {
     return pk.hasFingerprint(committee);
   }
 
-  BigInteger secret() {
+  BigInteger secret(SecretAccess access) {
+    SecretAccess.require(access);
     if (destroyed) {
       throw new IllegalStateException("key share has been destroyed");
     }
@@ -62,9 +64,12 @@ public final class KeyShare implements Destroyable {
   /**
    * Canonical encoding (type 0x31, version 1): header with k ‖ committee fingerprint (32) ‖ u16 i ‖
    * u16 shareBits ‖ s_i as a sign byte and ⌈shareBits/8⌉ magnitude bytes. Secret: for the keystore.
+   *
+   * @param access {@link SecretAccess#explicit()}
+   * @return a fresh array the caller should zero after use
    */
-  public byte[] toBytes() {
-    BigInteger s = secret();
+  public byte[] toBytes(SecretAccess access) {
+    BigInteger s = secret(access);
     byte[] out = new byte[EncodingHeader.LENGTH + FINGERPRINT + 4 + SignedInt.length(shareBits)];
     int at = ThresholdPublicKey.put(out, 0, EncodingHeader.of(TYPE, VERSION, keyBits));
     at = ThresholdPublicKey.put(out, at, committee);

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Objects;
 import org.medledger.crypto.Bytes;
 import org.medledger.crypto.MalformedInputException;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.Transcript;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
@@ -35,7 +36,7 @@ public final class PartialDecryption {
     PaillierPublicKey paillier = pk.paillierKey();
     BigInteger cv = paillier.ciphertext(c.value()).value();
     BigInteger nSq = paillier.nSquared();
-    BigInteger x = pk.delta().multiply(share.secret());
+    BigInteger x = pk.delta().multiply(share.secret(SecretAccess.explicit()));
     BigInteger c4 = cv.modPow(FOUR, nSq);
     BigInteger ci = cv.modPow(x.shiftLeft(1), nSq);
     BigInteger r = new BigInteger(pk.nonceBits(), rnd);

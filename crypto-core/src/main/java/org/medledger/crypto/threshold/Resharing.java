@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 
 /**
@@ -118,7 +119,7 @@ public final class Resharing {
     int i = share.member();
     BigInteger mu = plan.muOf(i);
     BigInteger[] b = new BigInteger[newThreshold];
-    b[0] = plan.newDelta().multiply(mu).multiply(old.delta()).multiply(share.secret());
+    b[0] = plan.newDelta().multiply(mu).multiply(old.delta()).multiply(share.secret(SecretAccess.explicit()));
     for (int k = 1; k < newThreshold; k++) {
       b[k] = new BigInteger(plan.coefficientBits(), rnd);
     }
@@ -183,7 +184,7 @@ public final class Resharing {
     if (j < 1 || j > plan.newMembers()) {
       throw new InvalidShareException(INVALID, i, "sub-share for a non-member " + j + " of the new committee");
     }
-    BigInteger sigma = s.value();
+    BigInteger sigma = s.value(SecretAccess.explicit());
     if (sigma.abs().compareTo(plan.subShareBound()) > 0) {
       throw new InvalidShareException(INVALID, i, "sub-share for member " + j + " out of bounds");
     }
@@ -252,7 +253,7 @@ public final class Resharing {
         throw new InvalidShareException(INVALID, d.dealer(), "no sub-share for member " + member);
       }
       verifySubShare(old, d, s);
-      sum = sum.add(s.value());
+      sum = sum.add(s.value(SecretAccess.explicit()));
     }
     BigInteger nSq = old.paillierKey().nSquared();
     if (sum.abs().bitLength() > newPk.shareBits()

@@ -2,6 +2,7 @@ package org.medledger.crypto.threshold;
 
 import java.math.BigInteger;
 import javax.security.auth.Destroyable;
+import org.medledger.crypto.SecretAccess;
 
 /**
  * Old member i's sub-share σ_{i,j} = g_i(j) for new member j (docs/protocol.md §10.4). Secret: it
@@ -28,7 +29,8 @@ public final class SubShare implements Destroyable {
     return recipient;
   }
 
-  BigInteger value() {
+  BigInteger value(SecretAccess access) {
+    SecretAccess.require(access);
     if (destroyed) {
       throw new IllegalStateException("sub-share has been destroyed");
     }

@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.testing.TestKeys;
 
 class PaillierJsonTest {
@@ -25,7 +26,7 @@ class PaillierJsonTest {
     PaillierCiphertext c = pk.encrypt(77L, rnd);
     String cj = PaillierJson.ciphertext(c);
     assertEquals(c, PaillierJson.parseCiphertext(cj, pk));
-    PaillierSecretKey back = PaillierJson.parseSecretKey(PaillierJson.secretKey(sk));
+    PaillierSecretKey back = PaillierJson.parseSecretKey(PaillierJson.secretKey(sk, SecretAccess.explicit()));
     assertEquals(BigInteger.valueOf(77), back.decrypt(c));
   }
 

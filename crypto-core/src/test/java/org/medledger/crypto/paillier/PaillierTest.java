@@ -11,6 +11,7 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.testing.TestKeys;
 
 class PaillierTest {
@@ -64,7 +65,7 @@ class PaillierTest {
     assertEquals(u.modPow(pk.n(), pk.nSquared()), sk.nthPower(u));
     BigInteger x = new BigInteger(1300, rnd);
     assertEquals(pk.h().modPow(x, pk.n()), sk.hPow(x));
-    PaillierSecretKey tabled = PaillierSecretKey.fromBytes(sk.toBytes()).precompute();
+    PaillierSecretKey tabled = PaillierSecretKey.fromBytes(sk.toBytes(SecretAccess.explicit())).precompute();
     assertEquals(sk.hsPow(x), tabled.hsPow(x));
     assertEquals(pk.hsPow(x), tabled.hsPow(x));
     PaillierSecretKey.NthResidue r = sk.randomNthResidue(rnd);
@@ -97,7 +98,7 @@ class PaillierTest {
     PaillierCiphertext c = pk.encrypt(9L, rnd);
     assertEquals(c, PaillierCiphertext.fromBytes(c.toBytes(), pk));
     assertEquals(2 * 2048 / 8 + 4, c.toBytes().length);
-    PaillierSecretKey back = PaillierSecretKey.fromBytes(sk.toBytes());
+    PaillierSecretKey back = PaillierSecretKey.fromBytes(sk.toBytes(SecretAccess.explicit()));
     assertEquals(BigInteger.valueOf(9), back.decrypt(c));
   }
 
@@ -113,7 +114,7 @@ class PaillierTest {
     assertCode("MALFORMED_CIPHERTEXT", () -> PaillierCiphertext.fromBytes(truncated, pk));
     assertCode("MALFORMED_CIPHERTEXT", () -> pk.ciphertext(BigInteger.ZERO));
     assertCode("MALFORMED_CIPHERTEXT", () -> pk.ciphertext(pk.nSquared()));
-    assertCode("MALFORMED_CIPHERTEXT", () -> pk.ciphertext(sk.p()));
+    assertCode("MALFORMED_CIPHERTEXT", () -> pk.ciphertext(sk.p(SecretAccess.explicit())));
     assertCode("MALFORMED_CIPHERTEXT", () -> pk.ciphertext(pk.n().multiply(BigInteger.TWO)));
     assertCode("MALFORMED_CIPHERTEXT", () -> PaillierCiphertext.fromBytes(c, TestKeys.key3072().publicKey()));
     byte[] k = pk.toBytes();
@@ -122,15 +123,19 @@ class PaillierTest {
     assertCode("MALFORMED_KEY", () -> PaillierPublicKey.fromBytes(evenN));
     assertCode("UNSUPPORTED_KEY_SIZE", () -> PaillierPublicKey.of(BigInteger.ONE.shiftLeft(1500).setBit(0), BigInteger.valueOf(4)));
     assertCode("MALFORMED_KEY", () -> PaillierPublicKey.of(pk.n(), pk.n().subtract(BigInteger.ONE)));
-    assertCode("MALFORMED_KEY", () -> PaillierPublicKey.of(pk.n(), sk.p()));
+    assertCode("MALFORMED_KEY", () -> PaillierPublicKey.of(pk.n(), sk.p(SecretAccess.explicit())));
   }
 
   @Test
   void secretKeyIsNeverPrintedAndCanBeDestroyed() {
-    PaillierSecretKey sk = PaillierSecretKey.fromBytes(TestKeys.key2048a().toBytes());
+    PaillierSecretKey sk = PaillierSecretKey.fromBytes(TestKeys.key2048a().toBytes(SecretAccess.explicit()));
     String s = sk.toString();
-    assertFalse(s.contains(sk.p().toString(16)));
-    assertFalse(s.contains(sk.p().toString()));
+    assertFalse(s.contains(sk.p(SecretAccess.explicit()).toString(16)));
+    assertFalse(s.contains(sk.p(SecretAccess.explicit()).toString()));
+    assertThrows(NullPointerException.class, () -> sk.p(null), "no read without the token");
+    assertThrows(NullPointerException.class, () -> sk.q(null));
+    assertThrows(NullPointerException.class, () -> sk.toBytes(null));
+    assertThrows(NullPointerException.class, () -> PaillierJson.secretKey(sk, null));
     sk.destroy();
     assertTrue(sk.isDestroyed());
     assertThrows(IllegalStateException.class, () -> sk.decrypt(sk.publicKey().encrypt(1L, rnd)));

@@ -11,6 +11,7 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.testing.TestKeys;
 import org.medledger.crypto.testing.TestRingPedersen;
@@ -91,7 +92,7 @@ class FactorProofMaliciousTest {
     // Control for the test above: the same hand-written prover with the real factors is accepted.
     PaillierSecretKey sk = TestKeys.key2048b();
     BigInteger n0 = sk.publicKey().n();
-    assertDoesNotThrow(() -> fakeFactors(n0, sk.p(), sk.q()).verify(n0, rp, CONTEXT));
+    assertDoesNotThrow(() -> fakeFactors(n0, sk.p(SecretAccess.explicit()), sk.q(SecretAccess.explicit())).verify(n0, rp, CONTEXT));
   }
 
   @Test

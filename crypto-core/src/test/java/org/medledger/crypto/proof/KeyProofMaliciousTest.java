@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.NumberTheory;
 import org.medledger.crypto.ProofException;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.proof.MaliciousKeyProver.Attempt;
@@ -218,7 +219,7 @@ class KeyProofMaliciousTest {
   void wWithJacobiPlusOneIsRejected() {
     PaillierSecretKey sk = TestKeys.key1024();
     PaillierPublicKey pk = sk.publicKey();
-    List<Factor> f = List.of(new Factor(sk.p(), 1), new Factor(sk.q(), 1));
+    List<Factor> f = List.of(new Factor(sk.p(SecretAccess.explicit()), 1), new Factor(sk.q(SecretAccess.explicit()), 1));
     Attempt at = mallory.prove(pk, CONTEXT, f, +1);
     ProofException e = assertThrows(ProofException.class, () -> at.proof().verify(pk, CONTEXT));
     assertEquals("KEY_PROOF_INVALID", e.code());
@@ -237,7 +238,7 @@ class KeyProofMaliciousTest {
     PaillierPublicKey pk = sk.publicKey();
     KeyProof proof = KeyProof.prove(sk, CONTEXT, rnd);
     BigInteger[] y = KeyProof.challenges(pk, CONTEXT, proof.w());
-    y[5] = sk.p().multiply(BigInteger.valueOf(12345));
+    y[5] = sk.p(SecretAccess.explicit()).multiply(BigInteger.valueOf(12345));
     ProofException e = assertThrows(ProofException.class, () -> proof.verifyRelations(pk, CONTEXT, y));
     assertTrue(e.getMessage().contains("y[5] is not a unit"), e.getMessage());
   }

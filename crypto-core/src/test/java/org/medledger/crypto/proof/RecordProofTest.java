@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.ProofException;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.record.EncryptedRecord;
@@ -74,7 +75,7 @@ class RecordProofTest {
     for (int i = 0; i < stolen.segments().size(); i++) {
       guess.add(BigInteger.valueOf(i));
     }
-    RecordOpening fake = new RecordOpening(guess, victim.opening().rhos());
+    RecordOpening fake = new RecordOpening(guess, victim.opening().rhos(SecretAccess.explicit()));
     RecordProof p = RecordProof.prove(patient, stolen, fake, author, rnd);
     assertInvalid(() -> p.verify(patient, stolen, author));
   }
@@ -82,9 +83,10 @@ class RecordProofTest {
   @Test
   void wrongOpeningOfOneSegmentIsRejected() {
     RecordCipher.Sealed s = sealed("rec-4");
-    List<BigInteger> m = new ArrayList<>(s.opening().plaintexts());
+    List<BigInteger> m = new ArrayList<>(s.opening().plaintexts(SecretAccess.explicit()));
     m.set(2, m.get(2).add(BigInteger.ONE));
-    RecordProof p = RecordProof.prove(patient, s.record(), new RecordOpening(m, s.opening().rhos()), author, rnd);
+    RecordOpening wrong = new RecordOpening(m, s.opening().rhos(SecretAccess.explicit()));
+    RecordProof p = RecordProof.prove(patient, s.record(), wrong, author, rnd);
     assertInvalid(() -> p.verify(patient, s.record(), author));
   }
 

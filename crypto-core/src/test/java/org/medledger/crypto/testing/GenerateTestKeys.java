@@ -3,6 +3,7 @@ package org.medledger.crypto.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierKeyGenerator;
 
@@ -14,10 +15,10 @@ public final class GenerateTestKeys {
     Path dir = Path.of(args[0]);
     Files.createDirectories(dir);
     PaillierKeyGenerator gen = new PaillierKeyGenerator(new SecureRandom());
-    Files.write(dir.resolve("paillier-1024-a.bin"), gen.generate(KeySize.INSECURE_1024).toBytes());
+    Files.write(dir.resolve("paillier-1024-a.bin"), gen.generate(KeySize.INSECURE_1024).toBytes(SecretAccess.explicit()));
     for (String s : new String[] {"a", "b", "c"}) {
-      Files.write(dir.resolve("paillier-2048-" + s + ".bin"), gen.generate(KeySize.BITS_2048).toBytes());
+      Files.write(dir.resolve("paillier-2048-" + s + ".bin"), gen.generate(KeySize.BITS_2048).toBytes(SecretAccess.explicit()));
     }
-    Files.write(dir.resolve("paillier-3072-a.bin"), gen.generate(KeySize.BITS_3072).toBytes());
+    Files.write(dir.resolve("paillier-3072-a.bin"), gen.generate(KeySize.BITS_3072).toBytes(SecretAccess.explicit()));
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 
 /**
@@ -77,7 +78,7 @@ class ResharingTest {
     assertEquals(4_242L, Combiner.combineAmount(newPk, c, CTX, decrypt(newPk, newShares, c, 6, 1, 4, 3)));
     // The new key's encoding decodes and validates like the dealt one.
     assertEquals(newPk, ThresholdPublicKey.fromBytes(newPk.toBytes()));
-    KeyShare back = KeyShare.fromBytes(newShares[5].toBytes(), newPk);
+    KeyShare back = KeyShare.fromBytes(newShares[5].toBytes(SecretAccess.explicit()), newPk);
     assertEquals(5, back.member());
   }
 
@@ -95,7 +96,7 @@ class ResharingTest {
     assertEquals("WRONG_COMMITTEE", assertThrows(MalformedInputException.class,
         () -> PartialDecryption.create(old1, newPk, c, CTX, Committees.RND)).code());
     assertEquals("WRONG_COMMITTEE", assertThrows(MalformedInputException.class,
-        () -> KeyShare.fromBytes(old1.toBytes(), newPk)).code());
+        () -> KeyShare.fromBytes(old1.toBytes(SecretAccess.explicit()), newPk)).code());
     // A partial decryption made under the old key (same ciphertext, same context) is refused by the
     // new committee, alone or mixed with new shares.
     DecryptionShare stale = PartialDecryption.create(old1, oldPk, c, CTX, Committees.RND);
@@ -135,7 +136,7 @@ class ResharingTest {
   void tamperedSubShareIsRefusedNamingItsDealer() {
     Resharing.Dealt d = dealt.get(1); // dealer 3
     SubShare good = d.subShares().get(4);
-    SubShare bad = new SubShare(3, 5, good.value().add(BigInteger.ONE));
+    SubShare bad = new SubShare(3, 5, good.value(SecretAccess.explicit()).add(BigInteger.ONE));
     InvalidShareException e = assertThrows(InvalidShareException.class,
         () -> Resharing.verifySubShare(oldPk, d.dealing(), bad));
     assertEquals("RESHARE_INVALID", e.code());

@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.paillier.PaillierSecretKey;
@@ -114,14 +115,14 @@ class ThresholdPaillierTest {
     ThresholdDealer.Dealing dealing = Committees.dealing(2048, 3, 5);
     ThresholdPublicKey pk = dealing.publicKey();
     KeyShare share = dealing.shares().get(1);
-    byte[] enc = share.toBytes();
+    byte[] enc = share.toBytes(SecretAccess.explicit());
     KeyShare back = KeyShare.fromBytes(enc, pk);
     assertEquals(2, back.member());
-    assertEquals(share.secret(), back.secret());
+    assertEquals(share.secret(SecretAccess.explicit()), back.secret(SecretAccess.explicit()));
     String s = share.toString();
     assertTrue(s.contains("redacted"));
-    assertFalse(s.contains(share.secret().toString()));
-    assertFalse(s.contains(share.secret().toString(16).substring(0, 12)));
+    assertFalse(s.contains(share.secret(SecretAccess.explicit()).toString()));
+    assertFalse(s.contains(share.secret(SecretAccess.explicit()).toString(16).substring(0, 12)));
     // Flip one bit of the share: it no longer matches v_2.
     byte[] tampered = enc.clone();
     tampered[tampered.length - 1] ^= 1;
@@ -139,8 +140,9 @@ class ThresholdPaillierTest {
         () -> KeyShare.fromBytes(enc, other)).code());
     back.destroy();
     assertTrue(back.isDestroyed());
-    assertThrows(IllegalStateException.class, back::toBytes);
-    assertNotEquals(null, share.toBytes());
+    assertThrows(NullPointerException.class, () -> share.toBytes(null), "no read without the token");
+    assertThrows(IllegalStateException.class, () -> back.toBytes(SecretAccess.explicit()));
+    assertNotEquals(null, share.toBytes(SecretAccess.explicit()));
   }
 
   @Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.ChannelMessages;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.sdk.channel.Wire.Accept;
@@ -72,7 +73,7 @@ class MaliciousPeerLedgerTest {
         throw new IllegalStateException(e);
       }
     });
-    RawPeer b = RawPeer.accept(fake, f.params, Side.B, f.hospitalSecrets.signingKey());
+    RawPeer b = RawPeer.accept(fake, f.params, Side.B, f.hospitalSecrets.signingKey(SecretAccess.explicit()));
     dialed.get(10, TimeUnit.SECONDS);
     assertInstanceOf(Sync.class, b.receive());
     b.send(new Sync(bSeq));
@@ -84,7 +85,7 @@ class MaliciousPeerLedgerTest {
   }
 
   private byte[] sigB(ChannelState s) {
-    return ChannelMessages.sign(f.params.signingBytes(s), f.hospitalSecrets.signingKey());
+    return ChannelMessages.sign(f.params.signingBytes(s), f.hospitalSecrets.signingKey(SecretAccess.explicit()));
   }
 
   private void reusedNumberAttack(boolean refuse) throws Exception {
