@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.ChannelMessages;
 import org.medledger.protocol.Role;
 import org.medledger.sdk.AccountSecrets;
@@ -62,7 +63,7 @@ class ChannelLivenessTest {
         throw new IllegalStateException(e);
       }
     });
-    RawPeer b = RawPeer.accept(fake, params, Side.B, secretsB.signingKey());
+    RawPeer b = RawPeer.accept(fake, params, Side.B, secretsB.signingKey(SecretAccess.explicit()));
     dialed.get(10, TimeUnit.SECONDS);
     assertInstanceOf(Sync.class, b.receive());
     b.send(new Sync(0));
@@ -82,7 +83,7 @@ class ChannelLivenessTest {
   }
 
   private Accept accept(Propose p) {
-    return new Accept(p.seq(), ChannelMessages.sign(params.signingBytes(state(p)), secretsB.signingKey()));
+    return new Accept(p.seq(), ChannelMessages.sign(params.signingBytes(state(p)), secretsB.signingKey(SecretAccess.explicit())));
   }
 
   @Test

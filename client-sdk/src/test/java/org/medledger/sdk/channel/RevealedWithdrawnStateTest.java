@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.ChannelMessages;
 import org.medledger.protocol.Role;
 import org.medledger.sdk.AccountSecrets;
@@ -63,7 +64,7 @@ class RevealedWithdrawnStateTest {
         throw new IllegalStateException(e);
       }
     });
-    RawPeer b = RawPeer.accept(fake, params, Side.B, secretsB.signingKey());
+    RawPeer b = RawPeer.accept(fake, params, Side.B, secretsB.signingKey(SecretAccess.explicit()));
     dialed.get(10, TimeUnit.SECONDS);
     assertInstanceOf(Sync.class, b.receive());
     b.send(new Sync(bSeq));
@@ -86,7 +87,7 @@ class RevealedWithdrawnStateTest {
   }
 
   private byte[] sigB(ChannelState s) {
-    return ChannelMessages.sign(params.signingBytes(s), secretsB.signingKey());
+    return ChannelMessages.sign(params.signingBytes(s), secretsB.signingKey(SecretAccess.explicit()));
   }
 
   @Test

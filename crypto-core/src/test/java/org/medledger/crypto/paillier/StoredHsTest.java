@@ -58,7 +58,7 @@ class StoredHsTest {
     // Non-units: multiples of n, and multiples of a prime factor.
     assertMalformed(() -> pk.withStoredHs(enc(pk.n(), pk)));
     assertMalformed(() -> pk.withStoredHs(enc(pk.n().multiply(BigInteger.valueOf(7)), pk)));
-    BigInteger p = sk.p();
+    BigInteger p = sk.p(org.medledger.crypto.SecretAccess.explicit());
     assertMalformed(() -> pk.withStoredHs(enc(p.multiply(pk.hs()).mod(pk.nSquared()), pk)));
   }
 
