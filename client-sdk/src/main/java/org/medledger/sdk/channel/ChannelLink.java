@@ -22,7 +22,7 @@ import org.medledger.sdk.channel.Wire.Message;
  * checks the other's signature. Afterwards a reader thread hands every frame to the party, and the
  * party's engine writes frames with {@link #send} and {@link #flush}.
  */
-public final class ChannelLink implements AutoCloseable {
+final class ChannelLink implements AutoCloseable {
   static final String HELLO_DOMAIN = "medledger/paychan/hello/v1";
   private static final int HANDSHAKE_TIMEOUT_MS = 10_000;
 

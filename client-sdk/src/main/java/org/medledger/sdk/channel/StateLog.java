@@ -27,7 +27,7 @@ import org.medledger.protocol.CanonicalJson;
  * is truncated; a bad record followed by more than one batch's worth of bytes is corruption, and
  * opening fails rather than silently dropping acknowledged states. The file is owner-only.
  */
-public final class StateLog implements AutoCloseable {
+final class StateLog implements AutoCloseable {
   static final byte PARAMS = 1;
   static final byte STATE = 2;
   static final byte PROPOSAL = 3;

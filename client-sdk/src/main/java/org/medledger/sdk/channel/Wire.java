@@ -17,7 +17,7 @@ import java.util.List;
  * fields (u64 big-endian integers, 64-byte signatures, u16-length strings and u32-length byte
  * strings). Decoding is strict: exact lengths, no trailing bytes, bounded sizes.
  */
-public final class Wire {
+final class Wire {
   /** Largest frame accepted; a frame carrying a settlement bundle is about 3 KB. */
   public static final int MAX_FRAME = 1 << 20;
   static final int SIG = 64;
