@@ -1,6 +1,5 @@
 package org.medledger.sdk;
 
-import com.google.gson.JsonObject;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -28,11 +27,5 @@ public record Transfer(String txId, String kind, Instant timestamp, String from,
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(amount, "amount");
-  }
-
-  /** From a {@code money:getTransaction} record, with the amount this account could read. */
-  public static Transfer fromRecord(JsonObject r, OptionalLong amount) {
-    return new Transfer(r.get("txId").getAsString(), r.get("kind").getAsString(), Instant.parse(r.get("timestamp").getAsString()),
-        r.get("from").getAsString(), r.get("to").getAsString(), amount);
   }
 }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -246,7 +247,8 @@ public final class Requests {
         }
       }
     }
-    return Transfer.fromRecord(r, amount);
+    return new Transfer(r.get("txId").getAsString(), r.get("kind").getAsString(), Instant.parse(r.get("timestamp").getAsString()),
+        from, to, amount);
   }
 
   // ------------------------------------------------------------------------------- the retry policy
