@@ -6,10 +6,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.medledger.protocol.CanonicalJson;
 import org.medledger.crypto.EncodingHeader;
-import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.sdk.LedgerConnection;
+import org.medledger.sdk.PublicLedger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,8 +40,7 @@ final class AccountsCommand extends Base {
         a.client().register();
         p.succeeded();
       }
-      JsonObject onLedger = CanonicalJson.parseObject(a.connection().evaluate("accounts:getAccount", a.account()));
-      JsonObject o = describe(onLedger);
+      JsonObject o = describe(new PublicLedger(a.connection()).account(a.account()));
       o.addProperty("name", name);
       emit(o, "Registered " + a.role() + " account '" + name + "' as " + a.account() + " through "
           + o.get("organisation").getAsString() + " (tx " + o.get("registrationTx").getAsString() + ")");
@@ -65,13 +63,14 @@ final class AccountsCommand extends Base {
     void execute() throws Exception {
       String id = home().resolve(ref);
       LedgerConnection conn = backend().connect(Organisations.HOSPITAL_ORG);
-      JsonObject o = describe(CanonicalJson.parseObject(conn.evaluate("accounts:getAccount", id)));
-      String balance = CanonicalJson.parseObject(conn.evaluate("money:balance", id)).get("balance").getAsString();
-      JsonObject credits = CanonicalJson.parseObject(conn.evaluate("money:credits", id, "100", ""));
-      int pending = credits.getAsJsonArray("items").size();
+      PublicLedger ledger = new PublicLedger(conn);
+      JsonObject o = describe(ledger.account(id));
+      PublicLedger.StoredBalance stored = ledger.storedBalance(id);
+      String balance = stored.balance();
+      int pending = stored.pendingCredits();
       o.addProperty("balanceCiphertext", balance);
       o.addProperty("pendingCredits", pending);
-      o.addProperty("pendingCreditsMore", !credits.get("bookmark").getAsString().isEmpty());
+      o.addProperty("pendingCreditsMore", stored.morePending());
       Map<String, String> names = localNames();
       emit(o, "Account " + label(names, id) + "\n"
           + "  role:          " + o.get("role").getAsString() + "\n"
@@ -117,15 +116,14 @@ final class AccountsCommand extends Base {
   }
 
   /** The CLI's view of an on-chain account record. */
-  static JsonObject describe(JsonObject acct) {
+  static JsonObject describe(PublicLedger.AccountInfo acct) {
     JsonObject o = new JsonObject();
-    o.addProperty("account", acct.get("id").getAsString());
-    o.addProperty("role", acct.get("role").getAsString());
-    o.addProperty("organisation", acct.get("mspId").getAsString());
-    o.addProperty("registeredAt", acct.get("registeredAt").getAsString());
-    o.addProperty("registrationTx", acct.get("registrationTx").getAsString());
-    byte[] key = Base64.getDecoder().decode(acct.get("paillierKey").getAsString());
-    o.addProperty("paillierBits", PaillierPublicKey.fromBytes(key).bits());
+    o.addProperty("account", acct.id());
+    o.addProperty("role", acct.role().name());
+    o.addProperty("organisation", acct.mspId());
+    o.addProperty("registeredAt", acct.registeredAt().toString());
+    o.addProperty("registrationTx", acct.registrationTx());
+    o.addProperty("paillierBits", acct.paillierKey().bits());
     return o;
   }
 

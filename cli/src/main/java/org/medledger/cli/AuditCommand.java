@@ -3,7 +3,7 @@ package org.medledger.cli;
 import com.google.gson.JsonObject;
 import java.util.List;
 import org.medledger.protocol.Role;
-import org.medledger.sdk.AccountClient;
+import org.medledger.sdk.Transfer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,14 +23,14 @@ final class AuditCommand extends Base {
   void execute() throws Exception {
     Acting a = acting(name, null);
     requireRole(a, Role.REGULATOR, "audit");
-    List<AccountClient.Entry> entries = a.client().audit();
+    List<Transfer> entries = a.client().audit();
     long issued = 0;
     long transferred = 0;
-    for (AccountClient.Entry e : entries) {
+    for (Transfer e : entries) {
       if (e.kind().equals("ISSUE")) {
-        issued += e.amount();
+        issued += e.amount().orElse(-1);
       } else if (e.kind().equals("TRANSFER")) {
-        transferred += e.amount();
+        transferred += e.amount().orElse(-1);
       }
     }
     JsonObject o = new JsonObject();

@@ -9,10 +9,12 @@ import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 import org.medledger.sdk.AccountClient;
 import org.medledger.sdk.AccountSecrets;
+import org.medledger.sdk.ClientRefusalException;
 import org.medledger.sdk.Keystore;
 import org.medledger.sdk.KeystoreException;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
+import org.medledger.sdk.PublicLedger;
 import org.medledger.sdk.RecordClient;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -100,17 +102,12 @@ abstract class Base implements Callable<Integer> {
 
   /** The role of a registered account, from the ledger. */
   static Role roleOnLedger(LedgerConnection conn, String account) throws LedgerCallException {
-    return Role.valueOf(CanonicalJson.parseObject(conn.evaluate("accounts:getAccount", account)).get("role").getAsString());
+    return new PublicLedger(conn).account(account).role();
   }
 
-  /**
-   * A client-side refusal of client-sdk, thrown as IllegalArgumentException or IllegalStateException
-   * with a message "CODE: detail" (e.g. FEE_MISMATCH), as a local refusal with that code.
-   */
-  static CliException refusedLocally(RuntimeException e) {
-    String m = e.getMessage() == null ? "" : e.getMessage();
-    java.util.regex.Matcher code = java.util.regex.Pattern.compile("^([A-Z][A-Z_]+[A-Z])(?: or [A-Z_]+)?: (.*)$").matcher(m);
-    return code.matches() ? CliException.local(code.group(1), code.group(2)) : CliException.local("REFUSED_LOCALLY", m);
+  /** A client-side refusal of client-sdk (e.g. FEE_MISMATCH), as a local refusal with its code. */
+  static CliException refusedLocally(ClientRefusalException e) {
+    return CliException.local(e.errorCode().name(), e.detail());
   }
 
   static long checkAmount(long amount) throws CliException {

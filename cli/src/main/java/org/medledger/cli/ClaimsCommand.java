@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 import org.medledger.protocol.Role;
+import org.medledger.sdk.ClientRefusalException;
 import org.medledger.sdk.RecordClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,7 +71,7 @@ final class ClaimsCommand extends Base {
       try (Progress p = Progress.start(env(), "reading the record, proving the payment")) {
         c = a.records().settleClaim(claimId, grantId);
         p.succeeded();
-      } catch (IllegalArgumentException | IllegalStateException e) {
+      } catch (ClientRefusalException e) {
         CliException refused = refusedLocally(e);
         if (refused.code().equals("FEE_MISMATCH")) {
           throw CliException.local(refused.code(), refused.getMessage() + "; nothing was paid (the read is in the patient's"

@@ -1,12 +1,14 @@
 package org.medledger.cli;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.medledger.protocol.CanonicalJson;
+import java.util.List;
 import org.medledger.sdk.LedgerConnection;
+import org.medledger.sdk.PublicLedger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,13 +37,33 @@ final class ConfigureCommand extends Base {
         throw CliException.usage("cannot read --config " + config + ": " + e.getMessage());
       }
     }
-    JsonObject stored = CanonicalJson.parseObject(conn.submit("accounts:configure", json));
+    PublicLedger.ChannelConfig stored = new PublicLedger(conn).configure(json);
+    JsonObject config = json(stored);
     JsonObject o = new JsonObject();
-    o.add("config", stored);
-    emit(o, "Configured channel " + stored.get("channel").getAsString() + " (chaincode "
-        + stored.get("chaincode").getAsString() + ") on the " + backend().describe() + ":\n"
-        + "  admin organisations:    " + stored.get("adminMsps") + "\n"
-        + "  roles by organisation:  " + stored.get("roles") + "\n"
-        + "  patients registered by: " + stored.get("patientMsps"));
+    o.add("config", config);
+    emit(o, "Configured channel " + stored.channel() + " (chaincode " + stored.chaincode() + ") on the "
+        + backend().describe() + ":\n"
+        + "  admin organisations:    " + config.get("adminMsps") + "\n"
+        + "  roles by organisation:  " + config.get("roles") + "\n"
+        + "  patients registered by: " + config.get("patientMsps"));
+  }
+
+  /** The configuration as the ledger stores it (docs/chaincode.md §3), member order included. */
+  static JsonObject json(PublicLedger.ChannelConfig c) {
+    JsonObject o = new JsonObject();
+    o.add("adminMsps", strings(c.adminMsps()));
+    o.addProperty("chaincode", c.chaincode());
+    o.addProperty("channel", c.channel());
+    o.add("patientMsps", strings(c.patientMsps()));
+    JsonObject roles = new JsonObject();
+    c.roles().forEach((msp, rs) -> roles.add(msp, strings(rs.stream().map(Enum::name).toList())));
+    o.add("roles", roles);
+    return o;
+  }
+
+  private static JsonArray strings(List<String> values) {
+    JsonArray a = new JsonArray();
+    values.forEach(a::add);
+    return a;
   }
 }

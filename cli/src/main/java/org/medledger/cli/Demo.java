@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.paillier.KeySize;
@@ -24,11 +23,14 @@ import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.proof.RingPedersenParams;
 import org.medledger.sdk.AccountClient;
 import org.medledger.sdk.AccountSecrets;
+import org.medledger.sdk.ClientRefusalException;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
 import org.medledger.sdk.MedicalRecord;
+import org.medledger.sdk.PublicLedger;
 import org.medledger.sdk.RecordAccessDeniedException;
 import org.medledger.sdk.RecordClient;
+import org.medledger.sdk.Transfer;
 import org.medledger.sdk.synthetic.SyntheticRecords;
 
 /**
@@ -92,8 +94,8 @@ final class Demo {
     Party bob = parties.get("bob");
 
     heading("The regulator issues " + amount(ISSUED) + " to the insurer (issues are public: the amount is on the ledger)");
-    JsonObject issue = CanonicalJson.parseObject(regulator.client().issue(insurer.account(), ISSUED));
-    step("issue", regulator, insurer, ISSUED, issue.get("txId").getAsString(), 0);
+    Transfer issue = regulator.client().issue(insurer.account(), ISSUED);
+    step("issue", regulator, insurer, ISSUED, issue.txId(), 0);
 
     heading("The insurer funds the patients (confidential from here on: only ciphertexts and proofs on the ledger)");
     transfer("fund", insurer, alice, 5_000);
@@ -159,7 +161,7 @@ final class Demo {
     LedgerConnection any = backend.connect(Organisations.REGULATOR_ORG);
     String regulator;
     try {
-      regulator = CanonicalJson.parseObject(any.evaluate("accounts:getChannel")).get("regulator").getAsString();
+      regulator = new PublicLedger(any).channelInfo().regulator().orElse("");
     } catch (LedgerCallException e) {
       if ("NOT_CONFIGURED".equals(e.errorCode())) {
         return;
@@ -276,7 +278,7 @@ final class Demo {
     heading("RegulatorOrg, the channel's administrator, sets which organisation registers which role");
     LedgerConnection admin = backend.connect(Organisations.REGULATOR_ORG);
     try {
-      admin.submit("accounts:configure", Organisations.standardConfig(admin.channel(), admin.chaincode()));
+      new PublicLedger(admin).configure(Organisations.standardConfig(admin.channel(), admin.chaincode()));
       say("    hospitals through HospitalOrg, the insurer through InsurerOrg, the regulator through RegulatorOrg;"
           + " patients through any of them");
     } catch (LedgerCallException e) {
@@ -375,10 +377,9 @@ final class Demo {
     return out;
   }
 
-  private String transfer(String kind, Party from, Party to, long amount) throws LedgerCallException {
+  private String transfer(String kind, Party from, Party to, long amount) throws LedgerCallException, ClientRefusalException {
     long t = System.nanoTime();
-    JsonObject record = CanonicalJson.parseObject(from.client().pay(to.account(), amount));
-    String tx = record.get("txId").getAsString();
+    String tx = from.client().pay(to.account(), amount).txId();
     step(kind, from, to, amount, tx, (System.nanoTime() - t) / 1_000_000);
     return tx;
   }
@@ -405,15 +406,18 @@ final class Demo {
     Party stMary = parties.get("st-mary");
     heading("Who can see what");
     LedgerConnection anyone = backend.connect(Organisations.INSURER_ORG);
-    JsonObject record = CanonicalJson.parseObject(anyone.evaluate("money:getTransaction", txId));
+    PublicLedger publicLedger = new PublicLedger(anyone);
+    PublicLedger.LedgerTransaction record = publicLedger.transaction(txId)
+        .orElseThrow(() -> new IllegalStateException("transaction " + txId + " is not on the ledger"));
     say("    What the ledger stores for alice's payment to st-mary (tx " + txId.substring(0, 12) + "), readable by every peer:");
-    say("      from " + record.get("from").getAsString() + " to " + record.get("to").getAsString() + " at "
-        + record.get("timestamp").getAsString());
+    say("      from " + record.from() + " to " + record.to() + " at " + record.timestamp());
     String[] copies = {"amountPayer", "amountPayee", "amountRegulator"};
+    Map<String, String> copyOf = Map.of("amountPayer", record.amountPayer(), "amountPayee", record.amountPayee(),
+        "amountRegulator", record.amountRegulator());
     for (String c : copies) {
-      say(String.format("      %-16s %s", c, AccountsCommand.ciphertextPreview(record.get(c).getAsString())));
+      say(String.format("      %-16s %s", c, AccountsCommand.ciphertextPreview(copyOf.get(c))));
     }
-    say("      proofDigest      " + record.get("proofDigest").getAsString().substring(0, 16) + "...   (no plain amount anywhere)");
+    say("      proofDigest      " + record.proofDigest().substring(0, 16) + "...   (no plain amount anywhere)");
     say("    Each party applies its own Paillier key to the three copies:");
     say(String.format("      %-12s  %-12s  %-12s  %s", "", "payer copy", "payee copy", "regulator copy"));
     JsonObject matrix = new JsonObject();
@@ -421,7 +425,7 @@ final class Demo {
       JsonObject row = new JsonObject();
       StringBuilder line = new StringBuilder(String.format("      %-12s", p.label()));
       for (String c : copies) {
-        Long v = tryDecrypt(p.secrets().paillier(), record.get(c).getAsString());
+        Long v = tryDecrypt(p.secrets().paillier(), copyOf.get(c));
         row.addProperty(c, v == null ? -1 : v);
         line.append(String.format("  %-12s", v == null ? "unreadable" : amount(v)));
       }
@@ -430,13 +434,13 @@ final class Demo {
     }
     say("    alice and st-mary read the amount from their own copy, the regulator from its copy, nobody else at all.");
 
-    String aliceBalance = CanonicalJson.parseObject(anyone.evaluate("money:balance", alice.account())).get("balance").getAsString();
+    String aliceBalance = publicLedger.storedBalance(alice.account()).balance();
     say("    st-mary decrypts its own balance: " + amount(stMary.client().balance()) + "; alice's balance it sees only as "
         + AccountsCommand.ciphertextPreview(aliceBalance) + ", under alice's key");
     say("    alice decrypts hers: " + amount(alice.client().balance()) + "; her history, from her own copies:");
-    for (AccountClient.Entry e : alice.client().history()) {
+    for (Transfer e : alice.client().history()) {
       say(String.format("      %-8s %-11s -> %-11s %10s", e.kind(), labelOf(e.from()), labelOf(e.to()),
-          e.amount() >= 0 ? amount(e.amount()) : "(unreadable)"));
+          e.amount().isPresent() ? amount(e.amount().getAsLong()) : "(unreadable)"));
     }
     say("    The claim's fee, as each party's client decrypts it from the claim:");
     JsonObject fees = new JsonObject();
@@ -463,14 +467,15 @@ final class Demo {
     long issued = 0;
     long transferred = 0;
     JsonArray amounts = new JsonArray();
-    List<AccountClient.Entry> entries = regulator.client().audit();
-    for (AccountClient.Entry e : entries) {
-      say(String.format("    %-8s %-11s -> %-11s %10s", e.kind(), labelOf(e.from()), labelOf(e.to()), amount(e.amount())));
+    List<Transfer> entries = regulator.client().audit();
+    for (Transfer e : entries) {
+      long a = e.amount().orElse(-1);
+      say(String.format("    %-8s %-11s -> %-11s %10s", e.kind(), labelOf(e.from()), labelOf(e.to()), amount(a)));
       if (e.kind().equals("ISSUE")) {
-        issued += e.amount();
+        issued += a;
       } else if (e.kind().equals("TRANSFER")) {
-        transferred += e.amount();
-        amounts.add(e.amount());
+        transferred += a;
+        amounts.add(a);
       }
     }
     say("    issued " + amount(issued) + ", moved between accounts " + amount(transferred) + " in " + amounts.size() + " transfers");

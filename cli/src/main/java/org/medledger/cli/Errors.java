@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import java.util.Map;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.crypto.CryptoException;
+import org.medledger.sdk.ClientRefusalException;
 import org.medledger.sdk.KeystoreException;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.RecordAccessDeniedException;
@@ -49,6 +50,10 @@ final class Errors {
     }
     if (t instanceof LedgerCallException l) {
       return ledger(l, ledger);
+    }
+    if (t instanceof ClientRefusalException r) {
+      // The SDK refused before sending anything (docs/client-sdk.md §3.3).
+      return new Report(ExitCode.LOCAL, r.errorCode().name(), r.detail());
     }
     if (t instanceof RecordAccessDeniedException d) {
       return new Report(ExitCode.REFUSED, d.code(), "read denied; the denial is logged on the ledger [tx " + d.txId() + "]");

@@ -4,7 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.medledger.sdk.AccountClient;
+import org.medledger.sdk.Transfer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,24 +23,24 @@ final class HistoryCommand extends Base {
   @Override
   void execute() throws Exception {
     Acting a = acting(name, null);
-    List<AccountClient.Entry> entries = a.client().history();
+    List<Transfer> entries = a.client().history();
     JsonObject o = new JsonObject();
     o.addProperty("account", a.account());
     o.add("transactions", entries(entries));
     emit(o, table("History of '" + name + "' (" + a.account() + ")", entries, localNames()));
   }
 
-  static JsonArray entries(List<AccountClient.Entry> entries) {
+  static JsonArray entries(List<Transfer> entries) {
     JsonArray arr = new JsonArray();
-    for (AccountClient.Entry e : entries) {
+    for (Transfer e : entries) {
       JsonObject x = new JsonObject();
       x.addProperty("txId", e.txId());
       x.addProperty("kind", e.kind());
-      x.addProperty("timestamp", e.timestamp());
+      x.addProperty("timestamp", e.timestamp().toString());
       x.addProperty("from", e.from());
       x.addProperty("to", e.to());
-      if (e.amount() >= 0) {
-        x.addProperty("amount", e.amount());
+      if (e.amount().isPresent()) {
+        x.addProperty("amount", e.amount().getAsLong());
       } else {
         x.add("amount", com.google.gson.JsonNull.INSTANCE);
       }
@@ -49,11 +49,11 @@ final class HistoryCommand extends Base {
     return arr;
   }
 
-  static String table(String title, List<AccountClient.Entry> entries, Map<String, String> names) {
+  static String table(String title, List<Transfer> entries, Map<String, String> names) {
     StringBuilder b = new StringBuilder(title).append(": ").append(entries.size()).append(" transaction(s)\n");
-    for (AccountClient.Entry e : entries) {
-      b.append(String.format("  %-24s %-8s %14s  %s -> %s  tx %s%n", e.timestamp(), e.kind(),
-          e.amount() >= 0 ? amount(e.amount()) : "(encrypted)", shortName(names, e.from()), shortName(names, e.to()),
+    for (Transfer e : entries) {
+      b.append(String.format("  %-24s %-8s %14s  %s -> %s  tx %s%n", e.timestamp().toString(), e.kind(),
+          e.amount().isPresent() ? amount(e.amount().getAsLong()) : "(encrypted)", shortName(names, e.from()), shortName(names, e.to()),
           e.txId().substring(0, Math.min(12, e.txId().length()))));
     }
     return b.toString();

@@ -1,7 +1,6 @@
 package org.medledger.cli;
 
 import com.google.gson.JsonObject;
-import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +24,7 @@ final class IssueCommand extends Base {
     String payee = home().resolve(to);
     Acting a = acting(from, null);
     requireRole(a, Role.REGULATOR, "issue");
-    JsonObject record = CanonicalJson.parseObject(a.client().issue(payee, amount));
-    JsonObject o = TransferCommand.result("issue", record, amount);
+    JsonObject o = TransferCommand.result("issue", a.client().issue(payee, amount), amount);
     emit(o, "Issued " + amount(amount) + " to " + label(localNames(), payee) + " (tx " + o.get("txId").getAsString() + ")");
   }
 }

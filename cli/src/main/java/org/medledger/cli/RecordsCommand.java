@@ -15,6 +15,7 @@ import java.util.Map;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.proof.RingPedersenParams;
+import org.medledger.sdk.ClientRefusalException;
 import org.medledger.sdk.MedicalRecord;
 import org.medledger.sdk.RecordClient;
 import org.medledger.sdk.synthetic.SyntheticRecords;
@@ -168,7 +169,7 @@ final class RecordsCommand extends Base {
       try (Progress p = Progress.start(env(), "encrypting and proving the record")) {
         w = a.records().writeDocument(patientId, type, document);
         p.succeeded();
-      } catch (IllegalArgumentException e) {
+      } catch (ClientRefusalException e) {
         throw refusedLocally(e);
       }
       JsonObject o = written(w, patientId, type);
@@ -207,7 +208,7 @@ final class RecordsCommand extends Base {
       RecordClient.Written w;
       try {
         w = a.records().correctDocument(recordId, document);
-      } catch (IllegalArgumentException e) {
+      } catch (ClientRefusalException e) {
         throw refusedLocally(e);
       }
       RecordClient.RecordInfo info = a.records().record(w.recordId());
@@ -292,7 +293,7 @@ final class RecordsCommand extends Base {
       RecordClient.Opened r;
       try {
         r = a.records().open(recordId);
-      } catch (IllegalArgumentException e) {
+      } catch (ClientRefusalException e) {
         throw refusedLocally(e);
       }
       show(this, r);
@@ -378,7 +379,7 @@ final class RecordsCommand extends Base {
           shared = a.records().grantCategory(grantee, scope.type, expiresAt);
         }
         p.succeeded();
-      } catch (IllegalArgumentException e) {
+      } catch (ClientRefusalException e) {
         throw refusedLocally(e);
       }
       JsonObject o = shared(shared);
@@ -421,7 +422,7 @@ final class RecordsCommand extends Base {
       RecordClient.Shared s;
       try {
         s = a.records().share(grantId);
-      } catch (IllegalArgumentException e) {
+      } catch (ClientRefusalException e) {
         throw refusedLocally(e);
       }
       emit(shared(s), "Shared " + s.shared().size() + " record(s) under grant " + grantId

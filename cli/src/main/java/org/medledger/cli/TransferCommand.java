@@ -1,8 +1,9 @@
 package org.medledger.cli;
 
 import com.google.gson.JsonObject;
-import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
+import org.medledger.sdk.ClientRefusalException;
+import org.medledger.sdk.Transfer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,27 +59,27 @@ abstract class TransferCommand extends Base {
       throw CliException.local("INSUFFICIENT_FUNDS", "'" + from + "' holds " + amount(balance) + ", less than "
           + amount(amount) + "; nothing was sent");
     }
-    String response;
+    Transfer done;
     try (Progress p = Progress.start(env(), "proving the transfer")) {
-      response = a.client().pay(payee, amount);
+      done = a.client().pay(payee, amount);
       p.succeeded();
-    } catch (IllegalArgumentException e) {
-      // The balance moved between the check above and the proof (another device spent from it).
-      throw CliException.local("INSUFFICIENT_FUNDS", e.getMessage() + "; nothing was sent");
+    } catch (ClientRefusalException e) {
+      // E.g. the balance moved between the check above and the proof (another device spent from it).
+      throw CliException.local(e.errorCode().name(), e.detail() + "; nothing was sent");
     }
-    JsonObject o = result(verb(), CanonicalJson.parseObject(response), amount);
+    JsonObject o = result(verb(), done, amount);
     emit(o, capitalised(verb()) + ": " + from + " paid " + amount(amount) + " to " + label(localNames(), payee)
         + " (tx " + o.get("txId").getAsString() + ")\n"
         + "  On the ledger the amount is three ciphertexts (payer, payee, regulator copies) and a proof; no plain amount.");
   }
 
-  static JsonObject result(String kind, JsonObject record, long amount) {
+  static JsonObject result(String kind, Transfer record, long amount) {
     JsonObject o = new JsonObject();
     o.addProperty("kind", kind);
-    o.addProperty("txId", record.get("txId").getAsString());
-    o.addProperty("timestamp", record.get("timestamp").getAsString());
-    o.addProperty("from", record.get("from").getAsString());
-    o.addProperty("to", record.get("to").getAsString());
+    o.addProperty("txId", record.txId());
+    o.addProperty("timestamp", record.timestamp().toString());
+    o.addProperty("from", record.from());
+    o.addProperty("to", record.to());
     o.addProperty("amount", amount);
     return o;
   }

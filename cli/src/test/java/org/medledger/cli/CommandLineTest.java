@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medledger.embedded.MedLedgerContracts;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.testing.TestKeys;
+import org.medledger.sdk.ClientError;
+import org.medledger.sdk.ClientRefusalException;
 
 /** Parsing, exit codes, error lines and JSON shapes that need no ledger traffic. */
 class CommandLineTest {
@@ -91,9 +93,16 @@ class CommandLineTest {
     assertTrue(unavailable.message().contains("unknown"), unavailable.message());
     Errors.Report bug = Errors.classify(new NullPointerException("x"));
     assertEquals(ExitCode.INTERNAL, bug.exit());
-    assertEquals(ExitCode.LOCAL, Base.refusedLocally(new IllegalStateException("FEE_MISMATCH: 1 vs 2")).exit());
-    assertEquals("FEE_MISMATCH", Base.refusedLocally(new IllegalStateException("FEE_MISMATCH: 1 vs 2")).code());
-    assertEquals("NOT_CLAIM_PARTY", Base.refusedLocally(new IllegalArgumentException("NOT_CLAIM_PARTY or CLAIM_CLOSED: c")).code());
+    ClientRefusalException feeMismatch = new ClientRefusalException(ClientError.FEE_MISMATCH, "1 vs 2");
+    assertEquals(ExitCode.LOCAL, Base.refusedLocally(feeMismatch).exit());
+    assertEquals("FEE_MISMATCH", Base.refusedLocally(feeMismatch).code());
+    assertEquals("1 vs 2", Base.refusedLocally(feeMismatch).getMessage());
+    assertEquals("NOT_CLAIM_PARTY", Base.refusedLocally(new ClientRefusalException(ClientError.NOT_CLAIM_PARTY, "c")).code());
+    // Uncaught, a client refusal is still a local refusal with its code, never an internal error.
+    Errors.Report refused = Errors.classify(new ClientRefusalException(ClientError.RECORD_TOO_LARGE, "too big"));
+    assertEquals(ExitCode.LOCAL, refused.exit());
+    assertEquals("RECORD_TOO_LARGE", refused.code());
+    assertEquals("too big", refused.message());
   }
 
   @Test

@@ -49,7 +49,7 @@ import org.hyperledger.fabric.protos.msp.SerializedIdentity;
  * deadline; every failure becomes a {@link LedgerCallException} that says whether the transaction
  * can be on the ledger and carries its id. Thread-safe: calls may run concurrently.
  */
-public final class GatewayConnection implements LedgerConnection, LedgerEvents, AutoCloseable {
+public final class GatewayConnection implements LedgerConnection, LedgerEvents {
   /** Default deadline for an evaluation. */
   public static final Duration DEFAULT_EVALUATE_TIMEOUT = Duration.ofSeconds(10);
   /** Default deadline for collecting endorsements (a transfer's proofs are verified here). */

@@ -8,8 +8,9 @@ import java.util.Optional;
  * Fabric gateway peer ({@link GatewayConnection}). Functions are {@code contract:function};
  * arguments and results are the chaincode's strings (docs/chaincode.md). Failures are {@link
  * LedgerCallException}s saying whether the transaction can be on the ledger (docs/client-sdk.md §4.2).
+ * A connection is {@link AutoCloseable}: {@code try (LedgerConnection c = …) { … }}.
  */
-public interface LedgerConnection {
+public interface LedgerConnection extends AutoCloseable {
   /** Endorses and commits a transaction; returns its response, or throws with what happened. */
   String submit(String function, String... args) throws LedgerCallException;
 
@@ -39,4 +40,12 @@ public interface LedgerConnection {
   default Optional<String> commitStatus(String txId) throws LedgerCallException {
     return Optional.empty();
   }
+
+  /**
+   * Releases what the connection opened (a gateway connection: its event subscriptions, the gateway
+   * and the gRPC channel it made). The embedded connection opens nothing: its ledger is closed by
+   * its owner. Idempotent; throws no checked exception.
+   */
+  @Override
+  default void close() {}
 }

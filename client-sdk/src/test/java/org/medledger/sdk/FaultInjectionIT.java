@@ -222,11 +222,11 @@ class FaultInjectionIT {
       FaultPayment p;
       // A payment counts for the phase in which its call ended: one in flight at a kill counts for that fault.
       try {
-        String record = patient.pay(hospital, seq);
+        Transfer record = patient.pay(hospital, seq);
         p = FaultPayment.committed(n, seq, phase, start, ms() - start, record);
       } catch (LedgerCallException e) {
         p = FaultPayment.failed(n, seq, phase, start, ms() - start, e);
-      } catch (RuntimeException e) {
+      } catch (ClientRefusalException | RuntimeException e) {
         p = FaultPayment.broken(n, seq, phase, start, ms() - start, e);
       }
       log.add(p);

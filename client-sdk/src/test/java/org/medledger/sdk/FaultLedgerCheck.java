@@ -45,22 +45,22 @@ final class FaultLedgerCheck {
       patientIndex.put(patients.get(i).accountId(), i);
     }
     // The audit, every page: payments from patient i of amount a, keyed "i:a".
-    Map<String, List<AccountClient.Entry>> onLedger = new HashMap<>();
+    Map<String, List<Transfer>> onLedger = new HashMap<>();
     int fundings = 0;
-    for (AccountClient.Entry e : regulator.audit()) {
+    for (Transfer e : regulator.audit()) {
       if (e.kind().equals("ISSUE")) {
-        issued += e.amount();
+        issued += e.amount().orElse(-1);
         continue;
       }
       if (!e.kind().equals("TRANSFER")) {
         continue;
       }
-      if (e.amount() < 0) {
+      if (e.amount().orElse(-1) < 0) {
         failures.add("audit: transfer " + e.txId() + " does not decrypt under the regulator's key");
       }
       Integer payer = patientIndex.get(e.from());
       if (payer == null) {
-        if (e.from().equals(insurer.accountId()) && patientIndex.containsKey(e.to()) && e.amount() == fund) {
+        if (e.from().equals(insurer.accountId()) && patientIndex.containsKey(e.to()) && e.amount().orElse(-1) == fund) {
           fundings++;
         } else {
           failures.add("audit: unexpected transfer " + e);
@@ -68,7 +68,7 @@ final class FaultLedgerCheck {
       } else if (!e.to().equals(hospital.accountId())) {
         failures.add("audit: a patient paid someone else than the hospital: " + e);
       } else {
-        onLedger.computeIfAbsent(payer + ":" + e.amount(), k -> new ArrayList<>()).add(e);
+        onLedger.computeIfAbsent(payer + ":" + e.amount().orElse(-1), k -> new ArrayList<>()).add(e);
       }
     }
     if (issued != issuedExpected) {
@@ -87,13 +87,13 @@ final class FaultLedgerCheck {
       if (!logged.add(key)) {
         failures.add(who + ": logged twice (the driver's amounts must be unique)");
       }
-      List<AccountClient.Entry> entries = onLedger.getOrDefault(key, List.of());
+      List<Transfer> entries = onLedger.getOrDefault(key, List.of());
       int c = entries.size();
       Set<String> found = new HashSet<>();
       for (String id : p.namedTxIds()) {
-        Optional<String> r = regulator.transaction(id);
+        Optional<Transfer> r = regulator.transaction(id);
         if (r.isPresent()) {
-          found.add(CanonicalJson.parseObject(r.get()).get("txId").getAsString());
+          found.add(r.get().txId());
         }
       }
       Set<String> onLedgerIds = new HashSet<>();
@@ -138,9 +138,9 @@ final class FaultLedgerCheck {
       }
       committed += c;
       committedBy[p.payer()] += c;
-      for (AccountClient.Entry e : entries) {
-        paidBy[p.payer()] += e.amount();
-        moved += e.amount();
+      for (Transfer e : entries) {
+        paidBy[p.payer()] += e.amount().orElse(-1);
+        moved += e.amount().orElse(-1);
       }
     }
     for (String key : onLedger.keySet()) {

@@ -1,11 +1,9 @@
 package org.medledger.sdk;
 
-import com.google.gson.JsonObject;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.medledger.protocol.CanonicalJson;
 
 /**
  * What {@link AccountClient#pay} told the caller about one payment of the fault run: committed
@@ -20,9 +18,8 @@ record FaultPayment(int payer, long amount, String phase, long startMs, long ms,
 
   private static final Pattern TX_ID = Pattern.compile("\\b[0-9a-f]{64}\\b");
 
-  static FaultPayment committed(int payer, long amount, String phase, long startMs, long ms, String record) {
-    JsonObject r = CanonicalJson.parseObject(record);
-    String tx = r.get("txId").getAsString();
+  static FaultPayment committed(int payer, long amount, String phase, long startMs, long ms, Transfer record) {
+    String tx = record.txId();
     return new FaultPayment(payer, amount, phase, startMs, ms, Outcome.YES, tx, "", "", "", Set.of(tx));
   }
 

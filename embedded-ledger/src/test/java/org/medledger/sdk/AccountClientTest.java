@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.medledger.embedded.MedLedgerContracts;
 import org.medledger.embedded.EmbeddedConnection;
@@ -65,6 +67,10 @@ class AccountClientTest {
 
   private AccountClient[] institutions() throws LedgerCallException {
     gateway("RegulatorOrgMSP").submit("accounts:configure", CONFIG);
+    return institutionsOnConfiguredChannel();
+  }
+
+  private AccountClient[] institutionsOnConfiguredChannel() throws LedgerCallException {
     byte[] seed = new byte[32];
     rnd.nextBytes(seed);
     AccountSecrets rs = new AccountSecrets(Role.REGULATOR, seed, TestKeys.key2048c());
@@ -99,16 +105,16 @@ class AccountClientTest {
     assertEquals(0, hospital.credits().size());
 
     // Each party reads its own history; the regulator's audit decrypts every amount.
-    List<AccountClient.Entry> mine = patient.history();
-    assertEquals(List.of(5_000L, 1_200L), mine.stream().map(AccountClient.Entry::amount).toList());
+    List<Transfer> mine = patient.history();
+    assertEquals(List.of(5_000L, 1_200L), mine.stream().map(e -> e.amount().orElse(-1)).toList());
     long sum = 0;
-    for (AccountClient.Entry e : regulator.audit()) {
+    for (Transfer e : regulator.audit()) {
       if (e.kind().equals("TRANSFER")) {
-        sum += e.amount();
+        sum += e.amount().orElse(-1);
       }
     }
     assertEquals(5_000 + 1_200 + 300, sum);
-    assertEquals(List.of(100_000L, 5_000L, 300L), insurer.history().stream().map(AccountClient.Entry::amount).toList());
+    assertEquals(List.of(100_000L, 5_000L, 300L), insurer.history().stream().map(e -> e.amount().orElse(-1)).toList());
   }
 
   @Test
@@ -120,7 +126,9 @@ class AccountClientTest {
     assertEquals(LedgerCallException.Kind.REFUSED, e.kind());
     assertEquals("UNKNOWN_ACCOUNT", e.errorCode());
     assertEquals(LedgerCallException.Committed.NO, e.committed());
-    assertThrows(IllegalArgumentException.class, () -> inst[1].pay(inst[2].accountId(), 5_000), "insufficient balance");
+    ClientRefusalException poor = assertThrows(ClientRefusalException.class, () -> inst[1].pay(inst[2].accountId(), 5_000),
+        "insufficient balance");
+    assertEquals(ClientError.INSUFFICIENT_FUNDS, poor.errorCode());
     assertEquals(1_000, inst[1].balance());
   }
 
@@ -129,6 +137,86 @@ class AccountClientTest {
    * the first attempt is invalidated (MVCC), the client rebuilds from fresh state and the payment
    * commits exactly once.
    */
+  /** What the CLI used to read by hand, as typed values: configuration, channel, account, stored balance, transaction. */
+  @Test
+  void publicReadsAreTyped() throws Exception {
+    PublicLedger anyone = new PublicLedger(gateway("HospitalOrgMSP"));
+    assertEquals("NOT_CONFIGURED", assertThrows(LedgerCallException.class, anyone::channelInfo).errorCode());
+    assertEquals("FORBIDDEN_ORGANISATION", assertThrows(LedgerCallException.class, () -> anyone.configure(CONFIG)).errorCode());
+    PublicLedger.ChannelConfig cfg = new PublicLedger(gateway("RegulatorOrgMSP")).configure(CONFIG);
+    assertEquals("medchannel", cfg.channel());
+    assertEquals("medledger", cfg.chaincode());
+    assertEquals(List.of("RegulatorOrgMSP"), cfg.adminMsps());
+    assertEquals(List.of("HospitalOrgMSP"), cfg.patientMsps());
+    assertEquals(List.of("HospitalOrgMSP", "InsurerOrgMSP", "RegulatorOrgMSP"), List.copyOf(cfg.roles().keySet()));
+    assertEquals(List.of(Role.INSURER), cfg.roles().get("InsurerOrgMSP"));
+    assertEquals("ALREADY_CONFIGURED", assertThrows(LedgerCallException.class,
+        () -> new PublicLedger(gateway("RegulatorOrgMSP")).configure(CONFIG)).errorCode());
+    assertEquals(new PublicLedger.ChannelInfo(cfg, Optional.empty()), anyone.channelInfo(), "no regulator yet");
+
+    AccountClient[] inst = institutionsOnConfiguredChannel();
+    AccountClient regulator = inst[0];
+    AccountClient insurer = inst[1];
+    AccountClient hospital = inst[2];
+    assertEquals(Optional.of(regulator.accountId()), anyone.channelInfo().regulator());
+    PublicLedger.AccountInfo a = anyone.account(insurer.accountId());
+    assertEquals(insurer.accountId(), a.id());
+    assertEquals(Role.INSURER, a.role());
+    assertEquals("InsurerOrgMSP", a.mspId());
+    assertTrue(a.registeredAt().isAfter(Instant.parse("2026-02-01T09:00:00Z")), a.registeredAt().toString());
+    assertEquals(64, a.registrationTx().length());
+    assertTrue(java.util.Arrays.equals(TestKeys.key2048b().publicKey().toBytes(), a.paillierKey().toBytes()));
+    assertEquals(32, a.signingKey().length);
+    assertEquals("UNKNOWN_ACCOUNT", assertThrows(LedgerCallException.class,
+        () -> anyone.account("acct-00000000000000000000000000000000")).errorCode());
+
+    Transfer issued = regulator.issue(insurer.accountId(), 1_000);
+    assertEquals("ISSUE", issued.kind());
+    assertEquals(regulator.accountId(), issued.from());
+    assertEquals(insurer.accountId(), issued.to());
+    assertEquals(OptionalLong.of(1_000), issued.amount(), "issues are public");
+    PublicLedger.StoredBalance before = anyone.storedBalance(insurer.accountId());
+    assertEquals(1, before.pendingCredits());
+    assertEquals(false, before.morePending());
+
+    Transfer paid = insurer.pay(hospital.accountId(), 300);
+    assertEquals("TRANSFER", paid.kind());
+    assertEquals(OptionalLong.of(300), paid.amount(), "the payer's copy");
+    assertEquals(Optional.of(paid), hospital.transaction(paid.txId()), "the payee reads the same from its copy");
+    assertEquals(OptionalLong.of(300), regulator.transaction(paid.txId()).orElseThrow().amount(), "the regulator's copy");
+    AccountClient stranger = client(Role.HOSPITAL, "HospitalOrgMSP", new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048));
+    assertEquals(OptionalLong.empty(), stranger.transaction(paid.txId()).orElseThrow().amount(), "no copy for a stranger");
+    assertEquals(List.of(paid), insurer.history().subList(1, 2));
+
+    PublicLedger.LedgerTransaction stored = anyone.transaction(paid.txId()).orElseThrow();
+    assertEquals(paid.timestamp(), stored.timestamp());
+    assertEquals(OptionalLong.empty(), stored.amount(), "no plain amount on the ledger");
+    for (String copy : List.of(stored.amountPayer(), stored.amountPayee(), stored.amountRegulator(), stored.proofDigest())) {
+      assertTrue(!copy.isEmpty(), stored.toString());
+    }
+    assertEquals(Optional.empty(), anyone.transaction("0".repeat(64)));
+    PublicLedger.StoredBalance after = anyone.storedBalance(insurer.accountId());
+    assertEquals(0, after.pendingCredits(), "the payment folded the issue's credit");
+    assertTrue(!after.balance().equals(before.balance()), "the fold changed the stored ciphertext");
+  }
+
+  /** The client refuses on its own with a checked exception and a code, and sends nothing. */
+  @Test
+  void clientRefusalsCarryTheirCodeAndSendNothing() throws Exception {
+    AccountClient[] inst = institutions();
+    inst[0].issue(inst[1].accountId(), 1_000);
+    long height = ledger.height();
+    for (long amount : new long[] {0, -5}) {
+      ClientRefusalException e = assertThrows(ClientRefusalException.class, () -> inst[1].pay(inst[2].accountId(), amount));
+      assertEquals(ClientError.BAD_AMOUNT, e.errorCode());
+      assertTrue(e.getMessage().startsWith("BAD_AMOUNT: "), e.getMessage());
+    }
+    ClientRefusalException poor = assertThrows(ClientRefusalException.class, () -> inst[1].pay(inst[2].accountId(), 1_001));
+    assertEquals(ClientError.INSUFFICIENT_FUNDS, poor.errorCode());
+    assertEquals(height, ledger.height(), "nothing was sent");
+    assertEquals(1_000, inst[1].pay(inst[2].accountId(), 1_000).amount().orElseThrow(), "all of it can be paid");
+  }
+
   @Test
   void aPaymentThatLosesAnMvccRaceIsRebuiltAndCommitsOnce() throws Exception {
     AccountClient[] inst = institutions();
@@ -182,11 +270,12 @@ class AccountClientTest {
       }
     };
     AccountClient racingPatient = new AccountClient(secrets, racing, rnd);
-    String record = racingPatient.pay(hospital.accountId(), 700);
-    assertTrue(record.contains("\"kind\":\"TRANSFER\""), record);
+    Transfer record = racingPatient.pay(hospital.accountId(), 700);
+    assertEquals("TRANSFER", record.kind(), record.toString());
     assertEquals(2, attempts[0], "one conflict, one successful rebuild");
     assertEquals(800, patient.balance());
     assertEquals(700, hospital.balance());
-    assertTrue(record.contains(hospital.accountId()), record);
+    assertEquals(hospital.accountId(), record.to(), record.toString());
+    assertEquals(700, record.amount().orElseThrow(), "the payer reads its own copy");
   }
 }

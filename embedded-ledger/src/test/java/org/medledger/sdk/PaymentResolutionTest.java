@@ -210,7 +210,7 @@ class PaymentResolutionTest {
     regulator.issue(insurerSecrets.accountId(), 10_000);
   }
 
-  private List<AccountClient.Entry> transfers() throws LedgerCallException {
+  private List<Transfer> transfers() throws LedgerCallException {
     return regulator.audit().stream().filter(e -> e.kind().equals("TRANSFER")).toList();
   }
 
@@ -223,10 +223,10 @@ class PaymentResolutionTest {
     Faulty c = new Faulty();
     c.faults.add(Fault.COMMITTED_BUT_LOST);
     AccountClient insurer = insurer(c);
-    String record = insurer.pay(hospital.accountId(), 400);
-    List<AccountClient.Entry> t = transfers();
+    Transfer record = insurer.pay(hospital.accountId(), 400);
+    List<Transfer> t = transfers();
     assertEquals(1, t.size());
-    assertEquals(t.get(0).txId(), CanonicalJson.parseObject(record).get("txId").getAsString(), "the lost attempt's record");
+    assertEquals(t.get(0).txId(), record.txId(), "the lost attempt's record");
     assertEquals(1, c.transferNonces.size(), "found on the ledger: nothing was sent again");
     assertEquals(9_600, insurer.balance());
     assertEquals(400, hospital.balance());
@@ -262,10 +262,10 @@ class PaymentResolutionTest {
     c.faults.add(Fault.IN_FLIGHT);
     c.faults.add(Fault.HELD_COMMITS_FIRST); // the rebuilt attempt is then refused with BAD_NONCE
     AccountClient insurer = insurer(c);
-    String record = insurer.pay(hospital.accountId(), 400);
-    List<AccountClient.Entry> t = transfers();
+    Transfer record = insurer.pay(hospital.accountId(), 400);
+    List<Transfer> t = transfers();
     assertEquals(1, t.size());
-    assertEquals(t.get(0).txId(), CanonicalJson.parseObject(record).get("txId").getAsString());
+    assertEquals(t.get(0).txId(), record.txId());
     assertEquals(2, c.transferNonces.size());
     assertEquals(9_600, insurer.balance());
     assertEquals(400, hospital.balance());
@@ -280,6 +280,48 @@ class PaymentResolutionTest {
     TxResult late = c.commitHeld();
     assertEquals(TxStatus.MVCC_READ_CONFLICT, late.status(), "the late attempt read the nonce the rebuilt one consumed");
     assertEquals(1, transfers().size());
+    assertEquals(9_600, insurer.balance());
+  }
+
+  /**
+   * payAsync tells the same truth as pay, on the executor the app gives it: YES for an attempt whose
+   * answer was lost but which committed, UNKNOWN with the pending payment when no attempt is confirmed.
+   */
+  @Test
+  void payAsyncCompletesOnTheAppsExecutorWithTheSameTruthAsPay() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.Executor app = r -> {
+      ran.incrementAndGet();
+      Thread t = new Thread(() -> {
+        threads.add(Thread.currentThread().getName());
+        r.run();
+      }, "app-payments-" + ran.get());
+      t.start();
+    };
+    Faulty c = new Faulty();
+    c.faults.add(Fault.COMMITTED_BUT_LOST);
+    AccountClient insurer = AccountClient.builder().secrets(insurerSecrets).ledger(c).random(rnd).executor(app).build();
+    java.util.concurrent.CompletableFuture<Transfer> yes = insurer.payAsync(hospital.accountId(), 400);
+    Transfer record = yes.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    assertEquals(transfers().get(0).txId(), record.txId(), "the lost attempt, found on the ledger");
+    assertEquals(400, record.amount().orElseThrow(), "the payer reads its own copy");
+    assertEquals(1, c.transferNonces.size(), "nothing was sent again");
+    assertEquals(1, ran.get());
+    assertEquals(java.util.Set.of("app-payments-1"), threads, "the payment ran on the app's executor");
+
+    for (int i = 0; i < AccountClient.MAX_ATTEMPTS; i++) {
+      c.faults.add(Fault.NEVER_ORDERED);
+    }
+    java.util.concurrent.CompletableFuture<Transfer> unknown = insurer.payAsync(hospital.accountId(), 500);
+    java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> unknown.get(5, java.util.concurrent.TimeUnit.MINUTES));
+    LedgerCallException e = (LedgerCallException) failed.getCause();
+    assertEquals(Committed.UNKNOWN, e.committed());
+    PendingPayment pending = e.pending().orElseThrow();
+    assertEquals(AccountClient.MAX_ATTEMPTS, pending.txIds().size());
+    assertEquals(1, transfers().size(), "none of the unknown attempts is on the ledger");
+    assertEquals(2, ran.get());
     assertEquals(9_600, insurer.balance());
   }
 
@@ -317,7 +359,7 @@ class PaymentResolutionTest {
         throw new IllegalStateException(e);
       }
     };
-    AccountClient insurer = insurer(c).resolveWait(Duration.ofMillis(300));
+    AccountClient insurer = AccountClient.builder().secrets(insurerSecrets).ledger(c).random(rnd).resolveWait(Duration.ofMillis(300)).build();
     LedgerCallException e = assertThrows(LedgerCallException.class, () -> insurer.pay(hospital.accountId(), 400));
     assertEquals(Kind.TIMEOUT, e.kind());
     assertEquals(Committed.UNKNOWN, e.committed());
@@ -338,10 +380,10 @@ class PaymentResolutionTest {
     c.faults.add(Fault.COMMITTED_BUT_LOST);
     c.afterFault = () -> c.evaluationsDown = 1;
     AccountClient insurer = insurer(c);
-    String record = insurer.pay(hospital.accountId(), 400);
-    List<AccountClient.Entry> t = transfers();
+    Transfer record = insurer.pay(hospital.accountId(), 400);
+    List<Transfer> t = transfers();
     assertEquals(1, t.size());
-    assertEquals(t.get(0).txId(), CanonicalJson.parseObject(record).get("txId").getAsString());
+    assertEquals(t.get(0).txId(), record.txId());
     assertEquals(1, c.transferNonces.size(), "nothing was sent again");
     assertEquals(9_600, insurer.balance());
   }
@@ -355,7 +397,7 @@ class PaymentResolutionTest {
     Faulty c = new Faulty();
     c.faults.add(Fault.COMMITTED_BUT_LOST);
     c.afterFault = () -> c.evaluationsDown = 1_000;
-    AccountClient insurer = insurer(c).retryPause(Duration.ofMillis(5));
+    AccountClient insurer = AccountClient.builder().secrets(insurerSecrets).ledger(c).random(rnd).retryPause(Duration.ofMillis(5)).build();
     LedgerCallException e = assertThrows(LedgerCallException.class, () -> insurer.pay(hospital.accountId(), 400));
     assertEquals(Committed.UNKNOWN, e.committed(), e.getMessage());
     assertTrue(e.getMessage().contains(e.txId()), e.getMessage());
@@ -369,7 +411,7 @@ class PaymentResolutionTest {
     PaymentStatus s = insurer.paymentStatus(p);
     assertEquals(PaymentStatus.Outcome.YES, s.committed(), s.detail());
     assertEquals(committedTx, s.txId());
-    assertEquals(committedTx, CanonicalJson.parseObject(s.record().orElseThrow()).get("txId").getAsString());
+    assertEquals(committedTx, s.transfer().orElseThrow().txId());
     // Another process of the account, with only the id and nonce noted down, gets the same answer.
     AccountClient later = new AccountClient(insurerSecrets, new Faulty(), rnd);
     assertEquals(PaymentStatus.Outcome.YES, later.paymentStatus(committedTx, p.nonce()).committed());
@@ -380,7 +422,7 @@ class PaymentResolutionTest {
   void transientEndorsementFaultsAreRetriedWithTheSameNonceUntilThePaymentCommits() throws Exception {
     Faulty c = new Faulty();
     c.faults.addAll(List.of(Fault.GATEWAY_NOT_READY, Fault.CHAINCODE_DOWN, Fault.LAGGING_ENDORSER, Fault.LAGGING_ENDORSER));
-    AccountClient insurer = insurer(c).retryPause(Duration.ofMillis(5));
+    AccountClient insurer = AccountClient.builder().secrets(insurerSecrets).ledger(c).random(rnd).retryPause(Duration.ofMillis(5)).build();
     insurer.pay(hospital.accountId(), 400);
     assertEquals(5, c.transferNonces.size());
     assertEquals(1, c.transferNonces.stream().distinct().count(), "the ledger's nonce never moved: every attempt carried it");
@@ -395,7 +437,7 @@ class PaymentResolutionTest {
     for (int i = 0; i <= AccountClient.MAX_TRANSIENT_RETRIES; i++) {
       c.faults.add(Fault.LAGGING_ENDORSER);
     }
-    AccountClient insurer = insurer(c).retryPause(Duration.ofMillis(5));
+    AccountClient insurer = AccountClient.builder().secrets(insurerSecrets).ledger(c).random(rnd).retryPause(Duration.ofMillis(5)).build();
     LedgerCallException e = assertThrows(LedgerCallException.class, () -> insurer.pay(hospital.accountId(), 400));
     assertEquals("BAD_NONCE", e.errorCode());
     assertEquals(Committed.NO, e.committed(), "nothing reached the orderer");
@@ -408,7 +450,7 @@ class PaymentResolutionTest {
     for (Fault f : List.of(Fault.REFUSED, Fault.REJECTED)) {
       Faulty c = new Faulty();
       c.faults.add(f);
-      AccountClient insurer = insurer(c).retryPause(Duration.ofMillis(5));
+      AccountClient insurer = AccountClient.builder().secrets(insurerSecrets).ledger(c).random(rnd).retryPause(Duration.ofMillis(5)).build();
       LedgerCallException e = assertThrows(LedgerCallException.class, () -> insurer.pay(hospital.accountId(), 400));
       assertEquals(f == Fault.REFUSED ? Kind.REFUSED : Kind.REJECTED, e.kind());
       assertEquals(Committed.NO, e.committed());
@@ -427,7 +469,7 @@ class PaymentResolutionTest {
     Faulty c = new Faulty();
     c.faults.add(Fault.IN_FLIGHT);
     AccountClient insurer = insurer(c);
-    String record = insurer.pay(hospital.accountId(), 400);
+    Transfer record = insurer.pay(hospital.accountId(), 400);
     String heldTx = c.held.get(0).txId();
     long nonce = c.transferNonces.get(0);
     PaymentStatus before = insurer.paymentStatus(heldTx, nonce);
@@ -436,7 +478,7 @@ class PaymentResolutionTest {
     assertEquals(TxStatus.MVCC_READ_CONFLICT, c.commitHeld().status());
     PaymentStatus after = insurer.paymentStatus(heldTx, nonce);
     assertEquals(PaymentStatus.Outcome.NO, after.committed(), after.detail());
-    String rebuilt = CanonicalJson.parseObject(record).get("txId").getAsString();
+    String rebuilt = record.txId();
     assertEquals(PaymentStatus.Outcome.YES, insurer.paymentStatus(rebuilt, nonce).committed());
   }
 }

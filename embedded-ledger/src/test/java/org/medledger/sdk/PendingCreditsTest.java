@@ -100,8 +100,8 @@ class PendingCreditsTest {
     assertEquals(total, insurer.balance());
 
     long amount = 1_000; // the oldest 64 credits hold about 256
-    String record = insurer.pay(hospital.accountId(), amount);
-    assertEquals("TRANSFER", CanonicalJson.parseObject(record).get("kind").getAsString());
+    Transfer record = insurer.pay(hospital.accountId(), amount);
+    assertEquals("TRANSFER", record.kind());
     assertEquals(total - amount, insurer.balance());
     assertEquals(amount, hospital.balance());
     int left = insurer.credits().size();

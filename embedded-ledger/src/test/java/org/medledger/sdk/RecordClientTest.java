@@ -81,12 +81,14 @@ class RecordClientTest {
         () -> hospital2.fileClaim(w.recordId(), s.insurer.accountId(), 100)).errorCode());
     assertEquals(height + 1, ledger.height(), "only hospital2's registration committed");
     // Oversized: refused by the client before anything is encrypted or sent.
-    IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+    ClientRefusalException big = assertThrows(ClientRefusalException.class,
         () -> s.hospital.write(patient.accountId(), "visit", s.synthetic.next(RecordClient.MAX_DOCUMENT_BYTES + 1)));
     assertTrue(big.getMessage().startsWith("RECORD_TOO_LARGE"), big.getMessage());
+    assertEquals(ClientError.RECORD_TOO_LARGE, big.errorCode());
     assertEquals(RecordClient.MAX_DOCUMENT_BYTES + 16, org.medledger.protocol.RecordProtocol.MAX_RECORD_BYTES);
     // Only the patient grants: the hospital cannot, even for a record it wrote.
-    assertThrows(IllegalArgumentException.class, () -> s.hospital.grantRecord(s.insurer.accountId(), w.recordId(), null));
+    assertEquals(ClientError.NOT_RECORD_PATIENT, assertThrows(ClientRefusalException.class,
+        () -> s.hospital.grantRecord(s.insurer.accountId(), w.recordId(), null)).errorCode());
     // A grant to another patient, or with an expiry in the past.
     RecordClient other = s.newAccount(Role.PATIENT);
     height = ledger.height();
@@ -124,8 +126,9 @@ class RecordClientTest {
     String grant = patient.grantRecord(s.insurer.accountId(), w.recordId(), null);
     s.regulatorMoney.issue(s.insurer.accountId(), 500_000);
     String claim = s.hospital.fileClaim(w.recordId(), s.insurer.accountId(), r.fee() + 1);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.insurer.settleClaim(claim, grant));
+    ClientRefusalException e = assertThrows(ClientRefusalException.class, () -> s.insurer.settleClaim(claim, grant));
     assertTrue(e.getMessage().startsWith("FEE_MISMATCH"), e.getMessage());
+    assertEquals(ClientError.FEE_MISMATCH, e.errorCode());
     assertEquals(500_000, s.insurerMoney.balance(), "nothing was paid");
     RecordClient.ClaimInfo rejected = s.insurer.rejectClaim(claim, "fee differs from the record");
     assertEquals("REJECTED", rejected.status());

@@ -45,6 +45,8 @@ import org.medledger.sdk.GatewayConnection;
 import org.medledger.sdk.GatewayMaterial;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
+import org.medledger.sdk.PublicLedger;
+import org.medledger.sdk.Transfer;
 
 /**
  * End-to-end benchmark on a freshly deployed test network (test-network/network.sh up, deploy):
@@ -147,7 +149,7 @@ public final class EndToEndBench {
     regulatorGw = connect("regulator");
     long t0 = System.nanoTime();
     try {
-      regulatorGw.submit("accounts:configure", CONFIG);
+      new PublicLedger(regulatorGw).configure(CONFIG);
     } catch (LedgerCallException e) {
       throw new IllegalStateException("the channel is already configured: run on a freshly deployed network ("
           + e.errorCode() + ")", e);
@@ -201,11 +203,11 @@ public final class EndToEndBench {
     // of the hospital's and the regulator's keys (seconds each, once per client), each chaincode
     // server its table of the hospital's key, and the JVMs compile the hot code.
     long w0 = System.nanoTime();
-    List<Future<String>> warm = new ArrayList<>();
+    List<Future<Transfer>> warm = new ArrayList<>();
     for (AccountClient p : patients) {
       warm.add(pool.submit(() -> p.pay(hospital.accountId(), AMOUNT)));
     }
-    for (Future<String> f : warm) {
+    for (Future<Transfer> f : warm) {
       f.get(10, TimeUnit.MINUTES);
     }
     log(String.format("warm-up: %d payments, one per patient, in %.1f s", payers, (System.nanoTime() - w0) / 1e9));

@@ -1,18 +1,15 @@
 package org.medledger.sdk.channel;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.ChannelMessages;
 import org.medledger.protocol.Limits;
-import org.medledger.protocol.SignedRequest;
 import org.medledger.crypto.Bytes;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
@@ -22,6 +19,7 @@ import org.medledger.crypto.proof.TransferStatement;
 import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
+import org.medledger.sdk.internal.Requests;
 
 /**
  * One account's on-chain side of its payment channels (docs/payment-channels.md §4): builds and
@@ -31,7 +29,8 @@ import org.medledger.sdk.LedgerConnection;
  * {@link #MAX_ATTEMPTS} times; any other refusal is returned at once.
  */
 public final class ChannelClient {
-  public static final int MAX_ATTEMPTS = 4;
+  /** Attempts per request: the first try plus rebuilds after a conflict or a moved nonce (the request layer's policy). */
+  public static final int MAX_ATTEMPTS = Requests.MAX_ATTEMPTS;
 
   /**
    * The terms both parties put in their open requests: A draws the channel id and the secret salt
@@ -54,19 +53,56 @@ public final class ChannelClient {
     }
   }
 
-  @FunctionalInterface
-  private interface Body {
-    JsonObject build(long nonce) throws LedgerCallException;
-  }
-
   private final AccountSecrets secrets;
   private final LedgerConnection ledger;
   private final SecureRandom rnd;
+  private final Requests requests;
 
+  /** A client; {@link #builder()} builds the same. */
   public ChannelClient(AccountSecrets secrets, LedgerConnection ledger, SecureRandom rnd) {
+    this.requests = new Requests(secrets, ledger, rnd);
     this.secrets = secrets;
     this.ledger = ledger;
     this.rnd = rnd;
+  }
+
+  /** A builder: secrets, ledger and random source are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link ChannelClient}. */
+  public static final class Builder {
+    private AccountSecrets secrets;
+    private LedgerConnection ledger;
+    private SecureRandom rnd;
+
+    private Builder() {}
+
+    /** The account's secrets (required). */
+    public Builder secrets(AccountSecrets s) {
+      this.secrets = Objects.requireNonNull(s, "secrets");
+      return this;
+    }
+
+    /** The connection to the ledger (required); several clients may share one. */
+    public Builder ledger(LedgerConnection l) {
+      this.ledger = Objects.requireNonNull(l, "ledger");
+      return this;
+    }
+
+    /** The source of every secret the client draws (required). */
+    public Builder random(SecureRandom r) {
+      this.rnd = Objects.requireNonNull(r, "random");
+      return this;
+    }
+
+    public ChannelClient build() {
+      if (secrets == null || ledger == null || rnd == null) {
+        throw new IllegalStateException("secrets, ledger and random are required");
+      }
+      return new ChannelClient(secrets, ledger, rnd);
+    }
   }
 
   public String accountId() {
@@ -106,16 +142,13 @@ public final class ChannelClient {
       return sign(b);
     }
     PaillierPublicKey pk = secrets.paillier().publicKey();
-    PaillierCiphertext old = ciphertext(pk, CanonicalJson.parseObject(ledger.evaluate("money:balance", accountId()))
-        .get("balance").getAsString());
-    JsonObject credits = CanonicalJson.parseObject(ledger.evaluate("money:credits", accountId(), "100", ""));
-    for (JsonElement e : credits.getAsJsonArray("items")) {
+    PaillierCiphertext old = requests.storedBalance();
+    for (Requests.Credit c : requests.firstCredits()) {
       if (fold.size() == Limits.MAX_FOLD) {
         break;
       }
-      JsonObject c = e.getAsJsonObject();
-      fold.add(c.get("id").getAsString());
-      old = pk.add(old, ciphertext(pk, c.get("ciphertext").getAsString()));
+      fold.add(c.id());
+      old = pk.add(old, c.ciphertext());
     }
     b.add("fold", fold);
     TransferStatement st = new TransferStatement(pk, key(other), regulatorKey(), old, new TransferContext(ledger.channel(),
@@ -315,60 +348,39 @@ public final class ChannelClient {
     return b;
   }
 
-  /** Submits a nonce-consuming request, rebuilding it if the state moved under it. */
-  private String submit(String function, Body body) throws LedgerCallException {
-    LedgerCallException last = null;
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try {
-        return ledger.submit(function, sign(body.build(nonce())));
-      } catch (LedgerCallException e) {
-        boolean stale = e.kind() == LedgerCallException.Kind.CONFLICT
-            || (e.kind() == LedgerCallException.Kind.REFUSED && e.errorCode().equals("BAD_NONCE"));
-        if (!stale) {
-          throw e;
-        }
-        last = e;
-      }
-    }
-    throw Objects.requireNonNull(last);
-  }
-
   private PaillierPublicKey key(String account) throws LedgerCallException {
-    JsonObject a = CanonicalJson.parseObject(ledger.evaluate("accounts:getAccount", account));
-    return PaillierPublicKey.fromBytes(Base64.getDecoder().decode(a.get("paillierKey").getAsString()));
+    return requests.key(account);
   }
 
   private byte[] signingKey(String account) throws LedgerCallException {
-    JsonObject a = CanonicalJson.parseObject(ledger.evaluate("accounts:getAccount", account));
-    return Base64.getDecoder().decode(a.get("signingKey").getAsString());
+    return requests.keys(account).signingKey();
   }
 
   private PaillierPublicKey regulatorKey() throws LedgerCallException {
-    String r = CanonicalJson.parseObject(ledger.evaluate("accounts:getChannel")).get("regulator").getAsString();
-    return key(r).precompute();
+    return key(requests.regulator()).precompute();
+  }
+
+  private String submit(String function, Requests.Body body) throws LedgerCallException {
+    return requests.submit(function, body);
   }
 
   private long nonce() throws LedgerCallException {
-    return CanonicalJson.parseObject(ledger.evaluate("accounts:getNonce", accountId())).get("next").getAsLong();
+    return requests.nonce();
   }
 
   private JsonObject body(String type, long nonce) {
-    JsonObject b = new JsonObject();
-    b.addProperty("type", type);
-    b.addProperty("account", accountId());
-    b.addProperty("nonce", nonce);
-    return b;
+    return requests.body(type, nonce);
   }
 
   private String sign(JsonObject body) {
-    return SignedRequest.sign(ledger.channel(), ledger.chaincode(), body, secrets.signingKey(SecretAccess.explicit())).toJson();
+    return requests.sign(body);
   }
 
   private static PaillierCiphertext ciphertext(PaillierPublicKey pk, String b64) {
-    return PaillierCiphertext.fromBytes(Base64.getDecoder().decode(b64), pk);
+    return Requests.ciphertext(pk, b64);
   }
 
   private static String b64(byte[] b) {
-    return Base64.getEncoder().encodeToString(b);
+    return Requests.b64(b);
   }
 }
