@@ -6,7 +6,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.medledger.crypto.EncodingHeader;
+import org.medledger.crypto.internal.EncodingHeader;
 import org.medledger.sdk.LedgerConnection;
 import org.medledger.sdk.PublicLedger;
 import picocli.CommandLine.Command;

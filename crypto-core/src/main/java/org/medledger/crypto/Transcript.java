@@ -3,6 +3,7 @@ package org.medledger.crypto;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.bouncycastle.crypto.digests.SHAKEDigest;
+import org.medledger.crypto.internal.Bytes;
 
 /**
  * The Fiat–Shamir transcript (docs/protocol.md §2): a SHAKE256 sponge that absorbs every public

@@ -338,7 +338,7 @@ class ChannelCheatingTest {
     body.addProperty("amount", pc.amount(s));
     body.addProperty("salt", Actor.b64(salt));
     BigInteger u = ch.hospital.paillier.randomnessOf(toPayee);
-    body.addProperty("randomness", Actor.b64(org.medledger.crypto.Bytes.unsigned(u)));
+    body.addProperty("randomness", Actor.b64(org.medledger.crypto.internal.Bytes.unsigned(u)));
     return body;
   }
 

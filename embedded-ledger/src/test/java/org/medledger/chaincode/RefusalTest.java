@@ -282,7 +282,7 @@ class RefusalTest {
     byte[] bytes = TransferProof.prove(st, alice.paillier, 10, new SecureRandom()).toBytes();
     // The payee copy is the second ciphertext: header (2) + C_A (4 + 512), then C_B's own header (4).
     PaillierPublicKey hk = ch.hospital.paillier.publicKey();
-    byte[] multipleOfN = org.medledger.crypto.Bytes.fixed(hk.n().multiply(java.math.BigInteger.valueOf(3)), 512);
+    byte[] multipleOfN = org.medledger.crypto.internal.Bytes.fixed(hk.n().multiply(java.math.BigInteger.valueOf(3)), 512);
     System.arraycopy(multipleOfN, 0, bytes, 2 + 516 + 4, 512);
     JsonObject b = alice.body("transfer");
     b.addProperty("to", ch.hospital.id);

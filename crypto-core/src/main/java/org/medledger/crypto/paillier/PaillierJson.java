@@ -8,7 +8,7 @@ import com.google.gson.JsonPrimitive;
 import java.math.BigInteger;
 import java.util.Base64;
 import java.util.Set;
-import org.medledger.crypto.Bytes;
+import org.medledger.crypto.internal.Bytes;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.SecretAccess;
 

@@ -2,7 +2,7 @@ package org.medledger.crypto.paillier;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 
 /**
  * Generates Paillier keys (docs/protocol.md §3.1): two distinct primes p ≡ q ≡ 3 (mod 4) of

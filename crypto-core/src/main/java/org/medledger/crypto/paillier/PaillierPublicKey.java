@@ -3,11 +3,11 @@ package org.medledger.crypto.paillier;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import org.medledger.crypto.Bytes;
-import org.medledger.crypto.FixedBaseTable;
-import org.medledger.crypto.EncodingHeader;
+import org.medledger.crypto.internal.Bytes;
+import org.medledger.crypto.internal.FixedBaseTable;
+import org.medledger.crypto.internal.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 
 /**
  * A Paillier public key with g = n + 1 and the Damgård–Jurik–Nielsen generator h

@@ -4,10 +4,10 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.security.auth.Destroyable;
-import org.medledger.crypto.Bytes;
-import org.medledger.crypto.EncodingHeader;
+import org.medledger.crypto.internal.Bytes;
+import org.medledger.crypto.internal.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.SecretAccess;
 
 /**
@@ -35,8 +35,8 @@ public final class PaillierSecretKey implements Destroyable {
   private BigInteger nInvModQm1;
   private BigInteger qModPm1;
   private BigInteger pModQm1;
-  private volatile org.medledger.crypto.FixedBaseTable tableP;
-  private volatile org.medledger.crypto.FixedBaseTable tableQ;
+  private volatile org.medledger.crypto.internal.FixedBaseTable tableP;
+  private volatile org.medledger.crypto.internal.FixedBaseTable tableQ;
   private boolean destroyed;
 
   /** Builds the secret key for {@code pk} from its factors; checks that they really are. */
@@ -118,8 +118,8 @@ public final class PaillierSecretKey implements Destroyable {
       synchronized (this) {
         if (tableP == null) {
           int maxBits = publicKey.rhoBits() + PaillierPublicKey.RESPONSE_SLACK_BITS;
-          tableQ = new org.medledger.crypto.FixedBaseTable(hsModQ2, qSquared, maxBits, 7);
-          tableP = new org.medledger.crypto.FixedBaseTable(hsModP2, pSquared, maxBits, 7);
+          tableQ = new org.medledger.crypto.internal.FixedBaseTable(hsModQ2, qSquared, maxBits, 7);
+          tableP = new org.medledger.crypto.internal.FixedBaseTable(hsModP2, pSquared, maxBits, 7);
         }
       }
     }
@@ -129,8 +129,8 @@ public final class PaillierSecretKey implements Destroyable {
   /** h_s^ρ mod n² by CRT over p² and q² (about 4× cheaper than the public computation). */
   public BigInteger hsPow(BigInteger rho) {
     live();
-    org.medledger.crypto.FixedBaseTable tp = tableP;
-    org.medledger.crypto.FixedBaseTable tq = tableQ;
+    org.medledger.crypto.internal.FixedBaseTable tp = tableP;
+    org.medledger.crypto.internal.FixedBaseTable tq = tableQ;
     BigInteger a = tp != null ? tp.pow(rho) : hsModP2.modPow(rho, pSquared);
     BigInteger b = tq != null ? tq.pow(rho) : hsModQ2.modPow(rho, qSquared);
     return NumberTheory.crt(a, pSquared, b, qSquared, qSquaredInvPSquared);

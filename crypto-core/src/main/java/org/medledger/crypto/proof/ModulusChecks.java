@@ -1,7 +1,7 @@
 package org.medledger.crypto.proof;
 
 import java.math.BigInteger;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.Transcript;
 
 /**

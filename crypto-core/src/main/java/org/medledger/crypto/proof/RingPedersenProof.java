@@ -4,10 +4,10 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
-import org.medledger.crypto.Bytes;
-import org.medledger.crypto.EncodingHeader;
+import org.medledger.crypto.internal.Bytes;
+import org.medledger.crypto.internal.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.ProofException;
 import org.medledger.crypto.Transcript;
 

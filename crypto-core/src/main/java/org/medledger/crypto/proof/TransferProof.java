@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
-import org.medledger.crypto.Bytes;
+import org.medledger.crypto.internal.Bytes;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.ProofException;
 import org.medledger.crypto.Transcript;
@@ -205,7 +205,7 @@ public final class TransferProof {
       BigInteger alphaT = new BigInteger(Z_BITS, rnd);
       BigInteger alphaN = new BigInteger(Z_BITS, rnd);
       BigInteger beta1 = new BigInteger(betaBits(pkA), rnd);
-      BigInteger r2 = org.medledger.crypto.NumberTheory.randomUnit(rnd, nA);
+      BigInteger r2 = org.medledger.crypto.internal.NumberTheory.randomUnit(rnd, nA);
       BigInteger betaB = new BigInteger(betaBits(pkB), rnd);
       BigInteger betaR = new BigInteger(betaBits(pkR), rnd);
       BigInteger kappaT = randomScalar(rnd);

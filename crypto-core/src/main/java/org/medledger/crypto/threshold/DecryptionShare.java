@@ -2,8 +2,8 @@ package org.medledger.crypto.threshold;
 
 import java.math.BigInteger;
 import java.util.Arrays;
-import org.medledger.crypto.Bytes;
-import org.medledger.crypto.EncodingHeader;
+import org.medledger.crypto.internal.Bytes;
+import org.medledger.crypto.internal.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 
 /**

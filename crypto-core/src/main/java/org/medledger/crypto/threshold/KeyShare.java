@@ -3,7 +3,7 @@ package org.medledger.crypto.threshold;
 import java.math.BigInteger;
 import java.util.Arrays;
 import javax.security.auth.Destroyable;
-import org.medledger.crypto.EncodingHeader;
+import org.medledger.crypto.internal.EncodingHeader;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.SecretAccess;
 

@@ -3,7 +3,7 @@ package org.medledger.crypto.threshold;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Objects;
-import org.medledger.crypto.Bytes;
+import org.medledger.crypto.internal.Bytes;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.Transcript;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.medledger.crypto.MalformedInputException;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 

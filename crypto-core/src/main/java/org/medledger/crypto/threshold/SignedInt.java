@@ -2,7 +2,7 @@ package org.medledger.crypto.threshold;
 
 import java.math.BigInteger;
 import java.util.Arrays;
-import org.medledger.crypto.Bytes;
+import org.medledger.crypto.internal.Bytes;
 import org.medledger.crypto.MalformedInputException;
 
 /**

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
-import org.medledger.crypto.Bytes;
+import org.medledger.crypto.internal.Bytes;
 import org.medledger.crypto.MalformedInputException;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.testing.TestKeys;
 
 /** h_s stored with a key and read back (docs/protocol.md §3.1): what the read checks, and what it cannot. */

@@ -143,7 +143,7 @@ class FactorProofTest {
     Arrays.fill(zeroP, 6, 6 + len, (byte) 0);
     assertMalformed(zeroP);
     byte[] bigP = enc.clone();
-    System.arraycopy(org.medledger.crypto.Bytes.fixed(rp.nHat(), len), 0, bigP, 6, len);
+    System.arraycopy(org.medledger.crypto.internal.Bytes.fixed(rp.nHat(), len), 0, bigP, 6, len);
     assertMalformed(bigP);
     // A positive zero σ is canonical and decodes (the proof then fails on its equations).
     byte[] zeroSigma = enc.clone();

@@ -99,7 +99,7 @@ class KeyGapAttackTest {
     BigInteger alphaT = new BigInteger(TransferProof.Z_BITS - 1, RND);
     BigInteger alphaN = new BigInteger(TransferProof.Z_BITS - 1, RND);
     BigInteger beta1 = new BigInteger(TransferProof.betaBits(pkA), RND);
-    BigInteger r2 = org.medledger.crypto.NumberTheory.randomUnit(RND, nA);
+    BigInteger r2 = org.medledger.crypto.internal.NumberTheory.randomUnit(RND, nA);
     BigInteger betaB = new BigInteger(TransferProof.betaBits(pkB), RND);
     BigInteger betaR = new BigInteger(TransferProof.betaBits(pkR), RND);
     BigInteger kappaT = scalar();

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.ProofException;
 import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierPublicKey;

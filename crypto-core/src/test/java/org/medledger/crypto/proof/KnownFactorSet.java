@@ -2,7 +2,7 @@ package org.medledger.crypto.proof;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 
 /**
  * A 512-bit ring-Pedersen set whose factors and λ the test keeps, so that tests can build

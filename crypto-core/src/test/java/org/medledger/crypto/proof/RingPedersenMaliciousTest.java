@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.MalformedInputException;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.ProofException;
 import org.medledger.crypto.testing.TestRingPedersen;
 

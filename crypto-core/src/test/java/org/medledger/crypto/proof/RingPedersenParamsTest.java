@@ -13,7 +13,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.testing.TestKeys;
 import org.medledger.crypto.testing.TestRingPedersen;
 
@@ -244,9 +244,9 @@ class RingPedersenParamsTest {
     enc[1] = RingPedersenParams.VERSION;
     enc[2] = (byte) (2048 >>> 8);
     enc[3] = (byte) 2048;
-    System.arraycopy(org.medledger.crypto.Bytes.fixed(nHat, len), 0, enc, 4, len);
-    System.arraycopy(org.medledger.crypto.Bytes.fixed(s, len), 0, enc, 4 + len, len);
-    System.arraycopy(org.medledger.crypto.Bytes.fixed(t, len), 0, enc, 4 + 2 * len, len);
+    System.arraycopy(org.medledger.crypto.internal.Bytes.fixed(nHat, len), 0, enc, 4, len);
+    System.arraycopy(org.medledger.crypto.internal.Bytes.fixed(s, len), 0, enc, 4 + len, len);
+    System.arraycopy(org.medledger.crypto.internal.Bytes.fixed(t, len), 0, enc, 4 + 2 * len, len);
     MalformedInputException e = assertThrows(MalformedInputException.class, () -> RingPedersenParams.fromStoredBytes(enc));
     assertEquals("MALFORMED_RING_PEDERSEN", e.code());
     assertTrue(e.getMessage().contains(fragment), e.getMessage());

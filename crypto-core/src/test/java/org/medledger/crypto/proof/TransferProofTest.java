@@ -10,7 +10,7 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import org.bouncycastle.math.ec.ECPoint;
 import org.junit.jupiter.api.Test;
-import org.medledger.crypto.Bytes;
+import org.medledger.crypto.internal.Bytes;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.ProofException;

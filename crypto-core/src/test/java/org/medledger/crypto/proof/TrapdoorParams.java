@@ -2,7 +2,7 @@ package org.medledger.crypto.proof;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 
 /**
  * Test-side only: ring-Pedersen parameters whose set-up kept its trapdoor — the factors of N̂

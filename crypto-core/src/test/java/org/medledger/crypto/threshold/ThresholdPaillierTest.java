@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
-import org.medledger.crypto.NumberTheory;
+import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;

@@ -1,5 +1,6 @@
-package org.medledger.crypto;
+package org.medledger.crypto.internal;
 
+import org.medledger.crypto.MalformedInputException;
 /**
  * The prefix every binary encoding of crypto-core starts with (docs/protocol.md §3.3): a type
  * byte, a version byte and a u16 size in bits. One reader keeps the checks identical everywhere.

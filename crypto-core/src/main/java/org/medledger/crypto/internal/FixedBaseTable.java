@@ -1,4 +1,4 @@
-package org.medledger.crypto;
+package org.medledger.crypto.internal;
 
 import java.math.BigInteger;
 
