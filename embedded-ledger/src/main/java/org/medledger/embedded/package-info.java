@@ -5,6 +5,8 @@
  *
  * <p>{@link org.medledger.embedded.EmbeddedLedger} is the entry point; {@link
  * org.medledger.embedded.SimulatedStub} is the {@code ChaincodeStub} a simulation hands
- * to the contract. docs/embedded-ledger.md lists what is and is not reproduced.
+ * to the contract; {@link org.medledger.embedded.MedLedgerContracts} is the MedLedger chaincode as it
+ * runs here, and {@link org.medledger.embedded.EmbeddedConnection} is the client SDK's
+ * {@code LedgerConnection} to it. docs/embedded-ledger.md lists what is and is not reproduced.
  */
 package org.medledger.embedded;
