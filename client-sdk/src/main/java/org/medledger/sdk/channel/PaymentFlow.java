@@ -337,29 +337,30 @@ final class PaymentFlow {
   }
 
   /**
-   * A: the peer sent {@code s} to resynchronise and A is about to adopt it after {@code previous}.
-   * When {@code s} is a proposal A withdrew (B said it lacked it, and now shows it signed), the
-   * payments of that proposal and of the proposals it was built on, back to {@code previous}, are
-   * paid by {@code s}: they complete with it and are never proposed again, although A had put them
-   * back in its queue (and perhaps into a later proposal). Without this a B that lies in its Sync
-   * is paid twice for one payment. Called before {@link ChannelParty#adopt}.
+   * A: the peer sent {@code s} to resynchronise and A is about to adopt it. When {@code s} is a
+   * proposal A withdrew (B said it lacked it, and now shows it signed), the payments of that
+   * proposal and of the proposals it was built on are paid by {@code s}: they complete with it and
+   * are never proposed again, although A had put them back in its queue (and perhaps into a later
+   * proposal). Without this a B that lies in its Sync is paid twice for one payment. The chain is
+   * followed through A's own proposals (withdrawn or in flight) as far as it goes, not only down to
+   * A's latest state: a revealed proposal may be a sibling of that state, built on an older state
+   * signed by both (B revealed 1 = {5} on 0, then 2 = {5, 7} also on 0). Each proposal's state is
+   * its base plus its own payments, so every payment met on the way is in {@code s}, whatever
+   * the chain ends on. Called before {@link ChannelParty#adopt}.
    */
-  void adoptingFromPeer(SignedState s, ChannelState previous) {
+  void adoptingFromPeer(SignedState s) {
     if (party.side() != Side.A || !withdrawn.containsKey(s.seq())) {
       return;
     }
     List<Payment> paid = new ArrayList<>();
     ChannelState at = s.state();
-    while (at.seq() > previous.seq()) {
+    while (at.seq() > 0) {
       Proposal p = withdrawn.containsKey(at.seq()) ? withdrawn.get(at.seq()) : inFlight.get(at.seq());
       if (p == null || p.base() == null || !p.state().equals(at)) {
-        return; // not a chain of A's own proposals from its latest state: nothing to attribute
+        break; // not one of A's own proposals (a state signed by both, or recovered from the log)
       }
       paid.addAll(p.payments());
       at = p.base();
-    }
-    if (!at.equals(previous)) {
-      return;
     }
     for (Payment x : paid) {
       if (settledOnSync.add(x) && queue.remove(x)) {

@@ -66,7 +66,7 @@ final class StateSync {
         party.protocolError("a state from the peer is not signed by both");
         return;
       }
-      party.payments.adoptingFromPeer(s, party.tentative().state());
+      party.payments.adoptingFromPeer(s);
       party.adopt(s);
     }
     if (!synced && peerLatest >= 0 && party.tentative().seq() >= peerLatest) {
