@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +23,8 @@ import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.channel.Wire.Accept;
 import org.medledger.sdk.channel.Wire.Message;
 import org.medledger.sdk.channel.Wire.Propose;
+import org.medledger.sdk.channel.Wire.Request;
+import org.medledger.sdk.channel.Wire.States;
 import org.medledger.sdk.channel.Wire.Sync;
 
 /**
@@ -55,6 +58,13 @@ class ChannelLivenessTest {
 
   /** A dials B, which answers A's Sync with state 0: it never saw a proposal. */
   private RawPeer connect() throws Exception {
+    RawPeer b = dial();
+    b.send(new Sync(0));
+    return b;
+  }
+
+  /** A dials B; B has read A's Sync and sent nothing yet. */
+  private RawPeer dial() throws Exception {
     CompletableFuture<ChannelLink> dialed = CompletableFuture.supplyAsync(() -> {
       try {
         return ChannelLink.dial(a, new InetSocketAddress(InetAddress.getLoopbackAddress(), fake.getLocalPort()),
@@ -66,7 +76,6 @@ class ChannelLivenessTest {
     RawPeer b = RawPeer.accept(fake, params, Side.B, secretsB.signingKey(SecretAccess.explicit()));
     dialed.get(10, TimeUnit.SECONDS);
     assertInstanceOf(Sync.class, b.receive());
-    b.send(new Sync(0));
     return b;
   }
 
@@ -115,5 +124,51 @@ class ChannelLivenessTest {
       assertEquals(3, more.get(10, TimeUnit.SECONDS).seq());
     }
     assertEquals(new ChannelState(3, 9_988, 1_012), a.latest().state());
+  }
+
+  private void awaitUnlinked() throws InterruptedException {
+    for (int i = 0; i < 1_000 && a.hasLink(); i++) {
+      Thread.sleep(10);
+    }
+    assertEquals(false, a.hasLink(), "A noticed that the link went away");
+  }
+
+  /**
+   * A stalled A sent its withdrawn proposal 1 = {5} on state 0 again; then B (on the same link,
+   * after the sync) reveals A's withdrawn proposal 2 = {5, B's request of 3} on state 0, signed by
+   * both. A adopts 2, so its latest is 9,998 / 1,002. Its next proposal must be built on that state,
+   * not on the proposal it sent again (now older than its latest): before the fix A proposed
+   * 3 = 1 less 1 = 9,994 / 1,006, undoing the 3 B paid in the state A holds as latest.
+   */
+  @Test
+  void aProposalAfterARevealedStateIsBuiltOnItNotOnTheProposalSentAgain() throws Exception {
+    CompletableFuture<SignedState> paid = a.pay(5);
+    Propose first;
+    try (RawPeer b = connect()) {
+      first = nextProposal(b); // lost
+    }
+    awaitUnlinked();
+    Propose second;
+    try (RawPeer b = dial()) {
+      b.send(new Request(42, 3)); // B asks to pay 3, then syncs
+      b.send(new Sync(0));
+      second = nextProposal(b); // lost
+    }
+    assertEquals(new ChannelState(2, 9_998, 1_002), state(second), "5 again and B's 3, on state 0");
+    awaitUnlinked();
+    try (RawPeer b = connect()) {
+      Propose again = nextProposal(b);
+      assertEquals(state(first), state(again), "stalled: proposal 1 again");
+      SignedState s2 = new SignedState(state(second), second.sigA(),
+          ChannelMessages.sign(params.signingBytes(state(second)), secretsB.signingKey()));
+      b.send(new States(List.of(s2)));
+      for (int i = 0; i < 1_000 && a.latest().seq() < 2; i++) {
+        Thread.sleep(10);
+      }
+      assertEquals(s2, a.latest(), "A adopts the state B reveals");
+      assertEquals(s2, paid.get(10, TimeUnit.SECONDS), "5 is in state 2");
+      a.pay(1);
+      assertEquals(new ChannelState(3, 9_997, 1_003), state(nextProposal(b)), "1 more on A's latest state 2");
+    }
   }
 }
