@@ -313,26 +313,42 @@ final class PaymentFlow {
   void resynchronised() {
     if (party.side() == Side.A) {
       long latest = party.tentative().seq();
-      for (Iterator<Map.Entry<Long, Proposal>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<Long, Proposal> e = it.next();
-        if (e.getKey() > latest) {
-          break;
-        }
-        SignedState adopted = party.stateAt(e.getKey());
-        Proposal p = e.getValue();
-        if (adopted != null && adopted.state().equals(p.state())) {
-          p.payments().forEach(x -> party.afterSync(() -> x.future().complete(adopted)));
-        } else {
-          p.payments().forEach(x -> party.afterSync(() -> x.future().completeExceptionally(
-              new IllegalStateException("state " + e.getKey() + " was settled differently"))));
-        }
-        it.remove();
-      }
+      settleInFlightUpToLatest();
       withdrawInFlight(latest);
       settledOnSync.clear();
       resendIfStalled();
     } else {
       outstanding.forEach((id, p) -> party.send(new Request(id, p.amount())));
+    }
+  }
+
+  /**
+   * A: proposals in flight numbered up to its latest state are over: those the peer signed (the
+   * latest state or one it keeps) complete their payments, the others fail. Runs at every sync and
+   * after every state adopted from the peer's {@code States}: a B may send those after the sync,
+   * while a proposal A sent again ({@link #resendIfStalled}, numbered below the withdrawn proposal B
+   * reveals) is still in flight, and the next proposal must be built on the latest state, not on
+   * that older proposal.
+   */
+  void settleInFlightUpToLatest() {
+    if (party.side() != Side.A) {
+      return;
+    }
+    long latest = party.tentative().seq();
+    for (Iterator<Map.Entry<Long, Proposal>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, Proposal> e = it.next();
+      if (e.getKey() > latest) {
+        break;
+      }
+      SignedState adopted = party.stateAt(e.getKey());
+      Proposal p = e.getValue();
+      if (adopted != null && adopted.state().equals(p.state())) {
+        p.payments().forEach(x -> party.afterSync(() -> x.future().complete(adopted)));
+      } else {
+        p.payments().forEach(x -> party.afterSync(() -> x.future().completeExceptionally(
+            new IllegalStateException("state " + e.getKey() + " was settled differently"))));
+      }
+      it.remove();
     }
   }
 

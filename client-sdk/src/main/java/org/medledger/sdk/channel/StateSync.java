@@ -69,6 +69,7 @@ final class StateSync {
       party.payments.adoptingFromPeer(s);
       party.adopt(s);
     }
+    party.payments.settleInFlightUpToLatest();
     if (!synced && peerLatest >= 0 && party.tentative().seq() >= peerLatest) {
       markSynced();
     }
