@@ -23,6 +23,7 @@ import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.channel.Wire.Accept;
 import org.medledger.sdk.channel.Wire.Message;
 import org.medledger.sdk.channel.Wire.Propose;
+import org.medledger.sdk.channel.Wire.Refuse;
 import org.medledger.sdk.channel.Wire.Request;
 import org.medledger.sdk.channel.Wire.States;
 import org.medledger.sdk.channel.Wire.Sync;
@@ -169,6 +170,43 @@ class ChannelLivenessTest {
       assertEquals(s2, paid.get(10, TimeUnit.SECONDS), "5 is in state 2");
       a.pay(1);
       assertEquals(new ChannelState(3, 9_997, 1_003), state(nextProposal(b)), "1 more on A's latest state 2");
+    }
+  }
+
+  /**
+   * B refuses the proposal a stalled A sent again, then shows it signed by both on the next link.
+   * B held A's signature on it all along, so its refusal proves nothing: the payment must not be
+   * reported failed (an application that pays it again would pay twice); it is put back as it was
+   * before it was sent again, and completes with the state B reveals. Before the fix it failed with
+   * "refused by B" and was then paid by state 1 anyway.
+   */
+  @Test
+  void aRefusalOfTheProposalSentAgainDoesNotFailAPaymentBCanStillCollect() throws Exception {
+    CompletableFuture<SignedState> paid = a.pay(5);
+    Propose first;
+    try (RawPeer b = connect()) {
+      first = nextProposal(b); // withheld
+    }
+    awaitUnlinked();
+    try (RawPeer b = connect()) {
+      assertEquals(2, nextProposal(b).seq()); // withheld
+    }
+    awaitUnlinked();
+    try (RawPeer b = connect()) {
+      Propose again = nextProposal(b);
+      assertEquals(state(first), state(again), "stalled: proposal 1 again");
+      b.send(new Refuse(1, "NOT_SYNCED: says B"));
+      awaitUnlinked();
+    }
+    assertEquals(false, paid.isCompletedExceptionally(), "B still holds A's signature on the state that pays it");
+    SignedState s1 = new SignedState(state(first), first.sigA(),
+        ChannelMessages.sign(params.signingBytes(state(first)), secretsB.signingKey()));
+    try (RawPeer b = dial()) {
+      b.send(new Sync(1));
+      b.send(new States(List.of(s1)));
+      assertEquals(s1, paid.get(10, TimeUnit.SECONDS), "paid by state 1, once");
+      a.pay(1);
+      assertEquals(new ChannelState(3, 9_994, 1_006), state(nextProposal(b)), "5 is not proposed again");
     }
   }
 }
