@@ -273,8 +273,18 @@ final class PaymentFlow {
     p.payments().forEach(x -> party.afterSync(() -> x.future().complete(full)));
   }
 
-  /** A: B refused a proposal. Its payments fail; later proposals are withdrawn and re-queued. */
+  /**
+   * A: B refused a proposal. Its payments fail; later proposals are withdrawn and re-queued. A
+   * refusal of the proposal A sent again ({@link #resendIfStalled}) proves nothing: B held A's
+   * signature on it before, and may still show it signed. That proposal is withdrawn again, as it
+   * was before A sent it again, and its payments wait in the queue rather than fail.
+   */
   void onRefuse(Refuse r) {
+    if (r.seq() == resentSeq && inFlight.containsKey(r.seq())) {
+      withdrawInFlight(r.seq() - 1);
+      party.protocolError(r.reason());
+      return;
+    }
     Proposal refused = inFlight.remove(r.seq());
     if (refused != null) {
       IllegalStateException e = new IllegalStateException("refused by B: " + r.reason());
