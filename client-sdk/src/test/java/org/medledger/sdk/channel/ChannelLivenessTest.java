@@ -209,4 +209,37 @@ class ChannelLivenessTest {
       assertEquals(new ChannelState(3, 9_994, 1_006), state(nextProposal(b)), "5 is not proposed again");
     }
   }
+
+  /**
+   * A restarted from its log while stalled: its payments died with the process, so it sends no
+   * proposal again (it would pay for a payment nobody waits for) and signs no number it signed
+   * before. When B reveals one of the logged proposals signed by both, A adopts it and goes on after
+   * it: its first proposal after the restart is number 3, built on the revealed state 2.
+   */
+  @Test
+  void aRestartedStalledASendsNothingAgainAndGoesOnAfterARevealedState() throws Exception {
+    a.pay(5);
+    try (RawPeer b = connect()) {
+      assertEquals(1, nextProposal(b).seq()); // lost
+    }
+    awaitUnlinked();
+    Propose second;
+    try (RawPeer b = connect()) {
+      second = nextProposal(b); // lost
+    }
+    awaitUnlinked();
+    a.close();
+    a = ChannelParty.restore(dir.resolve("a.log"), secretsA, ChannelParty.Options.DEFAULT, TestChannels.RND);
+    try (RawPeer b = connect()) {
+      CompletableFuture<SignedState> more = a.pay(1); // stalled: numbers 1 and 2 are burned
+      SignedState s2 = new SignedState(state(second), second.sigA(),
+          ChannelMessages.sign(params.signingBytes(state(second)), secretsB.signingKey()));
+      b.send(new States(List.of(s2)));
+      Propose next = nextProposal(b);
+      assertEquals(new ChannelState(3, 9_994, 1_006), state(next), "the first proposal after the restart");
+      b.send(accept(next));
+      assertEquals(3, more.get(10, TimeUnit.SECONDS).seq());
+    }
+    assertEquals(new ChannelState(3, 9_994, 1_006), a.latest().state());
+  }
 }
