@@ -163,4 +163,31 @@ class RevealedWithdrawnStateTest {
     }
     assertEquals(new ChannelState(4, 9_987, 1_013), a.latest().state());
   }
+
+  /**
+   * B signed A's pipelined proposals 1 = {5} and 2 = {7} (built on 1) and shows, on the next link,
+   * only state 2. State 2 carries 5 as well (it is built on 1), so both payments complete with it;
+   * before the fix A reported 5 failed ("state 1 was settled differently") although B was paid it.
+   */
+  @Test
+  void aPaymentInAProposalThatARevealedStateWasBuiltOnIsPaidNotFailed() throws Exception {
+    CompletableFuture<SignedState> paid5 = a.pay(5);
+    Propose second;
+    CompletableFuture<SignedState> paid7;
+    try (RawPeer b = connect(0, List.of())) {
+      assertEquals(1, nextProposal(b).seq());
+      paid7 = a.pay(7);
+      second = nextProposal(b);
+      assertEquals(new ChannelState(2, 9_988, 1_012), state(second), "7 on top of proposal 1");
+    }
+    awaitUnlinked();
+    ChannelState s2 = state(second);
+    SignedState revealed = new SignedState(s2, second.sigA(), sigB(s2));
+    try (RawPeer b = connect(2, List.of(revealed))) {
+      assertEquals(revealed, paid7.get(10, TimeUnit.SECONDS));
+      assertEquals(revealed, paid5.get(10, TimeUnit.SECONDS), "5 is in state 2, built on proposal 1");
+      a.pay(1);
+      assertEquals(new ChannelState(3, 9_987, 1_013), state(nextProposal(b)));
+    }
+  }
 }
