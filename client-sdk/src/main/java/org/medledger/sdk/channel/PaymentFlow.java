@@ -372,10 +372,12 @@ final class PaymentFlow {
    * A's latest state: a revealed proposal may be a sibling of that state, built on an older state
    * signed by both (B revealed 1 = {5} on 0, then 2 = {5, 7} also on 0). Each proposal's state is
    * its base plus its own payments, so every payment met on the way is in {@code s}, whatever
-   * the chain ends on. Called before {@link ChannelParty#adopt}.
+   * the chain ends on. The same holds for a proposal still in flight that B shows signed without
+   * the ones it was built on (only 2 of 1 and 2): their payments are in it too, and complete with
+   * it rather than fail as "settled differently". Called before {@link ChannelParty#adopt}.
    */
   void adoptingFromPeer(SignedState s) {
-    if (party.side() != Side.A || !withdrawn.containsKey(s.seq())) {
+    if (party.side() != Side.A || !withdrawn.containsKey(s.seq()) && !inFlight.containsKey(s.seq())) {
       return;
     }
     List<Payment> paid = new ArrayList<>();
