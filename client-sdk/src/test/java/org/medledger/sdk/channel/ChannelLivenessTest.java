@@ -242,4 +242,42 @@ class ChannelLivenessTest {
     }
     assertEquals(new ChannelState(3, 9_994, 1_006), a.latest().state());
   }
+
+  /**
+   * A second stall: after proposal 1 was sent again and accepted, number 2 stays burned (built on
+   * state 0) and the next proposal, 3 = {7} on state 1, is lost too. A has again signed every number
+   * up to the depth beyond its latest state 1; proposal 2 cannot be sent again (it is built on state
+   * 0), but 3 is built on state 1 and its payment still waits, so A sends 3 again and goes on. Before
+   * the fix only number latest + 1 was ever sent again, and A stayed stalled for good.
+   */
+  @Test
+  void aStalledASecondTimeSendsTheWithdrawnProposalBuiltOnItsLatestState() throws Exception {
+    CompletableFuture<SignedState> paid5 = a.pay(5);
+    try (RawPeer b = connect()) {
+      nextProposal(b); // 1, lost
+    }
+    awaitUnlinked();
+    try (RawPeer b = connect()) {
+      nextProposal(b); // 2, lost
+    }
+    awaitUnlinked();
+    CompletableFuture<SignedState> paid7;
+    try (RawPeer b = connect()) {
+      Propose again = nextProposal(b);
+      assertEquals(1, again.seq());
+      b.send(accept(again));
+      assertEquals(1, paid5.get(10, TimeUnit.SECONDS).seq());
+      paid7 = a.pay(7);
+      assertEquals(new ChannelState(3, 9_988, 1_012), state(nextProposal(b)), "lost as well");
+    }
+    awaitUnlinked();
+    try (RawPeer b = dial()) {
+      b.send(new Sync(1));
+      Propose again = nextProposal(b);
+      assertEquals(new ChannelState(3, 9_988, 1_012), state(again), "3 again, built on the latest state 1");
+      b.send(accept(again));
+      assertEquals(3, paid7.get(10, TimeUnit.SECONDS).seq());
+    }
+    assertEquals(new ChannelState(3, 9_988, 1_012), a.latest().state());
+  }
 }
