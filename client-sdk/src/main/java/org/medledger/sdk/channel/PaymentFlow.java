@@ -400,25 +400,27 @@ final class PaymentFlow {
 
   /**
    * A: when it may sign no new number (every number up to {@code depth} beyond its latest state is
-   * burned by withdrawn proposals, docs/payment-channels.md §3.2), it sends the proposal numbered
-   * after its latest state again, verbatim: same number, state, request ids and signature, so it
-   * signs nothing new. Only if that proposal was built on its latest state and still carries
-   * exactly payments that wait in the queue; they leave the queue with it. An honest B that never
-   * received it signs it, and the window moves on.
+   * burned by withdrawn proposals, docs/payment-channels.md §3.2), it sends the lowest-numbered
+   * withdrawn proposal that was built on its latest state and whose payments all still wait in the
+   * queue again, verbatim: same number, state, request ids and signature, so it signs nothing new.
+   * Its payments leave the queue with it. An honest B that never received it signs it (B skips
+   * numbers A withdrew), and the window moves on. Usually that is number latest + 1; after a first
+   * stall it may be a later one (latest + 1 was built on an older state).
    */
   private void resendIfStalled() {
     ChannelState latest = party.tentative().state();
     if (party.isClosing() || highestSigned() - latest.seq() < party.params().depth()) {
       return;
     }
-    Proposal p = withdrawn.get(latest.seq() + 1);
-    if (p == null || p.wire() == null || !p.base().equals(latest)) {
-      return;
-    }
-    for (Payment x : p.payments()) {
-      if (x.future().isDone() || !queue.contains(x)) {
-        return;
+    Proposal p = null;
+    for (Proposal w : withdrawn.tailMap(latest.seq(), false).values()) {
+      if (canSendAgain(w, latest)) {
+        p = w;
+        break;
       }
+    }
+    if (p == null) {
+      return;
     }
     for (Payment x : p.payments()) {
       queue.remove(x);
@@ -431,6 +433,19 @@ final class PaymentFlow {
     inFlight.put(p.state().seq(), p);
     resentSeq = p.state().seq();
     party.send(p.wire());
+  }
+
+  /** Whether {@code p} was built on {@code latest} and every payment it carries still waits in the queue. */
+  private boolean canSendAgain(Proposal p, ChannelState latest) {
+    if (p.wire() == null || p.base() == null || !p.base().equals(latest)) {
+      return false;
+    }
+    for (Payment x : p.payments()) {
+      if (x.future().isDone() || !queue.contains(x)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean names(Propose p, long requestId) {
