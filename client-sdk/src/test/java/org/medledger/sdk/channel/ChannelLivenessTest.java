@@ -31,8 +31,8 @@ import org.medledger.sdk.channel.Wire.Sync;
 /**
  * Liveness after lost proposals (docs/payment-channels.md §3.2): every link cut after A sent a
  * proposal that B never received burns its number, and after {@code depth} burned numbers A may
- * sign no new one. A then sends its oldest withdrawn proposal again, verbatim (same number, state
- * and signature), so an honest B that never saw it lets the channel go on. A hand-driven B stands
+ * sign no new one. A then sends a withdrawn proposal built on its latest state again, verbatim
+ * (same number, state and signature), so an honest B that never saw it lets the channel go on. A hand-driven B stands
  * for the network that loses the proposals.
  */
 class ChannelLivenessTest {
