@@ -161,7 +161,7 @@ class ChannelLivenessTest {
       Propose again = nextProposal(b);
       assertEquals(state(first), state(again), "stalled: proposal 1 again");
       SignedState s2 = new SignedState(state(second), second.sigA(),
-          ChannelMessages.sign(params.signingBytes(state(second)), secretsB.signingKey()));
+          ChannelMessages.sign(params.signingBytes(state(second)), secretsB.signingKey(SecretAccess.explicit())));
       b.send(new States(List.of(s2)));
       for (int i = 0; i < 1_000 && a.latest().seq() < 2; i++) {
         Thread.sleep(10);
@@ -200,7 +200,7 @@ class ChannelLivenessTest {
     }
     assertEquals(false, paid.isCompletedExceptionally(), "B still holds A's signature on the state that pays it");
     SignedState s1 = new SignedState(state(first), first.sigA(),
-        ChannelMessages.sign(params.signingBytes(state(first)), secretsB.signingKey()));
+        ChannelMessages.sign(params.signingBytes(state(first)), secretsB.signingKey(SecretAccess.explicit())));
     try (RawPeer b = dial()) {
       b.send(new Sync(1));
       b.send(new States(List.of(s1)));
@@ -233,7 +233,7 @@ class ChannelLivenessTest {
     try (RawPeer b = connect()) {
       CompletableFuture<SignedState> more = a.pay(1); // stalled: numbers 1 and 2 are burned
       SignedState s2 = new SignedState(state(second), second.sigA(),
-          ChannelMessages.sign(params.signingBytes(state(second)), secretsB.signingKey()));
+          ChannelMessages.sign(params.signingBytes(state(second)), secretsB.signingKey(SecretAccess.explicit())));
       b.send(new States(List.of(s2)));
       Propose next = nextProposal(b);
       assertEquals(new ChannelState(3, 9_994, 1_006), state(next), "the first proposal after the restart");
