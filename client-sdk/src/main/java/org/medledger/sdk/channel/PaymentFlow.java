@@ -273,8 +273,18 @@ final class PaymentFlow {
     p.payments().forEach(x -> party.afterSync(() -> x.future().complete(full)));
   }
 
-  /** A: B refused a proposal. Its payments fail; later proposals are withdrawn and re-queued. */
+  /**
+   * A: B refused a proposal. Its payments fail; later proposals are withdrawn and re-queued. A
+   * refusal of the proposal A sent again ({@link #resendIfStalled}) proves nothing: B held A's
+   * signature on it before, and may still show it signed. That proposal is withdrawn again, as it
+   * was before A sent it again, and its payments wait in the queue rather than fail.
+   */
   void onRefuse(Refuse r) {
+    if (r.seq() == resentSeq && inFlight.containsKey(r.seq())) {
+      withdrawInFlight(r.seq() - 1);
+      party.protocolError(r.reason());
+      return;
+    }
     Proposal refused = inFlight.remove(r.seq());
     if (refused != null) {
       IllegalStateException e = new IllegalStateException("refused by B: " + r.reason());
@@ -313,21 +323,7 @@ final class PaymentFlow {
   void resynchronised() {
     if (party.side() == Side.A) {
       long latest = party.tentative().seq();
-      for (Iterator<Map.Entry<Long, Proposal>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<Long, Proposal> e = it.next();
-        if (e.getKey() > latest) {
-          break;
-        }
-        SignedState adopted = party.stateAt(e.getKey());
-        Proposal p = e.getValue();
-        if (adopted != null && adopted.state().equals(p.state())) {
-          p.payments().forEach(x -> party.afterSync(() -> x.future().complete(adopted)));
-        } else {
-          p.payments().forEach(x -> party.afterSync(() -> x.future().completeExceptionally(
-              new IllegalStateException("state " + e.getKey() + " was settled differently"))));
-        }
-        it.remove();
-      }
+      settleInFlightUpToLatest();
       withdrawInFlight(latest);
       settledOnSync.clear();
       resendIfStalled();
@@ -337,29 +333,62 @@ final class PaymentFlow {
   }
 
   /**
-   * A: the peer sent {@code s} to resynchronise and A is about to adopt it after {@code previous}.
-   * When {@code s} is a proposal A withdrew (B said it lacked it, and now shows it signed), the
-   * payments of that proposal and of the proposals it was built on, back to {@code previous}, are
-   * paid by {@code s}: they complete with it and are never proposed again, although A had put them
-   * back in its queue (and perhaps into a later proposal). Without this a B that lies in its Sync
-   * is paid twice for one payment. Called before {@link ChannelParty#adopt}.
+   * A: proposals in flight numbered up to its latest state are over: those the peer signed (the
+   * latest state or one it keeps) complete their payments, the others fail. Runs at every sync and
+   * after every state adopted from the peer's {@code States}: a B may send those after the sync,
+   * while a proposal A sent again ({@link #resendIfStalled}, numbered below the withdrawn proposal B
+   * reveals) is still in flight, and the next proposal must be built on the latest state, not on
+   * that older proposal.
    */
-  void adoptingFromPeer(SignedState s, ChannelState previous) {
-    if (party.side() != Side.A || !withdrawn.containsKey(s.seq())) {
+  void settleInFlightUpToLatest() {
+    if (party.side() != Side.A) {
+      return;
+    }
+    long latest = party.tentative().seq();
+    for (Iterator<Map.Entry<Long, Proposal>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, Proposal> e = it.next();
+      if (e.getKey() > latest) {
+        break;
+      }
+      SignedState adopted = party.stateAt(e.getKey());
+      Proposal p = e.getValue();
+      if (adopted != null && adopted.state().equals(p.state())) {
+        p.payments().forEach(x -> party.afterSync(() -> x.future().complete(adopted)));
+      } else {
+        p.payments().forEach(x -> party.afterSync(() -> x.future().completeExceptionally(
+            new IllegalStateException("state " + e.getKey() + " was settled differently"))));
+      }
+      it.remove();
+    }
+  }
+
+  /**
+   * A: the peer sent {@code s} to resynchronise and A is about to adopt it. When {@code s} is a
+   * proposal A withdrew (B said it lacked it, and now shows it signed), the payments of that
+   * proposal and of the proposals it was built on are paid by {@code s}: they complete with it and
+   * are never proposed again, although A had put them back in its queue (and perhaps into a later
+   * proposal). Without this a B that lies in its Sync is paid twice for one payment. The chain is
+   * followed through A's own proposals (withdrawn or in flight) as far as it goes, not only down to
+   * A's latest state: a revealed proposal may be a sibling of that state, built on an older state
+   * signed by both (B revealed 1 = {5} on 0, then 2 = {5, 7} also on 0). Each proposal's state is
+   * its base plus its own payments, so every payment met on the way is in {@code s}, whatever
+   * the chain ends on. The same holds for a proposal still in flight that B shows signed without
+   * the ones it was built on (only 2 of 1 and 2): their payments are in it too, and complete with
+   * it rather than fail as "settled differently". Called before {@link ChannelParty#adopt}.
+   */
+  void adoptingFromPeer(SignedState s) {
+    if (party.side() != Side.A || !withdrawn.containsKey(s.seq()) && !inFlight.containsKey(s.seq())) {
       return;
     }
     List<Payment> paid = new ArrayList<>();
     ChannelState at = s.state();
-    while (at.seq() > previous.seq()) {
+    while (at.seq() > 0) {
       Proposal p = withdrawn.containsKey(at.seq()) ? withdrawn.get(at.seq()) : inFlight.get(at.seq());
       if (p == null || p.base() == null || !p.state().equals(at)) {
-        return; // not a chain of A's own proposals from its latest state: nothing to attribute
+        break; // not one of A's own proposals (a state signed by both, or recovered from the log)
       }
       paid.addAll(p.payments());
       at = p.base();
-    }
-    if (!at.equals(previous)) {
-      return;
     }
     for (Payment x : paid) {
       if (settledOnSync.add(x) && queue.remove(x)) {
@@ -371,25 +400,27 @@ final class PaymentFlow {
 
   /**
    * A: when it may sign no new number (every number up to {@code depth} beyond its latest state is
-   * burned by withdrawn proposals, docs/payment-channels.md §3.2), it sends the proposal numbered
-   * after its latest state again, verbatim: same number, state, request ids and signature, so it
-   * signs nothing new. Only if that proposal was built on its latest state and still carries
-   * exactly payments that wait in the queue; they leave the queue with it. An honest B that never
-   * received it signs it, and the window moves on.
+   * burned by withdrawn proposals, docs/payment-channels.md §3.2), it sends the lowest-numbered
+   * withdrawn proposal that was built on its latest state and whose payments all still wait in the
+   * queue again, verbatim: same number, state, request ids and signature, so it signs nothing new.
+   * Its payments leave the queue with it. An honest B that never received it signs it (B skips
+   * numbers A withdrew), and the window moves on. Usually that is number latest + 1; after a first
+   * stall it may be a later one (latest + 1 was built on an older state).
    */
   private void resendIfStalled() {
     ChannelState latest = party.tentative().state();
     if (party.isClosing() || highestSigned() - latest.seq() < party.params().depth()) {
       return;
     }
-    Proposal p = withdrawn.get(latest.seq() + 1);
-    if (p == null || p.wire() == null || !p.base().equals(latest)) {
-      return;
-    }
-    for (Payment x : p.payments()) {
-      if (x.future().isDone() || !queue.contains(x)) {
-        return;
+    Proposal p = null;
+    for (Proposal w : withdrawn.tailMap(latest.seq(), false).values()) {
+      if (canSendAgain(w, latest)) {
+        p = w;
+        break;
       }
+    }
+    if (p == null) {
+      return;
     }
     for (Payment x : p.payments()) {
       queue.remove(x);
@@ -402,6 +433,19 @@ final class PaymentFlow {
     inFlight.put(p.state().seq(), p);
     resentSeq = p.state().seq();
     party.send(p.wire());
+  }
+
+  /** Whether {@code p} was built on {@code latest} and every payment it carries still waits in the queue. */
+  private boolean canSendAgain(Proposal p, ChannelState latest) {
+    if (p.wire() == null || p.base() == null || !p.base().equals(latest)) {
+      return false;
+    }
+    for (Payment x : p.payments()) {
+      if (x.future().isDone() || !queue.contains(x)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean names(Propose p, long requestId) {

@@ -66,9 +66,10 @@ final class StateSync {
         party.protocolError("a state from the peer is not signed by both");
         return;
       }
-      party.payments.adoptingFromPeer(s, party.tentative().state());
+      party.payments.adoptingFromPeer(s);
       party.adopt(s);
     }
+    party.payments.settleInFlightUpToLatest();
     if (!synced && peerLatest >= 0 && party.tentative().seq() >= peerLatest) {
       markSynced();
     }

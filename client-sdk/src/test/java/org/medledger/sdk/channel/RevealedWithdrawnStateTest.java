@@ -112,4 +112,82 @@ class RevealedWithdrawnStateTest {
     }
     assertEquals(new ChannelState(3, 9_988, 1_012), a.latest().state());
   }
+
+  /** Waits until A's engine saw the link go (so what A is asked next is not proposed on the dead link). */
+  private void awaitUnlinked() throws InterruptedException {
+    for (int i = 0; i < 1_000 && a.hasLink(); i++) {
+      Thread.sleep(10);
+    }
+    assertEquals(false, a.hasLink(), "A noticed that the link went away");
+  }
+
+  /**
+   * B reveals two withdrawn proposals that are siblings, not a chain: 1 = {5} on state 0, then
+   * 2 = {5, 7} also on state 0 (A re-proposed 5 with a new payment 7 after B lied that it lacked
+   * 1). After state 1, A proposes 7 again on top of it (3 = {7} on 1); then B reveals 2, which
+   * already carries 7. State 2 is not built on A's latest state 1 but on state 0, so the chain from
+   * 2 does not end at 1; A must still count 7 as paid by 2 and never propose it again (before the
+   * fix it proposed 7 a fourth time on top of 2: pay(5) and pay(7) cost A 19).
+   */
+  @Test
+  void aPaymentInARevealedSiblingOfTheLatestStateIsPaidOnce() throws Exception {
+    CompletableFuture<SignedState> paid5 = a.pay(5);
+    Propose first;
+    try (RawPeer b = connect(0, List.of())) {
+      first = nextProposal(b); // withheld
+    }
+    awaitUnlinked();
+    CompletableFuture<SignedState> paid7 = a.pay(7);
+    Propose second;
+    try (RawPeer b = connect(0, List.of())) { // "I never got past state 0"
+      second = nextProposal(b);
+      assertEquals(new ChannelState(2, 9_988, 1_012), state(second), "5 again and 7, on state 0");
+    }
+    awaitUnlinked();
+    ChannelState s1 = state(first);
+    SignedState revealed1 = new SignedState(s1, first.sigA(), sigB(s1));
+    try (RawPeer b = connect(1, List.of(revealed1))) {
+      assertEquals(revealed1, paid5.get(10, TimeUnit.SECONDS));
+      assertEquals(new ChannelState(3, 9_988, 1_012), state(nextProposal(b)), "7 on top of state 1; withheld");
+    }
+    awaitUnlinked();
+    ChannelState s2 = state(second);
+    SignedState revealed2 = new SignedState(s2, second.sigA(), sigB(s2));
+    try (RawPeer b = connect(2, List.of(revealed2))) {
+      CompletableFuture<SignedState> more = a.pay(1);
+      Propose next = nextProposal(b);
+      assertEquals(new ChannelState(4, 9_987, 1_013), state(next), "7 is in state 2 already: only 1 more");
+      assertEquals(revealed2, paid7.get(10, TimeUnit.SECONDS), "7 is paid by state 2, which B signed");
+      b.send(new Accept(next.seq(), sigB(state(next))));
+      assertEquals(4, more.get(10, TimeUnit.SECONDS).seq());
+    }
+    assertEquals(new ChannelState(4, 9_987, 1_013), a.latest().state());
+  }
+
+  /**
+   * B signed A's pipelined proposals 1 = {5} and 2 = {7} (built on 1) and shows, on the next link,
+   * only state 2. State 2 carries 5 as well (it is built on 1), so both payments complete with it;
+   * before the fix A reported 5 failed ("state 1 was settled differently") although B was paid it.
+   */
+  @Test
+  void aPaymentInAProposalThatARevealedStateWasBuiltOnIsPaidNotFailed() throws Exception {
+    CompletableFuture<SignedState> paid5 = a.pay(5);
+    Propose second;
+    CompletableFuture<SignedState> paid7;
+    try (RawPeer b = connect(0, List.of())) {
+      assertEquals(1, nextProposal(b).seq());
+      paid7 = a.pay(7);
+      second = nextProposal(b);
+      assertEquals(new ChannelState(2, 9_988, 1_012), state(second), "7 on top of proposal 1");
+    }
+    awaitUnlinked();
+    ChannelState s2 = state(second);
+    SignedState revealed = new SignedState(s2, second.sigA(), sigB(s2));
+    try (RawPeer b = connect(2, List.of(revealed))) {
+      assertEquals(revealed, paid7.get(10, TimeUnit.SECONDS));
+      assertEquals(revealed, paid5.get(10, TimeUnit.SECONDS), "5 is in state 2, built on proposal 1");
+      a.pay(1);
+      assertEquals(new ChannelState(3, 9_987, 1_013), state(nextProposal(b)));
+    }
+  }
 }

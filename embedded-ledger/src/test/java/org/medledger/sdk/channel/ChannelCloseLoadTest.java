@@ -170,6 +170,7 @@ class ChannelCloseLoadTest {
             assertTrue(snapB.seq() - snapA.seq() <= DEPTH, trial + ": A's close is within depth of B's state");
           }
           default -> {
+            await(() -> p.seenByA.size() >= 2, "A saw two states"); // B may be ahead of A's acceptances
             SignedState closed = p.seenByA.get(p.seenByA.size() - 2); // before the latest; A keeps streaming
             pause();
             snapB = p.b.stopAndSnapshot(); // B's watcher disputes
@@ -214,7 +215,10 @@ class ChannelCloseLoadTest {
       switch (s) {
         case B_CLOSES -> f.chainB.close(p.b);
         case A_CLOSES -> f.chainA.close(p.a);
-        default -> f.chainA.closeOn(p.a.params(), Side.A, p.seenByA.get(p.seenByA.size() - 2)); // A streams on
+        default -> {
+          await(() -> p.seenByA.size() >= 2, "A saw two states"); // B may be ahead of A's acceptances
+          f.chainA.closeOn(p.a.params(), Side.A, p.seenByA.get(p.seenByA.size() - 2)); // A streams on
+        }
       }
       Thread.sleep(100); // the watchers react while the streams go on
       stop(streams);
