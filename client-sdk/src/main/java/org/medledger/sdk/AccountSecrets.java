@@ -1,5 +1,6 @@
 package org.medledger.sdk;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.security.auth.Destroyable;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -38,6 +39,25 @@ public final class AccountSecrets implements Destroyable {
     this.paillier = paillier;
     this.signingPublicKey = new Ed25519PrivateKeyParameters(this.signingSeed, 0).generatePublicKey().getEncoded();
     this.accountId = AccountKeys.accountId(signingPublicKey);
+  }
+
+  /**
+   * A new account's secrets: a fresh Ed25519 seed from {@code rnd} (zeroed here once copied) and
+   * the given Paillier key.
+   *
+   * @param role the account's role
+   * @param paillier the account's Paillier secret key, e.g. from {@code PaillierKeyGenerator}
+   * @param rnd the source of the seed
+   * @return the secrets
+   */
+  public static AccountSecrets generate(Role role, PaillierSecretKey paillier, SecureRandom rnd) {
+    byte[] seed = new byte[Ed25519PrivateKeyParameters.KEY_SIZE];
+    rnd.nextBytes(seed);
+    try {
+      return new AccountSecrets(role, seed, paillier);
+    } finally {
+      Arrays.fill(seed, (byte) 0);
+    }
   }
 
   /**

@@ -42,6 +42,7 @@ import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.testing.TestKeys;
 import org.medledger.crypto.testing.TestRingPedersen;
 import org.medledger.sdk.LedgerCallException.Kind;
+import org.medledger.sdk.docs.GatewayExample;
 
 /**
  * The SDK against a running Fabric test network (test-network/network.sh up and deploy): the
@@ -647,5 +648,23 @@ class GatewayNetworkIT {
         throw e;
       }
     }
+  }
+
+  /** The gateway example of docs/client-sdk.md §11.2, as the doc shows it, on the network. */
+  @Test
+  @Order(11)
+  void theGatewayExampleOfTheDocsRuns() throws Exception {
+    registered();
+    long before = hospital.balance();
+    GatewayExample.Outcome o = GatewayExample.run(runDir, new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048), id -> {
+      try {
+        insurer.pay(id, 2_000);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, hospital.accountId());
+    assertEquals(1_200, o.fee().amount().getAsLong());
+    assertEquals(800, o.left());
+    assertEquals(before + 1_200, hospital.balance());
   }
 }
