@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -27,31 +26,10 @@ import org.medledger.crypto.testing.TestRingPedersen;
 
 /** The account client against the embedded ledger: the money story, refusals, and retries. */
 class AccountClientTest {
-  private static final String CONFIG = "{\"channel\":\"medchannel\",\"chaincode\":\"medledger\",\"adminMsps\":[\"RegulatorOrgMSP\"],"
-      + "\"roles\":{\"HospitalOrgMSP\":[\"HOSPITAL\"],\"InsurerOrgMSP\":[\"INSURER\"],\"RegulatorOrgMSP\":[\"REGULATOR\"]},"
-      + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
+  private static final String CONFIG = TestChannel.CONFIG;
   private final SecureRandom rnd = new SecureRandom();
   private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
-  /** One clock for every gateway, one second further at each reading, as time passes between calls. */
-  private final Clock clock = new Clock() {
-    private Instant now = Instant.parse("2026-02-01T09:00:00Z");
-
-    @Override
-    public synchronized Instant instant() {
-      now = now.plusSeconds(1);
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  };
+  private final Clock clock = new SteppingClock("2026-02-01T09:00:00Z");
 
   private LedgerConnection gateway(String msp) {
     return new EmbeddedConnection(ledger, ledger.identity(msp, msp + "-gateway"), "medledger", clock);

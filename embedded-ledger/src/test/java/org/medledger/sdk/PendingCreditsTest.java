@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.medledger.embedded.MedLedgerContracts;
@@ -26,31 +25,11 @@ import org.medledger.crypto.testing.TestRingPedersen;
  * it stores a transfer's.
  */
 class PendingCreditsTest {
-  private static final String CONFIG = "{\"channel\":\"medchannel\",\"chaincode\":\"medledger\",\"adminMsps\":[\"RegulatorOrgMSP\"],"
-      + "\"roles\":{\"HospitalOrgMSP\":[\"HOSPITAL\"],\"InsurerOrgMSP\":[\"INSURER\"],\"RegulatorOrgMSP\":[\"REGULATOR\"]},"
-      + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
+  private static final String CONFIG = TestChannel.CONFIG;
   private static final int CREDITS = 3_000;
   private final SecureRandom rnd = new SecureRandom();
   private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
-  private final Clock clock = new Clock() {
-    private Instant now = Instant.parse("2026-05-01T09:00:00Z");
-
-    @Override
-    public synchronized Instant instant() {
-      now = now.plusMillis(10);
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  };
+  private final Clock clock = new SteppingClock(Instant.parse("2026-05-01T09:00:00Z"), java.time.Duration.ofMillis(10));
   private AccountClient regulator;
   private AccountClient insurer;
   private AccountClient hospital;

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,26 +24,7 @@ import org.medledger.crypto.record.RecordCipher;
 /** The record client on the embedded ledger: the whole story, refusals, integrity checks and retries. */
 class RecordClientTest {
   private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
-  /** One clock for every gateway, one second further at each reading. */
-  private final Clock clock = new Clock() {
-    private Instant now = Instant.parse("2026-03-01T09:00:00Z");
-
-    @Override
-    public synchronized Instant instant() {
-      now = now.plusSeconds(1);
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  };
+  private final Clock clock = new SteppingClock("2026-03-01T09:00:00Z");
 
   private LedgerConnection gateway(String msp) {
     return new EmbeddedConnection(ledger, ledger.identity(msp, msp + "-gateway"), "medledger", clock);

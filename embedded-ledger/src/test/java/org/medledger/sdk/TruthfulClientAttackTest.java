@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,30 +28,10 @@ import org.medledger.sdk.LedgerCallException.Kind;
  * failure is a finding.
  */
 class TruthfulClientAttackTest {
-  private static final String CONFIG = "{\"channel\":\"medchannel\",\"chaincode\":\"medledger\",\"adminMsps\":[\"RegulatorOrgMSP\"],"
-      + "\"roles\":{\"HospitalOrgMSP\":[\"HOSPITAL\"],\"InsurerOrgMSP\":[\"INSURER\"],\"RegulatorOrgMSP\":[\"REGULATOR\"]},"
-      + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
+  private static final String CONFIG = TestChannel.CONFIG;
   private final SecureRandom rnd = new SecureRandom();
   private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
-  private final Clock clock = new Clock() {
-    private Instant now = Instant.parse("2026-06-01T09:00:00Z");
-
-    @Override
-    public synchronized Instant instant() {
-      now = now.plusSeconds(1);
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  };
+  private final Clock clock = new SteppingClock("2026-06-01T09:00:00Z");
   private AccountClient regulator;
   private AccountClient hospital;
   private AccountSecrets insurerSecrets;

@@ -21,6 +21,7 @@ import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.LedgerConnection;
 import org.medledger.sdk.PublicLedger;
 import org.medledger.sdk.RecordClient;
+import org.medledger.sdk.TestChannel;
 import org.medledger.sdk.Transfer;
 
 /**
@@ -30,9 +31,7 @@ import org.medledger.sdk.Transfer;
  */
 class EmbeddedExampleTest {
   /** The channel's configuration: who administers it, which organisation holds which roles. */
-  static final String CONFIG = "{\"channel\":\"medchannel\",\"chaincode\":\"medledger\",\"adminMsps\":[\"RegulatorOrgMSP\"],"
-      + "\"roles\":{\"HospitalOrgMSP\":[\"HOSPITAL\"],\"InsurerOrgMSP\":[\"INSURER\"],\"RegulatorOrgMSP\":[\"REGULATOR\"]},"
-      + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
+  static final String CONFIG = TestChannel.CONFIG;
 
   record Outcome(Transfer fee, long patientBalance, long hospitalBalance, List<Transfer> audit) {}
 
