@@ -19,7 +19,6 @@ import org.medledger.protocol.ErrorCode;
 import org.medledger.protocol.Limits;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.CryptoException;
-import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.proof.TransferContext;
@@ -50,10 +49,10 @@ public final class MoneyContract implements ContractInterface {
     ChannelConfig cfg = ledger.config();
     Requests.Authenticated req = Requests.authenticate(ledger, cfg, requestJson, "issue", "to", "amount");
     Account regulator = req.account();
-    requireRole(regulator, Role.REGULATOR);
-    requireOrganisation(ledger, cfg, Role.REGULATOR);
+    Contracts.requireRole(regulator, Role.REGULATOR);
+    Contracts.requireOrganisation(ledger, cfg, Role.REGULATOR);
     Account to = ledger.account(Json.string(req.body(), "to", 64));
-    requireRole(to, Role.INSURER);
+    Contracts.requireRole(to, Role.INSURER);
     long amount;
     try {
       amount = Json.integer(req.body(), "amount", 1, MAX_SUPPLY - 1);
@@ -103,7 +102,7 @@ public final class MoneyContract implements ContractInterface {
     if (!PAYEES.contains(payee.role())) {
       throw LedgerException.of(ErrorCode.WRONG_ROLE, payee.role() + " accounts do not receive payments");
     }
-    Account regulator = regulator(ledger);
+    Account regulator = Contracts.regulator(ledger);
     List<String> fold = Json.ids(req.body(), "fold", MAX_FOLD, ErrorCode.TOO_MANY_CREDITS);
     byte[] bundleBytes = Json.base64(req.body(), "bundle", MAX_BUNDLE_BYTES);
 
@@ -114,19 +113,9 @@ public final class MoneyContract implements ContractInterface {
     PaillierPublicKey pkB = payee.publicKeyForVerification();
     PaillierPublicKey pkR = regulator.publicKeyForVerification();
     PaillierCiphertext old = foldCredits(ledger, payer, pkA, fold);
-    TransferProof bundle;
-    try {
-      bundle = TransferProof.fromBytes(bundleBytes, pkA, pkB, pkR);
-    } catch (MalformedInputException e) {
-      throw LedgerException.of(ErrorCode.MALFORMED_PROOF, e.getMessage());
-    }
+    TransferProof bundle = Contracts.decodeBundle(bundleBytes, pkA, pkB, pkR);
     TransferContext tc = new TransferContext(cfg.channel(), cfg.chaincode(), payer.id(), payee.id(), req.nonce());
-    PaillierCiphertext newBalance;
-    try {
-      newBalance = bundle.verify(new TransferStatement(pkA, pkB, pkR, old, tc));
-    } catch (CryptoException e) {
-      throw LedgerException.of(ErrorCode.TRANSFER_PROOF_INVALID, e.getMessage());
-    }
+    PaillierCiphertext newBalance = Contracts.verifyBundle(bundle, new TransferStatement(pkA, pkB, pkR, old, tc));
     String tx = ledger.txId();
     writeBalance(ledger, payer.id(), newBalance);
     writeCredit(ledger, payee.id(), tx, bundle.amountForPayee(), payer.id(), "TRANSFER");
@@ -192,7 +181,7 @@ public final class MoneyContract implements ContractInterface {
   @Transaction(intent = Transaction.TYPE.EVALUATE)
   public String audit(Context ctx, String pageSize, String bookmark) {
     Ledger ledger = new Ledger(ctx);
-    requireOrganisation(ledger, ledger.config(), Role.REGULATOR);
+    Contracts.requireOrganisation(ledger, ledger.config(), Role.REGULATOR);
     return Paging.json(resolve(ledger, ledger.page(Ledger.ALL_TX, new String[0], Paging.pageSize(pageSize), bookmark)));
   }
 
@@ -208,26 +197,6 @@ public final class MoneyContract implements ContractInterface {
   }
 
   // ------------------------------------------------------------------------------- helpers
-
-  private static void requireRole(Account a, Role role) {
-    if (a.role() != role) {
-      throw LedgerException.of(ErrorCode.WRONG_ROLE, a.id() + " is a " + a.role() + ", not a " + role);
-    }
-  }
-
-  private static void requireOrganisation(Ledger ledger, ChannelConfig cfg, Role role) {
-    if (!cfg.mayRegister(ledger.callerMsp(), role)) {
-      throw LedgerException.of(ErrorCode.FORBIDDEN_ORGANISATION, ledger.callerMsp() + " does not act as " + role);
-    }
-  }
-
-  static Account regulator(Ledger ledger) {
-    JsonObject r = ledger.get(ledger.key(Ledger.REGULATOR));
-    if (r == null) {
-      throw LedgerException.of(ErrorCode.NO_REGULATOR, "register the regulator first");
-    }
-    return ledger.account(r.get("account").getAsString());
-  }
 
   static PaillierCiphertext storedBalance(Ledger ledger, Account a, PaillierPublicKey pk) {
     JsonObject b = ledger.get(ledger.key(Ledger.BALANCE, a.id()));
