@@ -46,13 +46,15 @@ abstract class TransferCommand extends Base {
 
   @Override
   void execute() throws Exception {
-    checkAmount(amount);
+    checkPositive("--amount", amount);
     String payee = home().resolve(to);
+    requireLocalRole(from, payerRole(), verb());
     Acting a = acting(from, null);
     requireRole(a, payerRole(), verb());
     Role payeeRole = roleOnLedger(a.connection(), payee);
     if (payeeRole != payeeRole()) {
-      throw CliException.local("WRONG_ROLE", verb() + " pays a " + payeeRole() + " account; " + to + " is a " + payeeRole);
+      throw CliException.local("WRONG_ROLE", verb() + " pays " + anAccount(payeeRole()) + "; '" + to + "' is "
+          + anAccount(payeeRole));
     }
     long balance = a.client().balance();
     if (balance < amount) {
