@@ -18,6 +18,14 @@ final class KeystoreErrors {
     if (e.code() == KeystoreException.Code.WEAK_PARAMETERS) {
       return kdf(file, e);
     }
+    if (e.code() == KeystoreException.Code.CORRUPT) {
+      // Not the parser's words (Gson's troubleshooting link): what the user can act on.
+      return new CliException(ExitCode.KEYSTORE, e.code().name(), "keystore " + file
+          + " is truncated or not a MedLedger keystore", e);
+    }
+    if (e.code() == KeystoreException.Code.IO && e.getCause() instanceof java.io.IOException io) {
+      return new CliException(ExitCode.KEYSTORE, e.code().name(), "cannot read keystore " + file + ": " + Errors.cause(io), e);
+    }
     return new CliException(ExitCode.KEYSTORE, e.code().name(), stripCode(e.getMessage(), e.code().name()), e);
   }
 

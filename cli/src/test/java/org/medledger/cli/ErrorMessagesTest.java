@@ -87,4 +87,48 @@ class ErrorMessagesTest {
     assertFalse(line.contains("KdfParams"), line);
     noLedger();
   }
+
+  @Test
+  void aMalformedNumberNamesTheOptionAndWhatItTakes() {
+    CliRunner cli = new CliRunner(dir);
+    String line = fails(cli.run("pay", "--from", "alice", "--to", "hosp", "--amount", "12abc"), 2, "USAGE");
+    assertTrue(line.contains("--amount takes a whole number, got '12abc'"), line);
+    assertFalse(line.contains("is not a long"), line);
+    noLedger();
+  }
+
+  @Test
+  void aTruncatedKeystoreIsSaidToBeOne() throws Exception {
+    CliRunner cli = new CliRunner(dir);
+    cli.keystore("alice", Role.PATIENT, TestKeys.key2048b());
+    Path ks = dir.resolve("accounts").resolve("alice.keystore");
+    byte[] whole = Files.readAllBytes(ks);
+    Files.write(ks, java.util.Arrays.copyOf(whole, whole.length / 2));
+    String line = fails(cli.run("balance", "--account", "alice"), 5, "CORRUPT");
+    assertEquals("medledger: error: CORRUPT: keystore " + ks + " is truncated or not a MedLedger keystore", line);
+    noLedger();
+  }
+
+  @Test
+  void aMissingFileIsSaidToBeMissing() throws Exception {
+    CliRunner cli = new CliRunner(dir);
+    cli.keystore("hosp", Role.HOSPITAL, TestKeys.key2048a());
+    cli.keystore("alice", Role.PATIENT, TestKeys.key2048b());
+    Path nope = dir.resolve("nope.json");
+    String line = fails(cli.run("records", "write", "--account", "hosp", "--patient", "alice", "--type", "visit", "--file",
+        nope.toString()), 2, "USAGE");
+    assertEquals("medledger: error: USAGE: cannot read --file " + nope + ": no such file", line);
+    noLedger();
+  }
+
+  @Test
+  void anEmptyPasswordFileIsNotAWrongPassword() throws Exception {
+    CliRunner cli = new CliRunner(dir);
+    cli.keystore("alice", Role.PATIENT, TestKeys.key2048b());
+    Path empty = Files.createFile(dir.resolve("password.txt"));
+    String line = fails(cli.run("--password-file", empty.toString(), "balance", "--account", "alice"), 5, "PASSWORD_FILE");
+    assertEquals("medledger: error: PASSWORD_FILE: the password file " + empty + " is empty (its first line is the password)",
+        line);
+    noLedger();
+  }
 }
