@@ -75,9 +75,11 @@ abstract class TransferCommand extends Base {
         + "  On the ledger the amount is three ciphertexts (payer, payee, regulator copies) and a proof; no plain amount.");
   }
 
-  static JsonObject result(String kind, Transfer record, long amount) {
+  /** The result: {@code kind} is the chaincode's (as {@code history} prints it), {@code command} the command run. */
+  static JsonObject result(String command, Transfer record, long amount) {
     JsonObject o = new JsonObject();
-    o.addProperty("kind", kind);
+    o.addProperty("kind", record.kind());
+    o.addProperty("command", command);
     o.addProperty("txId", record.txId());
     o.addProperty("timestamp", record.timestamp().toString());
     o.addProperty("from", record.from());
