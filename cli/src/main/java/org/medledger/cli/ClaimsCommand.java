@@ -67,7 +67,7 @@ final class ClaimsCommand extends Base {
     void execute() throws Exception {
       Acting a = acting(name, null);
       requireRole(a, Role.INSURER, "claims settle");
-      SettleChecks.before(a, claimId);
+      SettleChecks.before(a, claimId, grantId, root().clock);
       RecordClient.ClaimInfo c;
       try (Progress p = Progress.start(env(), "reading the record, proving the payment")) {
         c = a.records().settleClaim(claimId, grantId);

@@ -70,4 +70,41 @@ class ClaimChecksTest {
     assertEquals(1, trailSize(cli), "no second read was logged");
     assertEquals(fee, ok(cli.run("--json", "balance", "--account", "hosp")).json().get("balance").getAsLong(), "paid once");
   }
+
+  @Test
+  void whatCanBeCheckedIsCheckedBeforeTheLoggedRead() throws Exception {
+    CliRunner cli = channel(1);
+    long fee = new SyntheticRecords(5).next().fee();
+    String record = field(cli.run("--json", "records", "write", "--account", "hosp", "--patient", "alice", "--type", "visit",
+        "--synthetic", "--seed", "5"), "recordId");
+    String other = field(cli.run("--json", "records", "write", "--account", "hosp", "--patient", "alice", "--type", "lab",
+        "--synthetic", "--seed", "6"), "recordId");
+    String claim = field(cli.run("--json", "claims", "file", "--account", "hosp", "--record", record, "--insurer", "ins",
+        "--fee", Long.toString(fee)), "claimId");
+    String grant = field(cli.run("--json", "records", "grant", "--account", "alice", "--to", "ins", "--record", record), "grantId");
+    String wrongGrant = field(cli.run("--json", "records", "grant", "--account", "alice", "--to", "ins", "--record", other),
+        "grantId");
+
+    // The insurer holds 1, less than the fee: refused before the read.
+    String line = ErrorMessagesTest.fails(cli.run("claims", "settle", "--account", "ins", "--claim", claim, "--grant", grant),
+        6, "INSUFFICIENT_FUNDS");
+    assertEquals(true, line.endsWith("; nothing was read or paid"), line);
+    ok(cli.run("issue", "--from", "reg", "--to", "ins", "--amount", "1000000"));
+    // A grant for another record.
+    line = ErrorMessagesTest.fails(cli.run("claims", "settle", "--account", "ins", "--claim", claim, "--grant", wrongGrant),
+        6, "OUT_OF_SCOPE");
+    assertEquals(true, line.contains("grant " + wrongGrant + " covers record " + other + ", not " + record), line);
+    // A revoked grant.
+    ok(cli.run("records", "revoke", "--account", "alice", "--grant", grant));
+    ErrorMessagesTest.fails(cli.run("claims", "settle", "--account", "ins", "--claim", claim, "--grant", grant), 6,
+        "GRANT_REVOKED");
+    assertEquals(0, trailSize(cli), "nothing was read");
+    assertEquals("FILED", field(cli.run("--json", "claims", "show", "--account", "ins", "--claim", claim), "status"));
+    assertEquals(0, ok(cli.run("--json", "balance", "--account", "hosp")).json().get("balance").getAsLong());
+
+    String again = field(cli.run("--json", "records", "grant", "--account", "alice", "--to", "ins", "--record", record), "grantId");
+    assertEquals("SETTLED", field(cli.run("--json", "claims", "settle", "--account", "ins", "--claim", claim, "--grant", again),
+        "status"));
+    assertEquals(1, trailSize(cli));
+  }
 }
