@@ -85,6 +85,8 @@ abstract class Base implements Callable<Integer> {
     AccountSecrets secrets;
     try {
       secrets = Keystore.read(local.keystore(), password);
+    } catch (KeystoreException e) {
+      throw KeystoreErrors.explain(local.keystore(), e);
     } finally {
       Arrays.fill(password, '\0');
     }
@@ -94,10 +96,29 @@ abstract class Base implements Callable<Integer> {
   }
 
   static void requireRole(Acting a, Role role, String command) throws CliException {
-    if (a.role() != role) {
-      throw CliException.local("WRONG_ROLE", command + " is done by a " + role + " account; '" + a.local().name()
-          + "' is a " + a.role());
+    requireRole(a.local().name(), a.role(), role, command);
+  }
+
+  /**
+   * Refuses, before the keystore is unlocked or the ledger opened, a local account whose keystore
+   * names another role than {@code role} (the role is checked again once the keystore is unlocked).
+   */
+  void requireLocalRole(String name, Role role, String command) throws CliException, KeystoreException {
+    Home.Local local = home().local(name);
+    requireRole(name, local.info().role(), role, command);
+  }
+
+  private static void requireRole(String name, Role actual, Role role, String command) throws CliException {
+    if (actual != role) {
+      throw CliException.local("WRONG_ROLE", command + " is done by " + anAccount(role) + "; '" + name + "' is "
+          + anAccount(actual));
     }
+  }
+
+  /** "a patient account", "an insurer account". */
+  static String anAccount(Role role) {
+    String r = role.name().toLowerCase(java.util.Locale.ROOT);
+    return ("aeiou".indexOf(r.charAt(0)) >= 0 ? "an " : "a ") + r + " account";
   }
 
   /** The role of a registered account, from the ledger. */
@@ -110,9 +131,10 @@ abstract class Base implements Callable<Integer> {
     return CliException.local(e.errorCode().name(), e.detail());
   }
 
-  static long checkAmount(long amount) throws CliException {
+  /** Refuses an {@code option}'s value below 1 (a payment or fee of 0 or less). */
+  static long checkPositive(String option, long amount) throws CliException {
     if (amount < 1) {
-      throw CliException.usage("--amount must be a positive whole number, got " + amount);
+      throw CliException.usage(option + " must be a positive whole number, got " + amount);
     }
     return amount;
   }

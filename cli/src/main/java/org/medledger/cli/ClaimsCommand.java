@@ -40,7 +40,7 @@ final class ClaimsCommand extends Base {
 
     @Override
     void execute() throws Exception {
-      checkAmount(fee);
+      checkPositive("--fee", fee);
       String insurerId = home().resolve(insurer);
       Acting a = acting(name, null);
       requireRole(a, Role.HOSPITAL, "claims file");
@@ -67,6 +67,7 @@ final class ClaimsCommand extends Base {
     void execute() throws Exception {
       Acting a = acting(name, null);
       requireRole(a, Role.INSURER, "claims settle");
+      SettleChecks.before(a, claimId, grantId, root().clock);
       RecordClient.ClaimInfo c;
       try (Progress p = Progress.start(env(), "reading the record, proving the payment")) {
         c = a.records().settleClaim(claimId, grantId);

@@ -45,8 +45,17 @@ final class Errors {
       return new Report(c.exit(), c.code(), c.getMessage());
     }
     if (t instanceof CommandLine.ParameterException p) {
-      String sub = p.getCommandLine().getCommandSpec().qualifiedName();
-      return new Report(ExitCode.USAGE, "USAGE", p.getMessage() + " (see '" + sub + " --help')");
+      CommandLine at = p.getCommandLine();
+      String sub = at.getCommandSpec().qualifiedName();
+      String message = p.getMessage();
+      if (p.getArgSpec() instanceof CommandLine.Model.OptionSpec o && p.getValue() != null
+          && WHOLE_NUMBERS.contains(o.type()) && p.getMessage().startsWith("Invalid value")) {
+        message = o.longestName() + " takes a whole number, got '" + p.getValue() + "'";
+      } else if (p instanceof CommandLine.MissingParameterException && !at.getUnmatchedArguments().isEmpty()) {
+        // A mistyped option (pay --form alice) leaves a required one missing; the typo is the cause.
+        message = unknownOptions(at);
+      }
+      return new Report(ExitCode.USAGE, "USAGE", message + " (see '" + sub + " --help')");
     }
     if (t instanceof LedgerCallException l) {
       return ledger(l, ledger);
@@ -70,6 +79,33 @@ final class Errors {
     }
     String what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     return new Report(ExitCode.INTERNAL, "INTERNAL", what + " (a bug in medledger; --verbose shows where)");
+  }
+
+  private static final java.util.Set<Class<?>> WHOLE_NUMBERS = java.util.Set.of(long.class, Long.class, int.class,
+      Integer.class);
+
+  /** Why a file could not be read, in words: "no such file", "permission denied", … */
+  static String cause(java.io.IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** "Unknown option: '--form' (did you mean --from?)": the unmatched arguments that look like options. */
+  private static String unknownOptions(CommandLine at) {
+    java.util.List<String> unmatched = at.getUnmatchedArguments();
+    java.util.List<String> options = unmatched.stream().filter(a -> a.startsWith("-")).toList();
+    java.util.List<String> named = options.isEmpty() ? unmatched : options;
+    java.util.List<String> suggestions = new CommandLine.UnmatchedArgumentException(at, named).getSuggestions();
+    return (options.isEmpty() ? "Unknown argument" : "Unknown option") + (named.size() > 1 ? "s" : "") + ": '"
+        + String.join("', '", named) + "'" + (suggestions.isEmpty() ? "" : " (did you mean " + String.join(" or ", suggestions) + "?)");
   }
 
   /** Refusals that may mean the command asked another ledger than the user meant. */

@@ -89,7 +89,11 @@ final class Home {
 
   Local local(String name) throws CliException, KeystoreException {
     Path p = existingKeystore(name);
-    return new Local(name, p, Keystore.publicPart(p));
+    try {
+      return new Local(name, p, Keystore.publicPart(p));
+    } catch (KeystoreException e) {
+      throw KeystoreErrors.explain(p, e);
+    }
   }
 
   /** An account id as given, or the id of the local account of that name. */

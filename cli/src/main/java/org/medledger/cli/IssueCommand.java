@@ -20,8 +20,9 @@ final class IssueCommand extends Base {
 
   @Override
   void execute() throws Exception {
-    checkAmount(amount);
+    checkPositive("--amount", amount);
     String payee = home().resolve(to);
+    requireLocalRole(from, Role.REGULATOR, "issue");
     Acting a = acting(from, null);
     requireRole(a, Role.REGULATOR, "issue");
     JsonObject o = TransferCommand.result("issue", a.client().issue(payee, amount), amount);

@@ -29,7 +29,7 @@ final class KeysCommand extends Base {
     @Option(names = "--name", required = true, paramLabel = "<name>", description = "Local name of the account (never sent to the ledger).")
     String name;
 
-    @Option(names = "--role", required = true, paramLabel = "<role>", description = "PATIENT, HOSPITAL, INSURER or REGULATOR.")
+    @Option(names = "--role", required = true, paramLabel = "<role>", description = "One of: ${COMPLETION-CANDIDATES}.")
     Role role;
 
     @Option(names = "--bits", paramLabel = "<bits>", defaultValue = "3072",

@@ -66,6 +66,7 @@ public final class MedLedger implements Callable<Integer> {
     MedLedger root = new MedLedger(env, clock);
     CommandLine cmd = new CommandLine(root);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setHelpFactory(GlobalOptionsHelp::new);
     cmd.setOut(env.out());
     cmd.setErr(env.err());
     cmd.setParameterExceptionHandler((ex, a) -> Errors.print(ex, env, root.json, root.verbose, null));

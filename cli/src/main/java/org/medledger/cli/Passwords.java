@@ -71,9 +71,14 @@ final class Passwords {
         if (line.endsWith("\r")) {
           line = line.substring(0, line.length() - 1);
         }
+        if (line.isEmpty()) {
+          throw new CliException(ExitCode.KEYSTORE, "PASSWORD_FILE", "the password file " + file
+              + " is empty (its first line is the password)");
+        }
         return line.toCharArray();
       } catch (IOException e) {
-        throw new CliException(ExitCode.KEYSTORE, "PASSWORD_FILE", "cannot read the password file " + file + ": " + e.getMessage(), e);
+        throw new CliException(ExitCode.KEYSTORE, "PASSWORD_FILE", "cannot read the password file " + file + ": "
+            + Errors.cause(e), e);
       }
     }
     String v = env.variable(PASSWORD_VARIABLE);

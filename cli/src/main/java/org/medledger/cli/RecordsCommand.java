@@ -94,7 +94,7 @@ final class RecordsCommand extends Base {
         params = Files.readAllBytes(paramsFile);
         proof = Files.readAllBytes(proofFile);
       } catch (IOException e) {
-        throw CliException.usage("cannot read the parameter files: " + e.getMessage());
+        throw CliException.usage("cannot read the parameter files: " + Errors.cause(e));
       }
       RingPedersenParams rp;
       try {
@@ -134,7 +134,7 @@ final class RecordsCommand extends Base {
         }
         return b;
       } catch (IOException e) {
-        throw CliException.usage("cannot read --file " + file + ": " + e.getMessage());
+        throw CliException.usage("cannot read --file " + file + ": " + Errors.cause(e));
       }
     }
   }

@@ -46,13 +46,15 @@ abstract class TransferCommand extends Base {
 
   @Override
   void execute() throws Exception {
-    checkAmount(amount);
+    checkPositive("--amount", amount);
     String payee = home().resolve(to);
+    requireLocalRole(from, payerRole(), verb());
     Acting a = acting(from, null);
     requireRole(a, payerRole(), verb());
     Role payeeRole = roleOnLedger(a.connection(), payee);
     if (payeeRole != payeeRole()) {
-      throw CliException.local("WRONG_ROLE", verb() + " pays a " + payeeRole() + " account; " + to + " is a " + payeeRole);
+      throw CliException.local("WRONG_ROLE", verb() + " pays " + anAccount(payeeRole()) + "; '" + to + "' is "
+          + anAccount(payeeRole));
     }
     long balance = a.client().balance();
     if (balance < amount) {
@@ -73,9 +75,11 @@ abstract class TransferCommand extends Base {
         + "  On the ledger the amount is three ciphertexts (payer, payee, regulator copies) and a proof; no plain amount.");
   }
 
-  static JsonObject result(String kind, Transfer record, long amount) {
+  /** The result: {@code kind} is the chaincode's (as {@code history} prints it), {@code command} the command run. */
+  static JsonObject result(String command, Transfer record, long amount) {
     JsonObject o = new JsonObject();
-    o.addProperty("kind", kind);
+    o.addProperty("kind", record.kind());
+    o.addProperty("command", command);
     o.addProperty("txId", record.txId());
     o.addProperty("timestamp", record.timestamp().toString());
     o.addProperty("from", record.from());

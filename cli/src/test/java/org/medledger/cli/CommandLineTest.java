@@ -47,6 +47,26 @@ class CommandLineTest {
   }
 
   @Test
+  void helpNamesEveryRoleAndListsGlobalOptionsOnce() {
+    CliRunner.Run keys = cli().run("keys", "generate", "--help");
+    assertEquals(0, keys.exit());
+    for (org.medledger.protocol.Role r : org.medledger.protocol.Role.values()) {
+      assertTrue(keys.out().contains(r.name()), r + " missing from\n" + keys.out());
+    }
+    CliRunner.Run root = cli().run("--help");
+    assertTrue(root.out().contains("--ledger-dir=<dir>"), root.out());
+    CliRunner.Run pay = cli().run("pay", "--help");
+    assertEquals(0, pay.exit());
+    assertTrue(pay.out().contains("--amount=<n>"), pay.out());
+    assertTrue(!pay.out().contains("--ledger-dir=<dir>") && !pay.out().contains("Read the keystore password"),
+        "the global options are described once, by 'medledger --help':\n" + pay.out());
+    assertTrue(pay.out().contains("Global options (see 'medledger --help'): --home, --ledger-dir"), pay.out());
+    CliRunner.Run demo = cli().run("demo", "--help");
+    assertTrue(!demo.out().contains("--password-file") && !demo.out().contains("--gateway") && !demo.out().contains("--home"),
+        "demo reads none of these:\n" + demo.out());
+  }
+
+  @Test
   void usageErrorsAreOneLineWithExitCode2() {
     assertOneErrorLine(cli().run(), 2, "USAGE");
     assertOneErrorLine(cli().run("frobnicate"), 2, "USAGE");

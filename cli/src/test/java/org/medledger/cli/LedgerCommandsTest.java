@@ -96,14 +96,16 @@ class LedgerCommandsTest {
     fails(cli.run("accounts", "register", "--account", "alice"), 3, "ACCOUNT_EXISTS");
 
     JsonObject issue = ok(cli.run("--json", "issue", "--from", "reg", "--to", "ins", "--amount", "100000")).json();
-    assertEquals("issue", issue.get("kind").getAsString());
+    assertEquals("ISSUE", issue.get("kind").getAsString(), "the chaincode's kind, as history and audit print it");
+    assertEquals("issue", issue.get("command").getAsString());
     assertEquals(100_000, issue.get("amount").getAsLong());
     JsonObject fund = ok(cli.run("--json", "fund", "--from", "ins", "--to", "alice", "--amount", "5000")).json();
-    assertEquals(Set.of("kind", "txId", "timestamp", "from", "to", "amount"), fund.keySet());
+    assertEquals(Set.of("kind", "command", "txId", "timestamp", "from", "to", "amount"), fund.keySet());
     String aliceId = fund.get("to").getAsString();
     // The payee can be named by account id as well as by local name.
-    ok(cli.run("pay", "--from", "alice", "--to", cli.run("--json", "accounts", "show", "hosp").json().get("account").getAsString(),
-        "--amount", "1200"));
+    JsonObject pay = ok(cli.run("--json", "pay", "--from", "alice", "--to",
+        cli.run("--json", "accounts", "show", "hosp").json().get("account").getAsString(), "--amount", "1200")).json();
+    assertEquals("pay", pay.get("command").getAsString());
     ok(cli.run("settle", "--from", "ins", "--to", "hosp", "--amount", "300"));
 
     assertEquals(3_800, ok(cli.run("--json", "balance", "--account", "alice")).json().get("balance").getAsLong());
@@ -116,6 +118,10 @@ class LedgerCommandsTest {
     JsonArray history = ok(cli.run("--json", "history", "--account", "alice")).json().getAsJsonArray("transactions");
     assertEquals(List.of(5_000L, 1_200L), amounts(history));
     assertEquals(aliceId, history.get(0).getAsJsonObject().get("to").getAsString());
+    JsonObject paid = history.get(1).getAsJsonObject();
+    assertEquals(pay.get("txId").getAsString(), paid.get("txId").getAsString());
+    assertEquals("TRANSFER", paid.get("kind").getAsString());
+    assertEquals(paid.get("kind").getAsString(), pay.get("kind").getAsString(), "pay and history name the same kind");
 
     JsonObject audit = ok(cli.run("--json", "audit", "--account", "reg")).json();
     assertEquals(100_000, audit.get("issued").getAsLong());
