@@ -157,35 +157,12 @@ class PaymentResolutionTest {
     }
   }
 
-  private AccountClient client(Role role, String msp, PaillierSecretKey key) throws LedgerCallException {
-    byte[] seed = new byte[32];
-    rnd.nextBytes(seed);
-    AccountClient c = new AccountClient(new AccountSecrets(role, seed, key),
-        new EmbeddedConnection(ledger, ledger.identity(msp, msp + "-gateway"), "medledger", clock), rnd);
-    c.register();
-    return c;
-  }
-
   @BeforeEach
   void channel() throws Exception {
-    new EmbeddedConnection(ledger, ledger.identity("RegulatorOrgMSP", "admin"), "medledger", clock).submit("accounts:configure", CONFIG);
-    byte[] regulatorSeed = new byte[32];
-    rnd.nextBytes(regulatorSeed);
-    AccountSecrets rs = new AccountSecrets(Role.REGULATOR, regulatorSeed, TestKeys.key2048c());
-    EmbeddedConnection regulatorGateway =
-        new EmbeddedConnection(ledger, ledger.identity("RegulatorOrgMSP", "RegulatorOrgMSP-gateway"), "medledger", clock);
-    regulator = new AccountClient(rs, regulatorGateway, rnd);
-    regulator.register();
-    // records:setup before the other registrations: their Π^fac proofs are made against it.
-    new RecordClient(rs, regulatorGateway, rnd)
-        .publishRingPedersen(TestRingPedersen.paramsBytes(2048), TestRingPedersen.proofBytes(2048));
-    hospital = client(Role.HOSPITAL, "HospitalOrgMSP", TestKeys.key2048a());
-    byte[] seed = new byte[32];
-    rnd.nextBytes(seed);
-    insurerSecrets = new AccountSecrets(Role.INSURER, seed, TestKeys.key2048b());
-    new AccountClient(insurerSecrets, new EmbeddedConnection(ledger, ledger.identity("InsurerOrgMSP", "gw"), "medledger", clock), rnd)
-        .register();
-    regulator.issue(insurerSecrets.accountId(), 10_000);
+    TestChannel.Institutions t = TestChannel.institutions(ledger, clock, rnd);
+    regulator = t.regulator();
+    hospital = t.hospital();
+    insurerSecrets = t.insurerSecrets();
   }
 
   private List<Transfer> transfers() throws LedgerCallException {
