@@ -75,8 +75,7 @@ public final class AccountClient {
     this.secrets = requests.secrets();
     this.ledger = requests.ledger();
     this.rnd = requests.random();
-    this.executor = executor;
-    secrets.paillier().precompute();
+    this.executor = executor; // the owner's fixed-base tables are built by the first payment, not here
   }
 
   /** A builder: secrets, ledger and random source are required. */
@@ -396,7 +395,7 @@ public final class AccountClient {
     String regulator = requests.regulator();
     TransferStatement st = new TransferStatement(pk, requests.key(payee).precompute(), requests.key(regulator).precompute(), old,
         new TransferContext(ledger.channel(), ledger.chaincode(), accountId(), payee, nonce));
-    TransferProof bundle = TransferProof.prove(st, secrets.paillier(), amount, rnd);
+    TransferProof bundle = TransferProof.prove(st, secrets.paillier().precompute(), amount, rnd);
     JsonObject b = requests.body("transfer", nonce);
     b.addProperty("to", payee);
     b.add("fold", fold);

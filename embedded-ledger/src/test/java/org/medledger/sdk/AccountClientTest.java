@@ -1,6 +1,7 @@
 package org.medledger.sdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,6 +94,29 @@ class AccountClientTest {
     }
     assertEquals(5_000 + 1_200 + 300, sum);
     assertEquals(List.of(100_000L, 5_000L, 300L), insurer.history().stream().map(e -> e.amount().orElse(-1)).toList());
+  }
+
+  /** Reads never build the owner's fixed-base tables (issue 16 item 3); the first payment does. */
+  @Test
+  void onlyAPaymentBuildsTheOwnersTables() throws Exception {
+    AccountClient[] inst = institutions();
+    PaillierSecretKey own; // a key object of this test's own: TestKeys' are shared across tests
+    try (java.io.InputStream in = AccountClientTest.class.getResourceAsStream("/keys/paillier-3072-a.bin")) {
+      own = PaillierSecretKey.fromBytes(in.readAllBytes());
+    }
+    byte[] seed = new byte[32];
+    rnd.nextBytes(seed);
+    AccountClient patient = new AccountClient(new AccountSecrets(Role.PATIENT, seed, own), gateway("HospitalOrgMSP"), rnd);
+    assertFalse(own.isPrecomputed(), "building a client builds no table");
+    patient.register();
+    inst[0].issue(inst[1].accountId(), 1_000);
+    inst[1].pay(patient.accountId(), 100);
+    assertEquals(100, patient.balance());
+    assertEquals(1, patient.history().size());
+    assertFalse(own.isPrecomputed(), "registering and reading build no table");
+    patient.pay(inst[2].accountId(), 10);
+    assertTrue(own.isPrecomputed(), "a payment builds the tables it proves with");
+    assertEquals(90, patient.balance());
   }
 
   @Test

@@ -126,6 +126,11 @@ public final class PaillierSecretKey implements Destroyable {
     return this;
   }
 
+  /** True once {@link #precompute()} has built the tables. */
+  public boolean isPrecomputed() {
+    return tableP != null;
+  }
+
   /** h_s^ρ mod n² by CRT over p² and q² (about 4× cheaper than the public computation). */
   public BigInteger hsPow(BigInteger rho) {
     live();
