@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.medledger.crypto.internal.EncodingHeader;
+import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
 import org.medledger.sdk.PublicLedger;
 import picocli.CommandLine.Command;
@@ -35,6 +36,8 @@ final class AccountsCommand extends Base {
 
     @Override
     void execute() throws Exception {
+      Home.Local local = home().local(name);
+      alreadyRegistered(publicLedger(local, org), local.info().account());
       Acting a = acting(name, org);
       try (Progress p = Progress.start(env(), "proving the Paillier key and registering '" + name + "'")) {
         a.client().register();
@@ -45,6 +48,24 @@ final class AccountsCommand extends Base {
       emit(o, "Registered " + a.role() + " account '" + name + "' as " + a.account() + " through "
           + o.get("organisation").getAsString() + " (tx " + o.get("registrationTx").getAsString() + ")");
     }
+  }
+
+  /**
+   * Refuses, before the keystore is unlocked and the key proved (seconds), an account the ledger
+   * already holds; the chaincode refuses it too (ACCOUNT_EXISTS).
+   */
+  static void alreadyRegistered(PublicLedger ledger, String account) throws CliException, LedgerCallException {
+    PublicLedger.AccountInfo existing;
+    try {
+      existing = ledger.account(account);
+    } catch (LedgerCallException e) {
+      if (e.kind() == LedgerCallException.Kind.REFUSED && e.errorCode().equals("UNKNOWN_ACCOUNT")) {
+        return;
+      }
+      throw e;
+    }
+    throw CliException.local("ACCOUNT_EXISTS", account + " is registered already, as " + anAccount(existing.role())
+        + " (tx " + existing.registrationTx() + "); nothing was proved or sent");
   }
 
   /** Shows what the ledger holds for an account, as anyone on the channel sees it. */

@@ -21,8 +21,7 @@ final class AuditCommand extends Base {
 
   @Override
   void execute() throws Exception {
-    Acting a = acting(name, null);
-    requireRole(a, Role.REGULATOR, "audit");
+    Acting a = acting(name, null, Role.REGULATOR, "audit");
     List<Transfer> entries = a.client().audit();
     long issued = 0;
     long transferred = 0;

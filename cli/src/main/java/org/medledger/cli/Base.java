@@ -80,7 +80,32 @@ abstract class Base implements Callable<Integer> {
 
   /** Unlocks local account {@code name} and connects it through {@code org} (null: its role's default). */
   Acting acting(String name, String org) throws CliException, KeystoreException {
+    return unlock(home().local(name), org);
+  }
+
+  /**
+   * As {@link #acting(String, String)} for a command done by {@code role} only: the role is checked
+   * from the keystore's public header before a password is asked for or the keystore unlocked
+   * (Argon2id, ≈ 1 s), and again from the unlocked secrets.
+   */
+  Acting acting(String name, String org, Role role, String command) throws CliException, KeystoreException {
     Home.Local local = home().local(name);
+    requireRole(name, local.info().role(), role, command);
+    Acting a = unlock(local, org);
+    requireRole(a, role, command);
+    return a;
+  }
+
+  /**
+   * The ledger as local account {@code local} reaches it (through {@code org}, null: its role's
+   * default organisation), for the public reads a command checks before unlocking the keystore.
+   */
+  PublicLedger publicLedger(Home.Local local, String org) throws CliException {
+    return new PublicLedger(backend().connect(org != null ? org : Organisations.defaultFor(local.info().role())));
+  }
+
+  private Acting unlock(Home.Local local, String org) throws CliException, KeystoreException {
+    String name = local.name();
     char[] password = root().passwords().existing(name);
     AccountSecrets secrets;
     try {
@@ -99,15 +124,6 @@ abstract class Base implements Callable<Integer> {
     requireRole(a.local().name(), a.role(), role, command);
   }
 
-  /**
-   * Refuses, before the keystore is unlocked or the ledger opened, a local account whose keystore
-   * names another role than {@code role} (the role is checked again once the keystore is unlocked).
-   */
-  void requireLocalRole(String name, Role role, String command) throws CliException, KeystoreException {
-    Home.Local local = home().local(name);
-    requireRole(name, local.info().role(), role, command);
-  }
-
   private static void requireRole(String name, Role actual, Role role, String command) throws CliException {
     if (actual != role) {
       throw CliException.local("WRONG_ROLE", command + " is done by " + anAccount(role) + "; '" + name + "' is "
@@ -119,11 +135,6 @@ abstract class Base implements Callable<Integer> {
   static String anAccount(Role role) {
     String r = role.name().toLowerCase(java.util.Locale.ROOT);
     return ("aeiou".indexOf(r.charAt(0)) >= 0 ? "an " : "a ") + r + " account";
-  }
-
-  /** The role of a registered account, from the ledger. */
-  static Role roleOnLedger(LedgerConnection conn, String account) throws LedgerCallException {
-    return new PublicLedger(conn).account(account).role();
   }
 
   /** A client-side refusal of client-sdk (e.g. FEE_MISMATCH), as a local refusal with its code. */

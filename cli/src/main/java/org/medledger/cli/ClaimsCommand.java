@@ -42,8 +42,7 @@ final class ClaimsCommand extends Base {
     void execute() throws Exception {
       checkPositive("--fee", fee);
       String insurerId = home().resolve(insurer);
-      Acting a = acting(name, null);
-      requireRole(a, Role.HOSPITAL, "claims file");
+      Acting a = acting(name, null, Role.HOSPITAL, "claims file");
       String claimId = a.records().fileClaim(recordId, insurerId, fee);
       emit(claim(a.records().claim(claimId)), "Filed claim " + claimId + " on " + label(localNames(), insurerId)
           + " for record " + recordId + " (fee " + amount(fee) + ", encrypted on the ledger)");
@@ -65,8 +64,7 @@ final class ClaimsCommand extends Base {
 
     @Override
     void execute() throws Exception {
-      Acting a = acting(name, null);
-      requireRole(a, Role.INSURER, "claims settle");
+      Acting a = acting(name, null, Role.INSURER, "claims settle");
       SettleChecks.before(a, claimId, grantId, root().clock);
       RecordClient.ClaimInfo c;
       try (Progress p = Progress.start(env(), "reading the record, proving the payment")) {
@@ -99,8 +97,7 @@ final class ClaimsCommand extends Base {
 
     @Override
     void execute() throws Exception {
-      Acting a = acting(name, null);
-      requireRole(a, Role.INSURER, "claims reject");
+      Acting a = acting(name, null, Role.INSURER, "claims reject");
       RecordClient.ClaimInfo c = a.records().rejectClaim(claimId, reason);
       emit(claim(c), "Rejected claim " + claimId + ": " + reason);
     }

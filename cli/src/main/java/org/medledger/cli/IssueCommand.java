@@ -22,9 +22,7 @@ final class IssueCommand extends Base {
   void execute() throws Exception {
     checkPositive("--amount", amount);
     String payee = home().resolve(to);
-    requireLocalRole(from, Role.REGULATOR, "issue");
-    Acting a = acting(from, null);
-    requireRole(a, Role.REGULATOR, "issue");
+    Acting a = acting(from, null, Role.REGULATOR, "issue");
     JsonObject o = TransferCommand.result("issue", a.client().issue(payee, amount), amount);
     emit(o, "Issued " + amount(amount) + " to " + label(localNames(), payee) + " (tx " + o.get("txId").getAsString() + ")");
   }

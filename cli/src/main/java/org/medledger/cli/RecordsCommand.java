@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.RecordProtocol;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.proof.RingPedersenParams;
 import org.medledger.sdk.ClientRefusalException;
@@ -68,8 +69,7 @@ final class RecordsCommand extends Base {
         case 3072 -> RingPedersenParams.Size.BITS_3072;
         default -> throw CliException.usage("--bits must be 2048 or 3072, got " + bits);
       };
-      Acting a = acting(name, null);
-      requireRole(a, Role.REGULATOR, "records setup");
+      Acting a = acting(name, null, Role.REGULATOR, "records setup");
       RingPedersenParams.Generated g;
       long millis;
       try (Progress p = Progress.start(env(), "generating " + bits + "-bit ring-Pedersen parameters (two safe primes)")) {
@@ -86,8 +86,7 @@ final class RecordsCommand extends Base {
     }
 
     private void publishFromFiles() throws Exception {
-      Acting a = acting(name, null);
-      requireRole(a, Role.REGULATOR, "records setup");
+      Acting a = acting(name, null, Role.REGULATOR, "records setup");
       byte[] params;
       byte[] proof;
       try {
@@ -119,7 +118,10 @@ final class RecordsCommand extends Base {
     @Option(names = "--synthetic", required = true, description = "A fictional Table 1 record from the synthetic generator.")
     boolean synthetic;
 
-    byte[] bytes(Long seed) throws CliException {
+    byte[] bytes(Long seed, boolean opaque) throws CliException {
+      if (opaque && synthetic) {
+        throw CliException.usage("--opaque goes with --file");
+      }
       if (seed != null && !synthetic) {
         throw CliException.usage("--seed goes with --synthetic");
       }
@@ -131,6 +133,9 @@ final class RecordsCommand extends Base {
         if (b.length > RecordClient.MAX_DOCUMENT_BYTES) {
           throw CliException.local("RECORD_TOO_LARGE", file + " has " + b.length + " bytes; a record holds at most "
               + RecordClient.MAX_DOCUMENT_BYTES);
+        }
+        if (!opaque) {
+          Table1Check.check(file, b);
         }
         return b;
       } catch (IOException e) {
@@ -159,12 +164,18 @@ final class RecordsCommand extends Base {
     @Option(names = "--seed", paramLabel = "<n>", description = "With --synthetic: the generator's seed (default: random).")
     Long seed;
 
+    @Option(names = "--opaque", description = "With --file: store a JSON file that is not a valid Table 1 record as an opaque document (no claim can be settled on it).")
+    boolean opaque;
+
     @Override
     void execute() throws Exception {
+      if (!RecordProtocol.RECORD_TYPE.matcher(type).matches()) {
+        throw CliException.usage("--type must be 1-32 of a-z, 0-9 and '-', starting with a letter or digit"
+            + " (e.g. visit, lab), got '" + type + "'");
+      }
       String patientId = home().resolve(patient);
-      byte[] document = content.bytes(seed);
-      Acting a = acting(name, null);
-      requireRole(a, Role.HOSPITAL, "records write");
+      byte[] document = content.bytes(seed, opaque);
+      Acting a = acting(name, null, Role.HOSPITAL, "records write");
       RecordClient.Written w;
       try (Progress p = Progress.start(env(), "encrypting and proving the record")) {
         w = a.records().writeDocument(patientId, type, document);
@@ -201,9 +212,12 @@ final class RecordsCommand extends Base {
     @Option(names = "--seed", paramLabel = "<n>", description = "With --synthetic: the generator's seed (default: random).")
     Long seed;
 
+    @Option(names = "--opaque", description = "With --file: store a JSON file that is not a valid Table 1 record as an opaque document (no claim can be settled on it).")
+    boolean opaque;
+
     @Override
     void execute() throws Exception {
-      byte[] document = content.bytes(seed);
+      byte[] document = content.bytes(seed, opaque);
       Acting a = acting(name, null);
       RecordClient.Written w;
       try {
@@ -368,8 +382,11 @@ final class RecordsCommand extends Base {
         }
       }
       String grantee = home().resolve(to);
-      Acting a = acting(name, null);
-      requireRole(a, Role.PATIENT, "records grant");
+      Home.Local local = home().local(name);
+      if (local.info().role() == Role.PATIENT) { // the grantee's role is public: asked before the unlock and the proof
+        GranteeCheck.require(publicLedger(local, null), grantee, to, local.info().account());
+      }
+      Acting a = acting(name, null, Role.PATIENT, "records grant");
       RecordClient.Shared shared;
       try (Progress p = Progress.start(env(), "re-encrypting for the grantee and proving it")) {
         if (scope.recordId != null) {
@@ -528,7 +545,11 @@ final class RecordsCommand extends Base {
 
     @Override
     void execute() throws Exception {
-      Acting a = acting(name, null);
+      Role role = home().local(name).info().role();
+      if (role != Role.REGULATOR && patient != null) {
+        throw CliException.usage("--patient is for the regulator; a patient sees its own trail");
+      }
+      Acting a = role == Role.REGULATOR ? acting(name, null) : acting(name, null, Role.PATIENT, "records trail");
       List<RecordClient.Access> trail;
       if (a.role() == Role.REGULATOR) {
         trail = a.records().auditTrail(patient == null ? "" : home().resolve(patient));

@@ -48,14 +48,15 @@ abstract class TransferCommand extends Base {
   void execute() throws Exception {
     checkPositive("--amount", amount);
     String payee = home().resolve(to);
-    requireLocalRole(from, payerRole(), verb());
-    Acting a = acting(from, null);
-    requireRole(a, payerRole(), verb());
-    Role payeeRole = roleOnLedger(a.connection(), payee);
-    if (payeeRole != payeeRole()) {
-      throw CliException.local("WRONG_ROLE", verb() + " pays " + anAccount(payeeRole()) + "; '" + to + "' is "
-          + anAccount(payeeRole));
+    Home.Local local = home().local(from);
+    if (local.info().role() == payerRole()) { // the payee's role is public: asked before the unlock
+      Role payeeRole = publicLedger(local, null).account(payee).role();
+      if (payeeRole != payeeRole()) {
+        throw CliException.local("WRONG_ROLE", verb() + " pays " + anAccount(payeeRole()) + "; '" + to + "' is "
+            + anAccount(payeeRole));
+      }
     }
+    Acting a = acting(from, null, payerRole(), verb());
     long balance = a.client().balance();
     if (balance < amount) {
       throw CliException.local("INSUFFICIENT_FUNDS", "'" + from + "' holds " + amount(balance) + ", less than "
