@@ -108,11 +108,14 @@ abstract class Base implements Callable<Integer> {
     String name = local.name();
     char[] password = root().passwords().existing(name);
     AccountSecrets secrets;
+    // At a terminal a spinner shows the Argon2id unlock (about a second) while it runs, and is erased after it.
+    Progress unlocking = Progress.start(env(), "unlocking '" + name + "' (Argon2id)");
     try {
       secrets = Keystore.read(local.keystore(), password);
     } catch (KeystoreException e) {
       throw KeystoreErrors.explain(local.keystore(), e);
     } finally {
+      unlocking.close();
       Arrays.fill(password, '\0');
     }
     LedgerConnection conn = backend().connect(org != null ? org : Organisations.defaultFor(secrets.role()));
