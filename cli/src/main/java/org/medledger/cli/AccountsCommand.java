@@ -64,7 +64,8 @@ final class AccountsCommand extends Base {
       }
       throw e;
     }
-    throw CliException.local("ACCOUNT_EXISTS", account + " is registered already, as " + anAccount(existing.role())
+    // The ledger's own answer, read rather than provoked: the same code and exit code as its refusal.
+    throw new CliException(ExitCode.REFUSED, "ACCOUNT_EXISTS", account + " is registered already, as " + anAccount(existing.role())
         + " (tx " + existing.registrationTx() + "); nothing was proved or sent");
   }
 

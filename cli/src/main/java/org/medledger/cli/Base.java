@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.RecordProtocol;
 import org.medledger.protocol.Role;
 import org.medledger.sdk.AccountClient;
 import org.medledger.sdk.AccountSecrets;
@@ -108,14 +109,11 @@ abstract class Base implements Callable<Integer> {
     String name = local.name();
     char[] password = root().passwords().existing(name);
     AccountSecrets secrets;
-    // At a terminal a spinner shows the Argon2id unlock (about a second) while it runs, and is erased after it.
-    Progress unlocking = Progress.start(env(), "unlocking '" + name + "' (Argon2id)");
     try {
       secrets = Keystore.read(local.keystore(), password);
     } catch (KeystoreException e) {
       throw KeystoreErrors.explain(local.keystore(), e);
     } finally {
-      unlocking.close();
       Arrays.fill(password, '\0');
     }
     LedgerConnection conn = backend().connect(org != null ? org : Organisations.defaultFor(secrets.role()));
@@ -143,6 +141,37 @@ abstract class Base implements Callable<Integer> {
   /** A client-side refusal of client-sdk (e.g. FEE_MISMATCH), as a local refusal with its code. */
   static CliException refusedLocally(ClientRefusalException e) {
     return CliException.local(e.errorCode().name(), e.detail());
+  }
+
+  /** Refuses, as a usage error before anything is unlocked or sent, a record id that is not rec- and 32 hex digits. */
+  static String recordId(String option, String value) throws CliException {
+    return id(option, value, RecordProtocol.RECORD_ID, "a record id (rec- and 32 lower-case hex digits)");
+  }
+
+  /** As {@link #recordId} for a grant id (grant-…). */
+  static String grantId(String option, String value) throws CliException {
+    return id(option, value, RecordProtocol.GRANT_ID, "a grant id (grant- and 32 lower-case hex digits)");
+  }
+
+  /** As {@link #recordId} for a claim id (claim-…). */
+  static String claimId(String option, String value) throws CliException {
+    return id(option, value, RecordProtocol.CLAIM_ID, "a claim id (claim- and 32 lower-case hex digits)");
+  }
+
+  /** As {@link #recordId} for a record type (a category). */
+  static String recordType(String option, String value) throws CliException {
+    if (!RecordProtocol.RECORD_TYPE.matcher(value).matches()) {
+      throw CliException.usage(option + " must be 1-32 of a-z, 0-9 and '-', starting with a letter or digit"
+          + " (e.g. visit, lab), got '" + value + "'");
+    }
+    return value;
+  }
+
+  private static String id(String option, String value, java.util.regex.Pattern shape, String what) throws CliException {
+    if (!shape.matcher(value).matches()) {
+      throw CliException.usage(option + " takes " + what + ", got '" + value + "'");
+    }
+    return value;
   }
 
   /** Refuses an {@code option}'s value below 1 (a payment or fee of 0 or less). */

@@ -41,6 +41,7 @@ final class ClaimsCommand extends Base {
     @Override
     void execute() throws Exception {
       checkPositive("--fee", fee);
+      recordId("--record", recordId);
       String insurerId = home().resolve(insurer);
       Acting a = acting(name, null, Role.HOSPITAL, "claims file");
       String claimId = a.records().fileClaim(recordId, insurerId, fee);
@@ -64,6 +65,8 @@ final class ClaimsCommand extends Base {
 
     @Override
     void execute() throws Exception {
+      claimId("--claim", claimId);
+      grantId("--grant", grantId);
       Acting a = acting(name, null, Role.INSURER, "claims settle");
       SettleChecks.before(a, claimId, grantId, root().clock);
       RecordClient.ClaimInfo c;
@@ -97,6 +100,7 @@ final class ClaimsCommand extends Base {
 
     @Override
     void execute() throws Exception {
+      claimId("--claim", claimId);
       Acting a = acting(name, null, Role.INSURER, "claims reject");
       RecordClient.ClaimInfo c = a.records().rejectClaim(claimId, reason);
       emit(claim(c), "Rejected claim " + claimId + ": " + reason);
@@ -120,6 +124,7 @@ final class ClaimsCommand extends Base {
 
     @Override
     void execute() throws Exception {
+      claimId("--claim", claimId);
       Acting a = acting(name, null);
       RecordClient.ClaimInfo c = a.records().claim(claimId);
       emit(claim(c), describe(c, localNames()));

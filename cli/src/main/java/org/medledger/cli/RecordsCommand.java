@@ -13,7 +13,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.medledger.protocol.CanonicalJson;
-import org.medledger.protocol.RecordProtocol;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.proof.RingPedersenParams;
 import org.medledger.sdk.ClientRefusalException;
@@ -169,10 +168,7 @@ final class RecordsCommand extends Base {
 
     @Override
     void execute() throws Exception {
-      if (!RecordProtocol.RECORD_TYPE.matcher(type).matches()) {
-        throw CliException.usage("--type must be 1-32 of a-z, 0-9 and '-', starting with a letter or digit"
-            + " (e.g. visit, lab), got '" + type + "'");
-      }
+      recordType("--type", type);
       String patientId = home().resolve(patient);
       byte[] document = content.bytes(seed, opaque);
       Acting a = acting(name, null, Role.HOSPITAL, "records write");
@@ -217,6 +213,7 @@ final class RecordsCommand extends Base {
 
     @Override
     void execute() throws Exception {
+      recordId("--record", recordId);
       byte[] document = content.bytes(seed, opaque);
       Acting a = acting(name, null);
       RecordClient.Written w;
@@ -303,6 +300,7 @@ final class RecordsCommand extends Base {
 
     @Override
     void execute() throws Exception {
+      recordId("--record", recordId);
       Acting a = acting(name, null);
       RecordClient.Opened r;
       try {
@@ -373,6 +371,11 @@ final class RecordsCommand extends Base {
 
     @Override
     void execute() throws Exception {
+      if (scope.recordId != null) {
+        recordId("--record", scope.recordId);
+      } else {
+        recordType("--type", scope.type);
+      }
       Instant expiresAt = null;
       if (expires != null) {
         try {
@@ -435,6 +438,7 @@ final class RecordsCommand extends Base {
 
     @Override
     void execute() throws Exception {
+      grantId("--grant", grantId);
       Acting a = acting(name, null);
       RecordClient.Shared s;
       try {
@@ -459,6 +463,7 @@ final class RecordsCommand extends Base {
 
     @Override
     void execute() throws Exception {
+      grantId("--grant", grantId);
       Acting a = acting(name, null);
       a.records().revoke(grantId);
       JsonObject o = new JsonObject();
@@ -523,6 +528,8 @@ final class RecordsCommand extends Base {
 
     @Override
     void execute() throws Exception {
+      grantId("--grant", grantId);
+      recordId("--record", recordId);
       Acting a = acting(name, null);
       show(this, a.records().read(grantId, recordId));
     }

@@ -24,6 +24,10 @@ import org.medledger.protocol.Role;
  * asked before the key is unlocked and a proof built. Nothing is written in any of these cases.
  */
 class FreeRefusalsTest {
+  private static final String RECORD = "rec-00000000000000000000000000000000";
+  private static final String GRANT = "grant-00000000000000000000000000000000";
+  private static final String CLAIM = "claim-00000000000000000000000000000000";
+
   @TempDir
   Path dir;
 
@@ -60,9 +64,9 @@ class FreeRefusalsTest {
     cli.keystore("hosp", Role.HOSPITAL, TestKeys.key2048a());
     assertEquals("medledger: error: WRONG_ROLE: audit is done by a regulator account; 'alice' is a patient account",
         ErrorMessagesTest.fails(cli.run("audit", "--account", "alice"), 6, "WRONG_ROLE"));
-    ErrorMessagesTest.fails(cli.run("claims", "settle", "--account", "hosp", "--claim", "claim-1", "--grant", "grant-1"), 6,
+    ErrorMessagesTest.fails(cli.run("claims", "settle", "--account", "hosp", "--claim", CLAIM, "--grant", GRANT), 6,
         "WRONG_ROLE");
-    ErrorMessagesTest.fails(cli.run("claims", "file", "--account", "alice", "--record", "rec-1", "--insurer", "hosp",
+    ErrorMessagesTest.fails(cli.run("claims", "file", "--account", "alice", "--record", RECORD, "--insurer", "hosp",
         "--fee", "5"), 6, "WRONG_ROLE");
     ErrorMessagesTest.fails(cli.run("records", "grant", "--account", "hosp", "--to", "alice", "--type", "visit"), 6,
         "WRONG_ROLE");
@@ -81,6 +85,24 @@ class FreeRefusalsTest {
     String line = ErrorMessagesTest.fails(cli.run("records", "write", "--account", "hosp", "--patient", "alice",
         "--type", "Visit!", "--synthetic"), 2, "USAGE");
     assertTrue(line.contains("--type must be 1-32 of a-z, 0-9 and '-'") && line.contains("'Visit!'"), line);
+    noLedger();
+  }
+
+  @Test
+  void aMalformedIdIsAUsageErrorAtOnce() throws Exception {
+    CliRunner cli = withoutPassword(new CliRunner(dir));
+    cli.keystore("alice", Role.PATIENT, TestKeys.key3072());
+    cli.keystore("ins", Role.INSURER, TestKeys.key2048b());
+    String line = ErrorMessagesTest.fails(cli.run("claims", "settle", "--account", "ins", "--claim", "claim-1", "--grant", GRANT),
+        2, "USAGE");
+    assertEquals("medledger: error: USAGE: --claim takes a claim id (claim- and 32 lower-case hex digits), got 'claim-1'", line);
+    ErrorMessagesTest.fails(cli.run("claims", "settle", "--account", "ins", "--claim", CLAIM, "--grant", "rec-" + "0".repeat(32)),
+        2, "USAGE");
+    ErrorMessagesTest.fails(cli.run("records", "open", "--account", "alice", "--record", "rec-XYZ"), 2, "USAGE");
+    ErrorMessagesTest.fails(cli.run("records", "revoke", "--account", "alice", "--grant", "grant-1"), 2, "USAGE");
+    ErrorMessagesTest.fails(cli.run("records", "grant", "--account", "alice", "--to", "ins", "--type", "Lab"), 2, "USAGE");
+    ErrorMessagesTest.fails(cli.run("records", "read", "--account", "ins", "--grant", GRANT, "--record", "rec-1"), 2, "USAGE");
+    ErrorMessagesTest.fails(cli.run("claims", "show", "--account", "ins", "--claim", "c1"), 2, "USAGE");
     noLedger();
   }
 
@@ -131,7 +153,7 @@ class FreeRefusalsTest {
 
     Map<String, Integer> before = ledgerFiles();
     withoutPassword(cli);
-    String line = ErrorMessagesTest.fails(cli.run("accounts", "register", "--account", "alice"), 6, "ACCOUNT_EXISTS");
+    String line = ErrorMessagesTest.fails(cli.run("accounts", "register", "--account", "alice"), 3, "ACCOUNT_EXISTS");
     assertTrue(line.contains("is registered already, as a patient account") && line.contains("nothing was proved or sent"),
         line);
     line = ErrorMessagesTest.fails(cli.run("records", "grant", "--account", "alice", "--to", "bob", "--type", "visit"), 6,

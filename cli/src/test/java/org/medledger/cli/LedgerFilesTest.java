@@ -65,16 +65,17 @@ class LedgerFilesTest {
   void readOnlyCommandsCreateNoLedger() throws Exception {
     CliRunner cli = new CliRunner(dir);
     cli.keystore("ins", Role.INSURER, TestKeys.key2048b());
+    cli.keystore("reg", Role.REGULATOR, TestKeys.key2048c()); // audit and trail refuse an insurer before any ledger
     Path typo = dir.resolve("typo-dir");
     List<String[]> commands = List.of(
         new String[] {"accounts", "show", "ins"},
         new String[] {"balance", "--account", "ins"},
         new String[] {"history", "--account", "ins"},
-        new String[] {"audit", "--account", "ins"},
+        new String[] {"audit", "--account", "reg"},
         new String[] {"claims", "list", "--account", "ins"},
         new String[] {"records", "list", "--account", "ins"},
         new String[] {"records", "grants", "--account", "ins"},
-        new String[] {"records", "trail", "--account", "ins"});
+        new String[] {"records", "trail", "--account", "reg"});
     for (String[] c : commands) {
       List<String> args = new ArrayList<>(List.of(c));
       args.addAll(List.of("--ledger-dir", typo.toString()));
