@@ -24,8 +24,9 @@ import org.medledger.crypto.paillier.PaillierPublicKey;
  * ({@link StatsContext}), the committee key, the list ids and every ciphertext. {@link #verify}
  * returns the packed ciphertext ({@link SlotLayout}) the chaincode aggregates.
  *
- * <p>The prover needs only the committee's public key; it learns nothing secret and the object holds
- * no secret (the plaintexts and randomness are dropped when {@link #prove} returns).
+ * <p>The prover needs only the committee's public key. The object holds no secret: the plaintexts and
+ * randomness are dropped when {@link #prove} returns, or kept apart in a {@link StatsOpening} by
+ * {@link #proveOpened}.
  */
 public final class StatsContribution {
   public static final String DOMAIN = "medledger/stats-contribution/v1";
@@ -85,6 +86,17 @@ public final class StatsContribution {
   /** Builds a contribution; {@code fee} must lie in [0, 2^40). */
   public static StatsContribution prove(PaillierPublicKey committee, StatsContext ctx, IcdChapter chapter,
       AgeBand ageBand, long fee, SecureRandom rnd) {
+    return proveOpened(committee, ctx, chapter, ageBand, fee, rnd).contribution();
+  }
+
+  /**
+   * As {@link #prove}, and keeps the opening: the plaintexts and the DJN exponents of the 33
+   * ciphertexts. The hospital may store it (it is secret: it reveals the record's chapter, band and
+   * fee) so that an auditor who is later granted the record can check the contribution against it
+   * ({@link StatsOpening#matches}); docs/protocol.md §11.7.
+   */
+  public static StatsOpening proveOpened(PaillierPublicKey committee, StatsContext ctx, IcdChapter chapter,
+      AgeBand ageBand, long fee, SecureRandom rnd) {
     SlotLayout.checkKey(committee);
     if (fee < 0 || fee >= (1L << SlotLayout.FEE_BITS)) {
       throw new IllegalArgumentException("fee must lie in [0, 2^" + SlotLayout.FEE_BITS + ")");
@@ -113,10 +125,10 @@ public final class StatsContribution {
    */
   static StatsContribution proveUnchecked(PaillierPublicKey committee, StatsContext ctx, BigInteger[] categories,
       BigInteger[] bands, BigInteger feeEncrypted, BigInteger feeCommitted, SecureRandom rnd, RangeProver rp) {
-    return prove(committee, ctx, categories, bands, feeEncrypted, feeCommitted, rnd, rp, false);
+    return prove(committee, ctx, categories, bands, feeEncrypted, feeCommitted, rnd, rp, false).contribution();
   }
 
-  private static StatsContribution prove(PaillierPublicKey key, StatsContext ctx, BigInteger[] cat, BigInteger[] bnd,
+  private static StatsOpening prove(PaillierPublicKey key, StatsContext ctx, BigInteger[] cat, BigInteger[] bnd,
       BigInteger feeEncrypted, BigInteger feeCommitted, SecureRandom rnd, RangeProver rp, boolean honest) {
     BigInteger[] rhoC = new BigInteger[cat.length];
     BigInteger[] rhoB = new BigInteger[bnd.length];
@@ -133,7 +145,8 @@ public final class StatsContribution {
     FeeLink link = FeeLink.prove(linkTranscript(t0, range), key, feeCommitted, rhoF, gamma, rnd, honest);
     OneHotProof pc = OneHotProof.prove(sub(t0, "categories"), key, cc, cat, rhoC, rnd);
     OneHotProof pb = OneHotProof.prove(sub(t0, "age-bands"), key, cb, bnd, rhoB, rnd);
-    return new StatsContribution(cc, cb, cf, v, range, pc, pb, link);
+    return new StatsOpening(key.bits(), new StatsContribution(cc, cb, cf, v, range, pc, pb, link), cat, bnd, feeEncrypted,
+        rhoC, rhoB, rhoF);
   }
 
   private static PaillierCiphertext[] encryptAll(PaillierPublicKey key, BigInteger[] m, BigInteger[] rho,
