@@ -146,10 +146,71 @@ final class OneHotProof {
     }
   }
 
-  /** Verifies against the ciphertexts; {@link #checkBounds} must have passed. */
+  /**
+   * Verifies against the ciphertexts; {@link #checkBounds} must have passed. The 2L + 1 equations are
+   * checked as one random linear combination with 128-bit weights δ drawn from the transcript after
+   * every response (docs/protocol.md §11.3, "Batched verification"): one fixed-base power of h_s and
+   * one multi-exponentiation. If the combination fails, the equations are checked one by one to name
+   * the failing entry.
+   */
   void verify(Transcript t, PaillierPublicKey key, PaillierCiphertext[] c, String what) {
-    BigInteger n2 = key.nSquared();
     BigInteger e = challenge(t, a0, a1, s);
+    BigInteger[] delta = batchWeights(t);
+    if (!batchHolds(key, c, e, delta)) {
+      verifyEach(key, c, e, what);
+      throw fail(what, "batched check failed");
+    }
+  }
+
+  /** Absorbs every response and derives the 2L + 1 batching weights (128 bits each). */
+  BigInteger[] batchWeights(Transcript t) {
+    t.appendString("batch", "responses");
+    for (int j = 0; j < e0.length; j++) {
+      t.appendInteger("e0[" + j + "]", e0[j]);
+      t.appendInteger("z0[" + j + "]", z0[j]);
+      t.appendInteger("z1[" + j + "]", z1[j]);
+    }
+    t.appendInteger("zs", zs);
+    return t.challengeVector("delta", 2 * e0.length + 1, CHALLENGE_BITS);
+  }
+
+  /**
+   * h_s^(Σ δ_{j,0} z_{j,0} + δ_{j,1} z_{j,1} + δ_s z_s)
+   *   = Π a_{j,0}^δ_{j,0} a_{j,1}^δ_{j,1} · s^δ_s · Π c_j^(δ_{j,0} e_{j,0} + δ_{j,1} e_{j,1} + δ_s e)
+   *     · (1+n)^−(Σ δ_{j,1} e_{j,1} + δ_s e)   (mod n²),
+   * which is the weighted product of h_s^{z_{j,b}} = a_{j,b}·(c_j (1+n)^−b)^{e_{j,b}} and
+   * h_s^{z_s} = s·(Π c_j · (1+n)^−1)^e.
+   */
+  boolean batchHolds(PaillierPublicKey key, PaillierCiphertext[] c, BigInteger e, BigInteger[] delta) {
+    int len = c.length;
+    BigInteger n2 = key.nSquared();
+    BigInteger deltaS = delta[2 * len];
+    BigInteger lhsExp = deltaS.multiply(zs);
+    BigInteger gExp = deltaS.multiply(e);
+    BigInteger[] bases = new BigInteger[3 * len + 1];
+    BigInteger[] exps = new BigInteger[3 * len + 1];
+    for (int j = 0; j < len; j++) {
+      BigInteger d0 = delta[2 * j];
+      BigInteger d1 = delta[2 * j + 1];
+      BigInteger e1 = e.subtract(e0[j]).mod(CHALLENGE_MOD);
+      lhsExp = lhsExp.add(d0.multiply(z0[j])).add(d1.multiply(z1[j]));
+      gExp = gExp.add(d1.multiply(e1));
+      bases[3 * j] = a0[j];
+      exps[3 * j] = d0;
+      bases[3 * j + 1] = a1[j];
+      exps[3 * j + 1] = d1;
+      bases[3 * j + 2] = c[j].value();
+      exps[3 * j + 2] = d0.multiply(e0[j]).add(d1.multiply(e1)).add(deltaS.multiply(e));
+    }
+    bases[3 * len] = s;
+    exps[3 * len] = deltaS;
+    BigInteger rhs = MultiPow.of(bases, exps, n2).multiply(key.gPow(gExp.negate())).mod(n2);
+    return Djn.hsPow(key, lhsExp).equals(rhs);
+  }
+
+  /** The equations one by one; throws naming the first that fails. */
+  void verifyEach(PaillierPublicKey key, PaillierCiphertext[] c, BigInteger e, String what) {
+    BigInteger n2 = key.nSquared();
     BigInteger product = BigInteger.ONE;
     for (int j = 0; j < c.length; j++) {
       BigInteger e1 = e.subtract(e0[j]).mod(CHALLENGE_MOD);

@@ -36,6 +36,7 @@ public final class SlotLayout {
   /** Names the layout in transcripts and encodings. */
   public static final String LAYOUT_ID = "stats-slots/v1/w=32/counters=32/fee=40";
 
+  private static final BigInteger SLOT_SHIFT = BigInteger.ONE.shiftLeft(COUNTER_BITS);
   private static final BigInteger COUNTER_MASK = BigInteger.ONE.shiftLeft(COUNTER_BITS).subtract(BigInteger.ONE);
 
   private SlotLayout() {}
@@ -90,7 +91,7 @@ public final class SlotLayout {
   /**
    * The verifier's homomorphic packing: Enc(Σ m_i·2^(w·i) + f·2^FEE_OFFSET) from the unpacked
    * ciphertexts Enc(m_i) and Enc(f), as Π c_i^(2^(w·i)) · c_f^(2^FEE_OFFSET), evaluated by Horner's
-   * rule (one w-fold squaring per slot, {@value #FEE_OFFSET} squarings in all). Deterministic: it
+   * rule (one power 2^w per slot, {@value #FEE_OFFSET} squarings in all). Deterministic: it
    * uses no randomness, so every endorser derives the same ciphertext.
    */
   public static PaillierCiphertext packCiphertexts(PaillierPublicKey key, PaillierCiphertext[] counters,
@@ -101,10 +102,8 @@ public final class SlotLayout {
     BigInteger n2 = key.nSquared();
     BigInteger acc = valueOf(key, fee);
     for (int i = COUNTERS - 1; i >= 0; i--) {
-      for (int s = 0; s < COUNTER_BITS; s++) {
-        acc = acc.multiply(acc).mod(n2);
-      }
-      acc = acc.multiply(valueOf(key, counters[i])).mod(n2);
+      // w squarings as one modPow: the JDK's Montgomery intrinsic is several times faster per squaring.
+      acc = acc.modPow(SLOT_SHIFT, n2).multiply(valueOf(key, counters[i])).mod(n2);
     }
     return key.ciphertext(acc);
   }
