@@ -160,7 +160,7 @@ public final class PartialDecryption {
     }
   }
 
-  private static BigInteger challenge(ThresholdPublicKey pk, int member, BigInteger c, byte[] context, BigInteger ci,
+  static BigInteger challenge(ThresholdPublicKey pk, int member, BigInteger c, byte[] context, BigInteger ci,
       BigInteger a, BigInteger b) {
     int full = pk.paillierKey().bits() / 4;
     Transcript t = pk.transcript()
