@@ -8,7 +8,9 @@ import org.medledger.crypto.MalformedInputException;
 
 /**
  * Member i's partial decryption c_i = c^{2Δ·s_i} mod n² of one ciphertext, with the proof (e, z)
- * that log_{c⁴}(c_i²) = log_v(v_i) (docs/protocol.md §10.2). Public. Made and checked by
+ * that log_{c⁴}(c_i²) = log_v(v_i) (docs/protocol.md §10.2), and, when made by
+ * {@link PartialDecryption#create} or decoded from the version-2 encoding, the proof's commitments
+ * (a, b) that let several shares be verified in one batch. Public. Made and checked by
  * {@link PartialDecryption}; an instance says nothing about validity until verified.
  */
 public final class DecryptionShare {

@@ -20,7 +20,9 @@ import org.medledger.crypto.paillier.PaillierPublicKey;
  * log_{c⁴}(c_i²) = log_v(v_i) = x with a Fiat–Shamir Σ-protocol over the integers:
  * r ← [0, 2^(xBits+κ+σ)), a = c^{4r}, b = v^r, e = H(…) ∈ [0, 2^κ), z = r + e·x.
  * The verifier accepts iff |z| &lt; 2^(xBits+κ+σ+1), a = c^{4z}·c_i^{−2e} and b = v^z·v_i^{−e}
- * reproduce e. The transcript binds the committee's whole public key, i, v_i, c, the context
+ * reproduce e; for a share that carries (a, b), iff they reproduce e and the squared equations
+ * hold, checked for many shares of one ciphertext in one long exponentiation
+ * ({@link #verifyBatch}, {@link ShareBatch}). The transcript binds the committee's whole public key, i, v_i, c, the context
  * (e.g. a disclosure-request id), c_i, a and b.
  */
 public final class PartialDecryption {
