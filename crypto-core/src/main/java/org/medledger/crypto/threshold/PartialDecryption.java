@@ -49,7 +49,7 @@ public final class PartialDecryption {
     BigInteger ci = cv.modPow(x.shiftLeft(1), nSq);
     BigInteger r = new BigInteger(pk.nonceBits(), rnd);
     BigInteger a = c4.modPow(r, nSq);
-    BigInteger b = pk.v().modPow(r, nSq);
+    BigInteger b = pk.vPow(r);
     BigInteger e = challenge(pk, share.member(), cv, context, ci, a, b);
     return new DecryptionShare(share.member(), ci, e, r.add(e.multiply(x)), a, b);
   }
@@ -156,7 +156,7 @@ public final class PartialDecryption {
     BigInteger vie = pk.verificationKey(i).modPow(e, nSq);
     BigInteger inverse = ci2e.multiply(vie).mod(nSq).modInverse(nSq);
     BigInteger a = c4.modPow(z, nSq).multiply(vie).mod(nSq).multiply(inverse).mod(nSq);
-    BigInteger b = pk.v().modPow(z, nSq).multiply(ci2e).mod(nSq).multiply(inverse).mod(nSq);
+    BigInteger b = pk.vPow(z).multiply(ci2e).mod(nSq).multiply(inverse).mod(nSq);
     if (!challenge(pk, i, cv, context, ci, a, b).equals(e)) {
       throw new InvalidShareException(INVALID, i, EQUATION_FAILS);
     }

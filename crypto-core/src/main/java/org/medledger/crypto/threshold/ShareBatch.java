@@ -83,7 +83,7 @@ final class ShareBatch {
       rhs = rhs.multiply(term.modPow(rho.shiftLeft(1), nSq)).mod(nSq);
       exponent = exponent.add(rho.multiply(s.response()));
     }
-    BigInteger base = c4.multiply(pk.v().modPow(gamma, nSq)).mod(nSq);
+    BigInteger base = c4.multiply(pk.vPow(gamma)).mod(nSq);
     if (base.modPow(exponent.shiftLeft(1), nSq).equals(rhs)) {
       return;
     }
@@ -106,7 +106,7 @@ final class ShareBatch {
       return false;
     }
     BigInteger right = s.commitmentB().multiply(pk.verificationKey(s.member()).modPow(e, nSq)).mod(nSq);
-    return pk.v().modPow(z2, nSq).equals(square(right, nSq));
+    return pk.vPow(z2).equals(square(right, nSq));
   }
 
   static BigInteger square(BigInteger x, BigInteger modulus) {

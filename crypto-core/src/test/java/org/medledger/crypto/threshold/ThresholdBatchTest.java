@@ -238,4 +238,30 @@ class ThresholdBatchTest {
     assertFalse(plain.hasCommitments());
     assertThrows(IllegalStateException.class, () -> plain.toBytesWithCommitments(pk));
   }
+
+  @Test
+  void aPrecomputedKeyAgreesWithModPow() {
+    ThresholdPublicKey fast = ThresholdPublicKey.fromBytes(pk.toBytes());
+    assertFalse(fast.isPrecomputed());
+    assertTrue(fast.precompute().isPrecomputed());
+    assertEquals(pk, fast);
+    assertTrue(fast.tableBytes() > 10_000_000L && fast.tableBytes() < 20_000_000L, "about 14 MB at 2048 bits");
+    BigInteger top = BigInteger.ONE.shiftLeft(pk.responseBits() + 1).subtract(BigInteger.ONE);
+    for (BigInteger x : new BigInteger[] {BigInteger.ZERO, BigInteger.ONE, top, top.add(BigInteger.ONE),
+        new BigInteger(pk.responseBits(), Committees.RND), new BigInteger(200, Committees.RND).negate()}) {
+      assertEquals(pk.v().modPow(x, nSq), fast.vPow(x), x.bitLength() + " bits");
+    }
+    // Shares made with the table verify without it, and the other way round, in both rules.
+    DecryptionShare made = PartialDecryption.create(dealing.shares().get(0), fast, c, CTX, Committees.RND);
+    PartialDecryption.verify(pk, c, CTX, made);
+    PartialDecryption.verify(pk, c, CTX, DecryptionShare.fromBytes(made.toBytes(pk), pk));
+    PartialDecryption.verify(fast, c, CTX, DecryptionShare.fromBytes(good[3].toBytes(pk), pk));
+    assertEquals(271_828L, Combiner.combineAmount(fast, c, CTX, allWith(made), Committees.RND));
+    DecryptionShare bad = responseShifted(good[4], BigInteger.ONE);
+    assertEquals(4, assertThrows(InvalidShareException.class,
+        () -> Combiner.combine(fast, c, CTX, allWith(bad))).member());
+    DecryptionShare badV1 = DecryptionShare.fromBytes(bad.toBytes(pk), pk);
+    assertEquals(4, assertThrows(InvalidShareException.class,
+        () -> PartialDecryption.verify(fast, c, CTX, badV1)).member());
+  }
 }
