@@ -37,7 +37,10 @@ public final class Combiner {
     return combine(pk, c, context, shares, null);
   }
 
-  /** As {@link #combine(ThresholdPublicKey, PaillierCiphertext, byte[], Collection)}, with batch weights from {@code rnd}. */
+  /**
+   * As {@link #combine(ThresholdPublicKey, PaillierCiphertext, byte[], Collection)}, with the batch
+   * weights drawn from {@code rnd}.
+   */
   public static BigInteger combine(ThresholdPublicKey pk, PaillierCiphertext c, byte[] context,
       Collection<DecryptionShare> shares, SecureRandom rnd) {
     Objects.requireNonNull(context, "context");
@@ -93,7 +96,10 @@ public final class Combiner {
     return amount(combine(pk, c, context, shares));
   }
 
-  /** As {@link #combineAmount(ThresholdPublicKey, PaillierCiphertext, byte[], Collection)}, with batch weights from {@code rnd}. */
+  /**
+   * As {@link #combineAmount(ThresholdPublicKey, PaillierCiphertext, byte[], Collection)}, with the
+   * batch weights drawn from {@code rnd}.
+   */
   public static long combineAmount(ThresholdPublicKey pk, PaillierCiphertext c, byte[] context,
       Collection<DecryptionShare> shares, SecureRandom rnd) {
     return amount(combine(pk, c, context, shares, rnd));

@@ -22,8 +22,8 @@ import org.medledger.crypto.paillier.PaillierPublicKey;
  * The verifier accepts iff |z| &lt; 2^(xBits+κ+σ+1), a = c^{4z}·c_i^{−2e} and b = v^z·v_i^{−e}
  * reproduce e; for a share that carries (a, b), iff they reproduce e and the squared equations
  * hold, checked for many shares of one ciphertext in one long exponentiation
- * ({@link #verifyBatch}, {@link ShareBatch}). The transcript binds the committee's whole public key, i, v_i, c, the context
- * (e.g. a disclosure-request id), c_i, a and b.
+ * ({@link #verifyBatch}, {@link ShareBatch}). The transcript binds the committee's whole public
+ * key, i, v_i, c, the context (e.g. a disclosure-request id), c_i, a and b.
  */
 public final class PartialDecryption {
   static final String INVALID = "DECRYPTION_SHARE_INVALID";
@@ -104,7 +104,8 @@ public final class PartialDecryption {
     for (DecryptionShare s : shares) {
       checkRanges(pk, s);
       if (s.hasCommitments()) {
-        if (!challenge(pk, s.member(), cv, context, s.value(), s.commitmentA(), s.commitmentB()).equals(s.challenge())) {
+        BigInteger e = challenge(pk, s.member(), cv, context, s.value(), s.commitmentA(), s.commitmentB());
+        if (!e.equals(s.challenge())) {
           throw new InvalidShareException(INVALID, s.member(), EQUATION_FAILS);
         }
         batch.add(s);
