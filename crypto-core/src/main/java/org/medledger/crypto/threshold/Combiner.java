@@ -34,7 +34,7 @@ public final class Combiner {
    */
   public static BigInteger combine(ThresholdPublicKey pk, PaillierCiphertext c, byte[] context,
       Collection<DecryptionShare> shares) {
-    return combine(pk, c, context, shares, null);
+    return combineWith(pk, c, context, shares, null);
   }
 
   /**
@@ -42,6 +42,12 @@ public final class Combiner {
    * weights drawn from {@code rnd}.
    */
   public static BigInteger combine(ThresholdPublicKey pk, PaillierCiphertext c, byte[] context,
+      Collection<DecryptionShare> shares, SecureRandom rnd) {
+    return combineWith(pk, c, context, shares, Objects.requireNonNull(rnd, "rnd"));
+  }
+
+  /** Batch weights from {@code rnd}, or derived from a transcript when it is null. */
+  private static BigInteger combineWith(ThresholdPublicKey pk, PaillierCiphertext c, byte[] context,
       Collection<DecryptionShare> shares, SecureRandom rnd) {
     Objects.requireNonNull(context, "context");
     PaillierPublicKey paillier = pk.paillierKey();
