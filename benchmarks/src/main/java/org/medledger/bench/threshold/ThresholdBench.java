@@ -29,9 +29,11 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Threshold decryption by a regulator committee (docs/protocol.md §10): one member's partial
- * decryption with its proof, the check of one share, the combination of t shares (which verifies
- * each of them), dealing from fixed safe primes, and re-sharing to a committee of the same shape
- * (one old member's dealing; one new member's checks and share; the new public key).
+ * decryption with its proof, the check of one share (with its commitments, and from the version-1
+ * encoding without them), the batch check of t shares, the combination of t shares (which
+ * verifies each of them; with and without commitments), dealing from fixed safe primes, and re-sharing to a committee of the same shape
+ * (one old member's dealing; one new member's checks and share; the new public key). The committee
+ * key is precomputed ({@link ThresholdPublicKey#precompute()}: a fixed-base table for v).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -54,6 +56,8 @@ public class ThresholdBench {
   private PaillierCiphertext c;
   private DecryptionShare one;
   private List<DecryptionShare> tShares;
+  private DecryptionShare oneV1;
+  private List<DecryptionShare> tSharesV1;
   private int[] set;
   private List<ReshareDealing> dealings;
   private List<SubShare> forMemberOne;
@@ -66,7 +70,7 @@ public class ThresholdBench {
     m = Integer.parseInt(tm[1]);
     primes = TestSafePrimes.pair(bits / 2);
     ThresholdDealer.Dealing d = ThresholdDealer.dealFromSafePrimes(primes[0], primes[1], t, m, keyContext, RND);
-    pk = d.publicKey();
+    pk = d.publicKey().precompute(); // the fixed-base table for v, as a long-lived verifier keeps it
     shares = d.shares();
     c = pk.paillierKey().encrypt(1_000_000L, RND);
     tShares = new ArrayList<>();
@@ -74,6 +78,11 @@ public class ThresholdBench {
       tShares.add(PartialDecryption.create(shares.get(i - 1), pk, c, context, RND));
     }
     one = tShares.get(0);
+    tSharesV1 = new ArrayList<>();
+    for (DecryptionShare s : tShares) {
+      tSharesV1.add(DecryptionShare.fromBytes(s.toBytes(pk), pk)); // the version-1 encoding: no commitments
+    }
+    oneV1 = tSharesV1.get(0);
     set = new int[t];
     dealings = new ArrayList<>();
     forMemberOne = new ArrayList<>();
@@ -99,9 +108,30 @@ public class ThresholdBench {
     return one;
   }
 
+  /** One share decoded from its version-1 encoding (no commitments): the original rule. */
+  @Benchmark
+  public DecryptionShare verifyShareV1() {
+    PartialDecryption.verify(pk, c, context, oneV1);
+    return oneV1;
+  }
+
+  /** The t shares of one ciphertext checked together, SecureRandom weights. */
+  @Benchmark
+  public List<DecryptionShare> verifyBatch() {
+    PartialDecryption.verifyBatch(pk, c, context, tShares, RND);
+    return tShares;
+  }
+
+  /** Combine t shares that carry commitments (verified as one batch, derived weights). */
   @Benchmark
   public BigInteger combine() {
     return Combiner.combine(pk, c, context, tShares);
+  }
+
+  /** Combine t shares decoded from the version-1 encoding (each verified alone). */
+  @Benchmark
+  public BigInteger combineV1() {
+    return Combiner.combine(pk, c, context, tSharesV1);
   }
 
   @Benchmark

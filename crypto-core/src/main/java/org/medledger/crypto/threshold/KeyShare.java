@@ -109,7 +109,7 @@ public final class KeyShare implements Destroyable {
     pk.checkMember(member);
     BigInteger s = SignedInt.decode(encoded, fixed, bits, MALFORMED, "key share");
     BigInteger nSq = pk.paillierKey().nSquared();
-    if (!pk.v().modPow(pk.delta().multiply(s), nSq).equals(pk.verificationKey(member))) {
+    if (!pk.vPow(pk.delta().multiply(s)).equals(pk.verificationKey(member))) {
       throw new MalformedInputException("KEY_SHARE_MISMATCH", "key share does not match member " + member
           + "'s verification key");
     }

@@ -126,7 +126,7 @@ public final class Resharing {
     BigInteger nSq = old.paillierKey().nSquared();
     BigInteger[] e = new BigInteger[newThreshold];
     for (int k = 0; k < newThreshold; k++) {
-      e[k] = old.v().modPow(plan.newDelta().multiply(b[k]), nSq);
+      e[k] = old.vPow(plan.newDelta().multiply(b[k]));
     }
     List<SubShare> subs = new ArrayList<>(newMembers);
     for (int j = 1; j <= newMembers; j++) {
@@ -189,7 +189,7 @@ public final class Resharing {
       throw new InvalidShareException(INVALID, i, "sub-share for member " + j + " out of bounds");
     }
     BigInteger nSq = old.paillierKey().nSquared();
-    if (!old.v().modPow(plan.newDelta().multiply(sigma), nSq).equals(evaluate(d, j, nSq))) {
+    if (!old.vPow(plan.newDelta().multiply(sigma)).equals(evaluate(d, j, nSq))) {
       throw new InvalidShareException(INVALID, i, "sub-share for member " + j + " does not match the commitments");
     }
   }
@@ -257,7 +257,7 @@ public final class Resharing {
     }
     BigInteger nSq = old.paillierKey().nSquared();
     if (sum.abs().bitLength() > newPk.shareBits()
-        || !newPk.v().modPow(newPk.delta().multiply(sum), nSq).equals(newPk.verificationKey(member))) {
+        || !newPk.vPow(newPk.delta().multiply(sum)).equals(newPk.verificationKey(member))) {
       throw new MalformedInputException("KEY_SHARE_MISMATCH", "the new share does not match the new committee key");
     }
     return new KeyShare(newPk, member, sum);

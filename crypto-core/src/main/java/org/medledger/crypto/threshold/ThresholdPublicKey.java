@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.medledger.crypto.internal.Bytes;
 import org.medledger.crypto.internal.EncodingHeader;
+import org.medledger.crypto.internal.FixedBaseTable;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.Transcript;
@@ -46,6 +47,9 @@ public final class ThresholdPublicKey {
   private final byte[] encoding;
   private final byte[] fingerprint;
   private final Transcript transcript;
+  /** Window of the optional fixed-base table for v: 5 bits, about 14 MB at 2048 bits, 31 MB at 3072. */
+  static final int TABLE_WINDOW = 5;
+  private volatile FixedBaseTable vTable;
 
   private ThresholdPublicKey(PaillierPublicKey paillier, BigInteger v, int threshold, int members, int shareBits,
       BigInteger scale, BigInteger[] vks) {
@@ -164,6 +168,39 @@ public final class ThresholdPublicKey {
   /** Δ = m!. */
   public BigInteger delta() {
     return delta;
+  }
+
+  /**
+   * Builds a fixed-base table for v (idempotent; {@link #tableBytes()} of heap, under a second to
+   * build at 2048 bits) that later partial decryptions and share checks use for v's powers: a
+   * power by an R-bit exponent then costs about 16 instead of 29 ms at 2048 bits. Worth it for a
+   * long-lived key that verifies shares without commitments or makes many shares. Returns this key.
+   */
+  public ThresholdPublicKey precompute() {
+    if (vTable == null) {
+      synchronized (this) {
+        if (vTable == null) {
+          vTable = new FixedBaseTable(v, paillier.nSquared(), responseBits() + 1, TABLE_WINDOW);
+        }
+      }
+    }
+    return this;
+  }
+
+  public boolean isPrecomputed() {
+    return vTable != null;
+  }
+
+  /** Approximate heap size of the table {@link #precompute()} builds, in bytes. */
+  public long tableBytes() {
+    long windows = (responseBits() + 1 + TABLE_WINDOW - 1) / TABLE_WINDOW;
+    return windows * (1L << TABLE_WINDOW) * (paillier.bits() / 4 + 32);
+  }
+
+  /** v^x mod n² for x ≥ 0, from the table when there is one. */
+  BigInteger vPow(BigInteger x) {
+    FixedBaseTable t = vTable;
+    return t != null && x.signum() >= 0 ? t.pow(x) : v.modPow(x, paillier.nSquared());
   }
 
   /** v_i for member i ∈ [1, m]. */

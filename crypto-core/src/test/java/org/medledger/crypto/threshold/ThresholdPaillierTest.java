@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.internal.NumberTheory;
 import org.medledger.crypto.SecretAccess;
+import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.paillier.PaillierSecretKey;
@@ -55,6 +56,27 @@ class ThresholdPaillierTest {
   @Test
   void roundTrip3072ThreeOfFive() {
     roundTrip(3072, 3, 5, new int[] {2, 4, 5});
+  }
+
+  @Test
+  void roundTrip2048FiveOfNine() {
+    roundTrip(2048, 5, 9, new int[] {9, 2, 7, 4, 1});
+  }
+
+  /** One real dealing with its safe-prime search (seconds to tens of seconds at 2048 bits). */
+  @Test
+  void realDealing2048ThreeOfFive() {
+    ThresholdDealer.Dealing dealing = ThresholdDealer.deal(KeySize.ofBits(2048), 3, 5, Committees.KEY_CONTEXT,
+        Committees.RND);
+    ThresholdPublicKey pk = dealing.publicKey();
+    assertEquals(2048, pk.paillierKey().bits());
+    dealing.keyProof().verify(pk.paillierKey(), Committees.KEY_CONTEXT);
+    assertEquals(pk, ThresholdPublicKey.fromBytes(pk.toBytes()));
+    PaillierCiphertext c = pk.paillierKey().encrypt(8_675_309L, Committees.RND);
+    assertEquals(8_675_309L, Combiner.combineAmount(pk, c, CTX, shares(dealing, c, CTX, 4, 2, 5)));
+    assertEquals(8_675_309L, Combiner.combineAmount(pk, c, CTX, shares(dealing, c, CTX, 1, 3, 5), Committees.RND));
+    assertEquals("NOT_ENOUGH_SHARES", assertThrows(MalformedInputException.class,
+        () -> Combiner.combine(pk, c, CTX, shares(dealing, c, CTX, 1, 3))).code());
   }
 
   @Test

@@ -17,7 +17,8 @@ import org.medledger.crypto.paillier.PaillierPublicKey;
 /**
  * Any t (or more) of the m members decrypt to the same plaintext, for a 3-of-5 and a 5-of-9
  * committee at 2048 bits. The shares of fixed ciphertexts (0 and a random one) are made once; each try combines a
- * random subset of them in a random order.
+ * random subset of them in a random order, some with their commitments (batch rule) and some without (the
+ * version-1 rule), with SecureRandom or transcript-derived batch weights.
  */
 class ThresholdProperties {
   private static final byte[] CTX = Committees.context("disclosure-request/property");
@@ -65,21 +66,36 @@ class ThresholdProperties {
     return l;
   }
 
-  private static boolean decrypts(int shape, int c, List<Integer> members) {
+  /**
+   * Member i's share loses its commitments (as if decoded from the version-1 encoding) when bit i
+   * of {@code strip} is set; the batch weights come from SecureRandom or from the transcript.
+   */
+  private static boolean decrypts(int shape, int c, List<Integer> members, int strip, boolean secureRandom) {
     List<DecryptionShare> offered = new ArrayList<>();
     for (int i : members) {
-      offered.add(shares[shape][c][i]);
+      DecryptionShare s = shares[shape][c][i];
+      offered.add((strip >>> i & 1) == 1 ? DecryptionShare.fromBytes(s.toBytes(keys[shape]), keys[shape]) : s);
     }
-    return Combiner.combine(keys[shape], ciphertexts[shape][c], CTX, offered).equals(plaintexts[shape][c]);
+    BigInteger m = secureRandom
+        ? Combiner.combine(keys[shape], ciphertexts[shape][c], CTX, offered, Committees.RND)
+        : Combiner.combine(keys[shape], ciphertexts[shape][c], CTX, offered);
+    return m.equals(plaintexts[shape][c]);
+  }
+
+  @Provide
+  Arbitrary<Integer> strips() {
+    return Arbitraries.integers().between(0, 1023);
   }
 
   @Property(tries = 8)
-  boolean anyThreeOfFiveDecrypt(@ForAll("subsetOf5") List<Integer> members, @ForAll boolean second) {
-    return decrypts(0, second ? 1 : 0, members);
+  boolean anyThreeOfFiveDecrypt(@ForAll("subsetOf5") List<Integer> members, @ForAll boolean second,
+      @ForAll("strips") int strip, @ForAll boolean secureRandom) {
+    return decrypts(0, second ? 1 : 0, members, strip, secureRandom);
   }
 
   @Property(tries = 5)
-  boolean anyFiveOfNineDecrypt(@ForAll("subsetOf9") List<Integer> members) {
-    return decrypts(1, 1, members);
+  boolean anyFiveOfNineDecrypt(@ForAll("subsetOf9") List<Integer> members, @ForAll("strips") int strip,
+      @ForAll boolean secureRandom) {
+    return decrypts(1, 1, members, strip, secureRandom);
   }
 }
