@@ -51,7 +51,7 @@ final class BatchTransfers {
     Map<String, PaillierPublicKey> payerKeys = new HashMap<>();
     Map<String, Long> nextNonce = new HashMap<>();
     Map<String, PaillierCiphertext> balance = new HashMap<>();
-    Set<String> folded = new HashSet<>();
+    Set<String> folded = new java.util.LinkedHashSet<>(); // deleted in the order named
     Set<String> seen = new HashSet<>();
     List<Member> members = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
