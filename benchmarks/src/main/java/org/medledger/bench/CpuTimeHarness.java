@@ -13,7 +13,7 @@ import java.util.Arrays;
  * untimed calls, then {@code n} timed calls of each method, and prints the median and quartiles.
  * Methods a jar lacks are skipped, so the same source runs against an older build.
  *
- * <p>Usage: {@code java -cp benchmarks.jar org.medledger.bench.CpuTimeHarness [bits] [warm] [n]}
+ * <p>Usage: {@code java -cp benchmarks.jar org.medledger.bench.CpuTimeHarness [bits] [warm] [n] [class regex]}
  * (or the source-file launcher against another build's jar).
  */
 public final class CpuTimeHarness {
@@ -23,12 +23,25 @@ public final class CpuTimeHarness {
     int bits = args.length > 0 ? Integer.parseInt(args[0]) : 2048;
     int warm = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int n = args.length > 2 ? Integer.parseInt(args[2]) : 40;
+    only = args.length > 3 ? args[3] : ".*";
     run("org.medledger.bench.TransferBench", bits, warm, n, "prove", "verify");
     run("org.medledger.chaincode.ChaincodeTransferBench", bits, warm, n, "endorse", "endorseColdKeys");
+    run("org.medledger.bench.TransferBatchBench", bits, warm, n, "verifySingle", "verifyBatch16Payers", "verifyBatchChain16");
   }
 
+  /** A regular expression on the class names to run (optional fourth argument). */
+  private static String only = ".*";
+
   private static void run(String cls, int bits, int warm, int n, String... methods) throws Exception {
-    Class<?> c = Class.forName(cls);
+    if (!cls.matches(only)) {
+      return;
+    }
+    Class<?> c;
+    try {
+      c = Class.forName(cls);
+    } catch (ClassNotFoundException absent) {
+      return;
+    }
     Object state = c.getDeclaredConstructor().newInstance();
     c.getField("bits").setInt(state, bits);
     c.getMethod("setUp").invoke(state);
@@ -52,6 +65,12 @@ public final class CpuTimeHarness {
       Arrays.sort(ms);
       System.out.printf("%s.%s bits=%d cpu_ms median=%.2f q1=%.2f q3=%.2f n=%d%n", c.getSimpleName(), name, bits,
           ms[n / 2], ms[n / 4], ms[(3 * n) / 4], n);
+      if (name.startsWith("verifyBatch")) {
+        // A batch call verifies TransferBatchBench.MEMBERS payments.
+        int members = c.getField("MEMBERS").getInt(null);
+        System.out.printf("%s.%s bits=%d cpu_ms_per_payment median=%.2f q1=%.2f q3=%.2f members=%d%n", c.getSimpleName(),
+            name, bits, ms[n / 2] / members, ms[n / 4] / members, ms[(3 * n) / 4] / members, members);
+      }
     }
   }
 }

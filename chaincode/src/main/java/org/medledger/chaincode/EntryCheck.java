@@ -27,6 +27,8 @@ final class EntryCheck {
     ID_OR_EMPTY(Ids.MAX_ID_BYTES),
     /** A signed request (canonical JSON). */
     REQUEST(Requests.MAX_REQUEST_BYTES),
+    /** A batch of signed transfer requests (canonical JSON). */
+    BATCH(org.medledger.protocol.Limits.MAX_BATCH_BYTES),
     /** The channel configuration (JSON). */
     CONFIG(AccountContract.MAX_CONFIG_BYTES),
     /** A page size; its value is checked by the function. */
@@ -58,6 +60,7 @@ final class EntryCheck {
     fn("accounts:getChannel");
     fn("money:issue", r);
     fn("money:transfer", r);
+    fn("money:transferBatch", Kind.BATCH);
     fn("money:fold", r);
     fn("money:balance", i);
     fn("money:credits", i, p, b);

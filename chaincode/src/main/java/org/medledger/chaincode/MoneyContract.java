@@ -131,6 +131,15 @@ public final class MoneyContract implements ContractInterface {
     return CanonicalJson.toString(record);
   }
 
+  /**
+   * Up to {@link Limits#MAX_BATCH_TRANSFERS} signed transfer requests to one payee, verified
+   * together (docs/chaincode.md §5, Batches; {@link BatchTransfers}).
+   */
+  @Transaction(intent = Transaction.TYPE.SUBMIT)
+  public String transferBatch(Context ctx, String batchJson) {
+    return BatchTransfers.transferBatch(new Ledger(ctx), batchJson);
+  }
+
   /** Folds named pending credits into the owner's balance (no proof needed: it is homomorphic). */
   @Transaction(intent = Transaction.TYPE.SUBMIT)
   public String fold(Context ctx, String requestJson) {

@@ -374,6 +374,73 @@ public final class AccountClient {
     return requests.credits();
   }
 
+  /**
+   * Builds, proves and signs up to {@link Limits#MAX_BATCH_TRANSFERS} transfers to {@code payee}
+   * without sending them (docs/client-sdk.md §3.6): a chain with consecutive nonces from the
+   * account's next, each spending from the one before; the first folds the oldest pending credits
+   * (up to 64). Give them to a {@link Till}, or use {@link #payBatch}. Until they are on the ledger
+   * or refused, they are as good as sent: do not pay with the same nonces otherwise.
+   *
+   * @throws ClientRefusalException BAD_AMOUNT for an amount below 1 or a count outside
+   *     1..16, INSUFFICIENT_FUNDS if the balance does not cover their sum; nothing was built then
+   */
+  public synchronized List<SignedTransfer> prepareTransfers(String payee, long... amounts)
+      throws LedgerCallException, ClientRefusalException {
+    if (amounts.length < 1 || amounts.length > Limits.MAX_BATCH_TRANSFERS) {
+      throw new ClientRefusalException(ClientError.BAD_AMOUNT, "a batch holds 1.." + Limits.MAX_BATCH_TRANSFERS + " transfers");
+    }
+    long total = 0;
+    for (long a : amounts) {
+      if (a < 1) {
+        throw new ClientRefusalException(ClientError.BAD_AMOUNT, "a payment is at least 1, not " + a);
+      }
+      total = Math.addExact(total, a);
+    }
+    PaillierPublicKey pk = secrets.paillier().publicKey();
+    PaillierCiphertext old = requests.storedBalance();
+    JsonArray fold = new JsonArray();
+    for (Requests.Credit c : requests.firstCredits()) {
+      if (fold.size() == Limits.MAX_FOLD) {
+        break;
+      }
+      fold.add(c.id());
+      old = pk.add(old, c.ciphertext());
+    }
+    long spendable = secrets.paillier().decryptAmount(old);
+    if (spendable < total) {
+      throw new ClientRefusalException(ClientError.INSUFFICIENT_FUNDS, "the balance these payments spend from holds "
+          + spendable + ", less than " + total);
+    }
+    long nonce = requests.nonce();
+    String regulator = requests.regulator();
+    PaillierPublicKey pkB = requests.key(payee).precompute();
+    PaillierPublicKey pkR = requests.key(regulator).precompute();
+    List<SignedTransfer> out = new ArrayList<>();
+    for (int i = 0; i < amounts.length; i++) {
+      TransferStatement st = new TransferStatement(pk, pkB, pkR, old,
+          new TransferContext(ledger.channel(), ledger.chaincode(), accountId(), payee, nonce + i));
+      TransferProof bundle = TransferProof.prove(st, secrets.paillier(), amounts[i], rnd);
+      JsonObject b = requests.body("transfer", nonce + i);
+      b.addProperty("to", payee);
+      b.add("fold", i == 0 ? fold : new JsonArray());
+      b.addProperty("bundle", Requests.b64(bundle.toBytes()));
+      out.add(new SignedTransfer(accountId(), payee, nonce + i, requests.sign(b)));
+      old = TransferProof.newBalance(st, bundle.amountForPayer());
+    }
+    return out;
+  }
+
+  /**
+   * Pays {@code amounts} to {@code payee} in one {@code money:transferBatch} (docs/client-sdk.md
+   * §3.6): {@link #prepareTransfers} then a {@link Till} on this client's connection. Returns one
+   * outcome per amount, in order, YES with the amount decrypted from the payer copy. A refused
+   * member is NO and so is every later one (each spends from the one before); the earlier ones are
+   * sent again without it. UNKNOWN outcomes go to {@link Till#status} later.
+   */
+  public synchronized List<BatchOutcome> payBatch(String payee, long... amounts) throws LedgerCallException, ClientRefusalException {
+    return new Till(ledger, requests::transfer).submit(prepareTransfers(payee, amounts));
+  }
+
   /** A signed transfer built on the ledger's current state, with nonce {@code pinned} if not −1. */
   private Requests.Built transferRequest(String payee, long amount, long pinned) throws LedgerCallException, ClientRefusalException {
     PaillierPublicKey pk = secrets.paillier().publicKey();

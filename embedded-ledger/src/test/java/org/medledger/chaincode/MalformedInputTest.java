@@ -44,7 +44,7 @@ class MalformedInputTest {
     for (String[] f : new String[][] {
         {"accounts:configure", "C"}, {"accounts:register", "R"}, {"accounts:getAccount", "I"},
         {"accounts:getNonce", "I"}, {"accounts:getChannel", ""},
-        {"money:issue", "R"}, {"money:transfer", "R"}, {"money:fold", "R"}, {"money:balance", "I"},
+        {"money:issue", "R"}, {"money:transfer", "R"}, {"money:transferBatch", "T"}, {"money:fold", "R"}, {"money:balance", "I"},
         {"money:credits", "IPB"}, {"money:history", "IPB"}, {"money:audit", "PB"}, {"money:getTransaction", "I"},
         {"records:setup", "R"}, {"records:getSetup", ""}, {"records:write", "R"}, {"records:correct", "R"},
         {"records:getRecord", "I"}, {"records:listRecords", "IPB"}, {"records:grant", "R"}, {"records:share", "R"},
@@ -122,7 +122,7 @@ class MalformedInputTest {
         case 'I' -> ch.insurer.id;
         case 'E', 'B' -> "";
         case 'P' -> "10";
-        case 'R', 'C' -> "{}";
+        case 'R', 'C', 'T' -> "{}";
         default -> throw new IllegalArgumentException(kinds);
       };
     }

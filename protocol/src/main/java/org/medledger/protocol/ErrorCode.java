@@ -29,6 +29,9 @@ public enum ErrorCode {
   TOO_MANY_CREDITS("too many pending credits named in one transaction"),
   MALFORMED_PROOF("the transfer bundle's encoding is invalid"),
   TRANSFER_PROOF_INVALID("the transfer bundle does not verify"),
+  BATCH_SIZE("a transfer batch is empty or holds more than Limits.MAX_BATCH_TRANSFERS transfers"),
+  BATCH_DUPLICATE("the same transfer (or the same payer and nonce) appears twice in a batch"),
+  BATCH_MIXED_PAYEES("the transfers of a batch go to more than one payee"),
   BAD_PAGE("the page size is not a whole number from 1 to 100"),
   BAD_BOOKMARK("the bookmark was not issued by this chaincode for this query"),
   // --- records (docs/chaincode.md §8) ---

@@ -23,6 +23,51 @@ final class BatchVerifier {
 
   static void verify(List<RangeProof.BatchEntry> entries, SecureRandom rnd) {
     Objects.requireNonNull(rnd, "rnd");
+    verify(entries, () -> weight(rnd));
+  }
+
+  /**
+   * The deterministic variant for chaincode: the weights are squeezed from {@code weights} (a
+   * transcript the caller has bound to everything that fixes the batch) after it has also absorbed
+   * every entry's proof encoding and commitments, so no weight is known before every equation is
+   * fixed (docs/protocol.md §4.2, Deterministic weights).
+   */
+  static void verify(List<RangeProof.BatchEntry> entries, org.medledger.crypto.Transcript weights) {
+    Objects.requireNonNull(weights, "weights");
+    if (entries == null || entries.isEmpty()) {
+      throw new MalformedInputException(RangeProof.PARAMS, "the batch is empty");
+    }
+    org.medledger.crypto.Transcript t = weights.fork().appendString("bp/batch", "deterministic-weights");
+    t.appendLong("bp/batch-count", entries.size());
+    for (RangeProof.BatchEntry e : entries) {
+      if (e == null) {
+        break; // refused by the common path below, with its index
+      }
+      t.appendBytes("bp/batch-proof", e.proof.toBytes());
+      t.appendLong("bp/batch-bits", e.bits);
+      if (e.commitments != null) {
+        for (ECPoint c : e.commitments) {
+          t.appendBytes("bp/batch-V", c == null || c.isInfinity() ? new byte[0] : c.getEncoded(true));
+        }
+      }
+    }
+    int[] next = {0};
+    verify(entries, () -> {
+      while (true) {
+        BigInteger r = t.challengeBelow("bp/batch-r[" + next[0]++ + "]", Scalars.Q);
+        if (r.signum() != 0) {
+          return r;
+        }
+      }
+    });
+  }
+
+  /** Where the weights r_b come from. */
+  private interface Weights {
+    BigInteger next();
+  }
+
+  private static void verify(List<RangeProof.BatchEntry> entries, Weights rnd) {
     if (entries == null || entries.isEmpty()) {
       throw new MalformedInputException(RangeProof.PARAMS, "the batch is empty");
     }
@@ -69,7 +114,7 @@ final class BatchVerifier {
   }
 
   /** Whether Σ_b r_b·E_b holds for fresh random weights. */
-  private static boolean combined(VerificationEquation[] eqs, SecureRandom rnd) {
+  private static boolean combined(VerificationEquation[] eqs, Weights rnd) {
     BigInteger q = Scalars.Q;
     int maxSize = 0;
     int dynamic = 0;
@@ -87,7 +132,7 @@ final class BatchVerifier {
     BigInteger[] scalars = new BigInteger[dynamic];
     int d = 0;
     for (VerificationEquation e : eqs) {
-      BigInteger r = weight(rnd);
+      BigInteger r = rnd.next();
       for (int i = 0; i < e.size(); i++) {
         g[i] = g[i].add(r.multiply(e.gCoef[i]));
         h[i] = h[i].add(r.multiply(e.hCoef[i]));

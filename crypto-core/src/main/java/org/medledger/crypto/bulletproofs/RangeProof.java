@@ -20,7 +20,7 @@ import org.medledger.crypto.ec.Secp256k1;
  * docs/protocol.md §4.2.
  *
  * <p>Instances are immutable and thread-safe. {@link #verify} is deterministic; {@link
- * #verifyBatch} draws random weights.
+ * #verifyBatch} draws random weights, or derives them from a transcript of the whole batch.
  */
 public final class RangeProof {
   /** Encoding version byte. */
@@ -381,6 +381,17 @@ public final class RangeProof {
    */
   public static void verifyBatch(List<BatchEntry> entries, SecureRandom rnd) {
     BatchVerifier.verify(entries, rnd);
+  }
+
+  /**
+   * {@link #verifyBatch(List, SecureRandom)} with weights derived from {@code weights} instead of
+   * drawn: for a deterministic verifier (chaincode). The caller's transcript must already be bound
+   * to the context of every entry (what each entry's transcript absorbed before the proof); this
+   * method adds every proof's encoding and commitments before squeezing the weights
+   * (docs/protocol.md §4.2, Deterministic weights). {@code weights} itself is not advanced.
+   */
+  public static void verifyBatch(List<BatchEntry> entries, Transcript weights) {
+    BatchVerifier.verify(entries, weights);
   }
 
   /** One statement of a batch: a proof, the caller's transcript, the commitments and n. */

@@ -353,7 +353,7 @@ public final class TransferProof {
     }
   }
 
-  private void checkBounds(PaillierPublicKey pkA, PaillierPublicKey pkB, PaillierPublicKey pkR) {
+  void checkBounds(PaillierPublicKey pkA, PaillierPublicKey pkB, PaillierPublicKey pkR) {
     if (zT.signum() < 0 || zT.bitLength() > Z_BITS || zN.signum() < 0 || zN.bitLength() > Z_BITS) {
       throw fail("integer response outside [0, 2^" + Z_BITS + ")");
     }

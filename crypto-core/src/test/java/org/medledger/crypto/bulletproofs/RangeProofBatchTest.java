@@ -179,4 +179,33 @@ class RangeProofBatchTest {
     withNull.set(2, null);
     assertThrows(MalformedInputException.class, () -> RangeProof.verifyBatch(withNull, RND));
   }
+
+  // Deterministic weights (chaincode): squeezed from a transcript of the whole batch.
+
+  @Test
+  void deterministicWeightsAcceptValidProofsAndNameAForgedOne() {
+    List<Case> valid = cases(10);
+    RangeProof.verifyBatch(entries(valid), new Transcript("test/batch").appendString("ctx", "a"));
+    List<Case> cases = cases(16, 11);
+    ProofException e = assertThrows(ProofException.class,
+        () -> RangeProof.verifyBatch(entries(cases), new Transcript("test/batch").appendString("ctx", "a")));
+    assertEquals(RangeProof.INVALID, e.code());
+    assertTrue(e.getMessage().contains("indices [11]"), e.getMessage());
+  }
+
+  @Test
+  void deterministicWeightsRefuseSwappedProofsAndEmptyBatches() {
+    List<Case> cases = cases(4);
+    List<RangeProof.BatchEntry> batch = entries(cases);
+    // Two valid proofs of the same shape (SHAPES[0] = SHAPES[8 % 8]) swapped between their statements.
+    List<Case> same = cases(9);
+    Case a = same.get(0);
+    Case b = same.get(8);
+    List<RangeProof.BatchEntry> swapped = entries(same);
+    swapped.set(0, new RangeProof.BatchEntry(b.proof, context(a.label), a.commitments, a.bits));
+    swapped.set(8, new RangeProof.BatchEntry(a.proof, context(b.label), b.commitments, b.bits));
+    assertThrows(ProofException.class, () -> RangeProof.verifyBatch(swapped, new Transcript("test/batch")));
+    assertThrows(MalformedInputException.class, () -> RangeProof.verifyBatch(List.of(), new Transcript("test/batch")));
+    RangeProof.verifyBatch(batch, new Transcript("test/batch"));
+  }
 }

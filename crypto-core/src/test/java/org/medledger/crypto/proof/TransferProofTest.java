@@ -332,7 +332,7 @@ class TransferProofTest {
   }
 
   /** A malicious payer mounting the 2⁻¹ attack against the link Σ-protocol. */
-  private final class HalfAttack {
+  final class HalfAttack {
     private final TransferStatement st;
 
     HalfAttack(TransferStatement st) {

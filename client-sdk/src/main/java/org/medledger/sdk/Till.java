@@ -1,0 +1,187 @@
+package org.medledger.sdk;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.protocol.Limits;
+
+/**
+ * Submits transfers signed by their payers in batches ({@code money:transferBatch},
+ * docs/client-sdk.md §3.6): a hospital's till collecting its patients' payments, or one payer's
+ * chain ({@link AccountClient#payBatch}). It holds no secrets. The chaincode refuses a whole batch
+ * for one bad member and names it; the till then reports that member NO, drops it together with
+ * any later transfer of the same payer (each spends from the one before), and sends the rest
+ * again. A batch that lost an MVCC race or could not be sent is sent again as it is, at most
+ * {@link #MAX_ATTEMPTS} times in all; a batch whose outcome is unknown is never sent again (its
+ * members keep their nonces, so none of them can commit twice): they are reported UNKNOWN and
+ * {@link #status} asks later. Results are truthful per transfer: YES only when the ledger
+ * returned its record, NO only when nothing of it can ever commit.
+ */
+public final class Till {
+  /** Sends of one batch beyond the drops of culprits: after a conflict or a failure before ordering. */
+  public static final int MAX_ATTEMPTS = 4;
+  private static final Pattern MEMBER = Pattern.compile(": member (\\d+) of (\\d+): ");
+
+  private final LedgerConnection ledger;
+  private final Function<JsonObject, Transfer> view;
+
+  /** A till on {@code ledger}; the amounts of its results are empty (it holds no key). */
+  public Till(LedgerConnection ledger) {
+    this(ledger, Till::publicView);
+  }
+
+  Till(LedgerConnection ledger, Function<JsonObject, Transfer> view) {
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.view = Objects.requireNonNull(view, "view");
+  }
+
+  /**
+   * Sends {@code transfers} (1 to {@link Limits#MAX_BATCH_TRANSFERS}, all to one payee, each
+   * payer's in nonce order) and returns one outcome per transfer, in the same order.
+   */
+  public List<BatchOutcome> submit(List<SignedTransfer> transfers) {
+    if (transfers.isEmpty() || transfers.size() > Limits.MAX_BATCH_TRANSFERS) {
+      throw new IllegalArgumentException("a batch holds 1.." + Limits.MAX_BATCH_TRANSFERS + " transfers");
+    }
+    BatchOutcome[] out = new BatchOutcome[transfers.size()];
+    List<Integer> rest = new ArrayList<>();
+    for (int i = 0; i < transfers.size(); i++) {
+      rest.add(i);
+    }
+    int attempts = 0;
+    String lastTx = "";
+    while (!rest.isEmpty()) {
+      JsonArray members = new JsonArray();
+      for (int i : rest) {
+        members.add(CanonicalJson.parseObject(transfers.get(i).request()));
+      }
+      JsonObject batch = new JsonObject();
+      batch.add("transfers", members);
+      try {
+        JsonObject result = CanonicalJson.parseObject(ledger.submit("money:transferBatch", CanonicalJson.toString(batch)));
+        String tx = result.get("txId").getAsString();
+        JsonArray records = result.getAsJsonArray("records");
+        for (int k = 0; k < rest.size(); k++) {
+          int i = rest.get(k);
+          JsonObject r = records.get(k).getAsJsonObject();
+          out[i] = new BatchOutcome(i, transfers.get(i), PaymentStatus.Outcome.YES, tx, r.get("txId").getAsString(), "",
+              "committed in batch " + tx, Optional.of(view.apply(r)));
+        }
+        rest.clear();
+      } catch (LedgerCallException e) {
+        lastTx = e.txId();
+        if (e.committed() == LedgerCallException.Committed.UNKNOWN) {
+          for (int k = 0; k < rest.size(); k++) {
+            int i = rest.get(k);
+            out[i] = new BatchOutcome(i, transfers.get(i), PaymentStatus.Outcome.UNKNOWN, e.txId(),
+                e.txId().isEmpty() ? "" : memberId(e.txId(), k), e.errorCode(),
+                "batch " + (e.txId().isEmpty() ? "(no tx id)" : e.txId()) + " may have committed or may still commit: "
+                    + e.getMessage() + "; ask Till.status later, do not send this transfer again before it says NO",
+                Optional.empty());
+          }
+          rest.clear();
+          break;
+        }
+        int culprit = culprit(e, rest.size());
+        if (culprit >= 0) {
+          int i = rest.get(culprit);
+          SignedTransfer bad = transfers.get(i);
+          out[i] = new BatchOutcome(i, bad, PaymentStatus.Outcome.NO, "", "", e.errorCode(), "refused: " + e.getMessage(),
+              Optional.empty());
+          List<Integer> kept = new ArrayList<>();
+          for (int j : rest) {
+            SignedTransfer t = transfers.get(j);
+            if (j == i) {
+              continue;
+            }
+            if (t.payer().equals(bad.payer()) && t.nonce() > bad.nonce()) {
+              out[j] = new BatchOutcome(j, t, PaymentStatus.Outcome.NO, "", "", "", "not sent: it spends from transfer "
+                  + i + " of the same payer, which was refused (" + e.errorCode() + ")", Optional.empty());
+            } else {
+              kept.add(j);
+            }
+          }
+          rest = kept;
+          continue; // a drop is not an attempt: at most 16 of them
+        }
+        boolean again = e.kind() == LedgerCallException.Kind.CONFLICT || e.kind() == LedgerCallException.Kind.UNAVAILABLE
+            || e.kind() == LedgerCallException.Kind.TIMEOUT;
+        if (again && ++attempts < MAX_ATTEMPTS) {
+          continue;
+        }
+        for (int i : rest) {
+          out[i] = new BatchOutcome(i, transfers.get(i), PaymentStatus.Outcome.NO, "", "", e.errorCode(),
+              "the batch was " + (e.kind() == LedgerCallException.Kind.REFUSED ? "refused as a whole" : "not committed")
+                  + ": " + e.getMessage(), Optional.empty());
+        }
+        rest.clear();
+      }
+    }
+    return Arrays.asList(out);
+  }
+
+  /**
+   * The outcome of a transfer {@link #submit} reported UNKNOWN, asked again: YES if its record is
+   * on the ledger; NO if its batch is in a block and was invalidated; UNKNOWN otherwise. Sends
+   * nothing. Any other outcome is returned as it is.
+   */
+  public BatchOutcome status(BatchOutcome o) throws LedgerCallException {
+    if (o.committed() != PaymentStatus.Outcome.UNKNOWN || o.recordId().isEmpty()) {
+      return o;
+    }
+    try {
+      JsonObject r = CanonicalJson.parseObject(ledger.evaluate("money:getTransaction", o.recordId()));
+      return new BatchOutcome(o.index(), o.transfer(), PaymentStatus.Outcome.YES, o.batchTxId(), o.recordId(), "",
+          "record " + o.recordId() + " is on the ledger", Optional.of(view.apply(r)));
+    } catch (LedgerCallException e) {
+      if (e.kind() != LedgerCallException.Kind.REFUSED || !e.errorCode().equals("MALFORMED_REQUEST")) {
+        throw e;
+      }
+    }
+    Optional<String> code = ledger.commitStatus(o.batchTxId());
+    if (code.isPresent() && !code.get().equals("VALID")) {
+      return new BatchOutcome(o.index(), o.transfer(), PaymentStatus.Outcome.NO, o.batchTxId(), "", code.get(),
+          "batch " + o.batchTxId() + " is in a block and was invalidated: " + code.get(), Optional.empty());
+    }
+    return o;
+  }
+
+  /** The index the chaincode named ("CODE: member i of N: …"), or −1 if it named none of these {@code count}. */
+  static int culprit(LedgerCallException e, int count) {
+    if (e.kind() != LedgerCallException.Kind.REFUSED || e.committed() != LedgerCallException.Committed.NO) {
+      return -1;
+    }
+    Matcher m = MEMBER.matcher(String.valueOf(e.getMessage()));
+    if (!m.find()) {
+      return -1;
+    }
+    try {
+      int i = Integer.parseInt(m.group(1));
+      int n = Integer.parseInt(m.group(2));
+      return n == count && i >= 0 && i < n ? i : -1;
+    } catch (NumberFormatException tooLong) {
+      return -1;
+    }
+  }
+
+  /** The chaincode's id of member i of batch {@code tx} (docs/chaincode.md §5, Batches). */
+  static String memberId(String tx, int i) {
+    return tx + "." + (i < 10 ? "0" : "") + i;
+  }
+
+  /** A record as an account without a key to it sees it: no amount. */
+  private static Transfer publicView(JsonObject r) {
+    return new Transfer(r.get("txId").getAsString(), r.get("kind").getAsString(), Instant.parse(r.get("timestamp").getAsString()),
+        r.get("from").getAsString(), r.get("to").getAsString(), OptionalLong.empty());
+  }
+}
