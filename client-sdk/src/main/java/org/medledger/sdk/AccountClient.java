@@ -76,7 +76,9 @@ public final class AccountClient {
     this.ledger = requests.ledger();
     this.rnd = requests.random();
     this.executor = executor;
-    secrets.paillier().precompute();
+    if (secrets.hasPaillier()) {
+      secrets.paillier().precompute();
+    }
   }
 
   /** A builder: secrets, ledger and random source are required. */
