@@ -23,7 +23,6 @@ import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.CommitteeProtocol;
 import org.medledger.protocol.ErrorCode;
 import org.medledger.protocol.RecordProtocol;
-import org.medledger.protocol.Role;
 
 /**
  * Disclosure requests of the {@code committee} contract (docs/chaincode.md §10.3): a member opens
@@ -53,8 +52,7 @@ final class Disclosures {
     Requests.Authenticated req = Requests.authenticate(ledger, cfg, requestJson, "disclosure.open", "disclosureId",
         "targetKind", "targetId", "targetAccount", "reason", "mode");
     Account member = req.account();
-    Contracts.requireRole(member, Role.COMMITTEE_MEMBER);
-    Committee committee = Committee.load(ledger);
+    Committee committee = Committee.load(ledger); // members are COMMITTEE_MEMBER accounts (checked at registration)
     committee.requireMember(member.id());
     JsonObject b = req.body();
     String id = Json.string(b, "disclosureId", 64);
