@@ -63,7 +63,7 @@ public final class AccountSecrets implements Destroyable {
 
   /**
    * Secrets of an account whose Paillier key nobody holds alone: the regulator account of a
-   * channel with a threshold committee (docs/client-sdk.md §9), whose key is the committee's. Only
+   * channel with a threshold committee (docs/client-sdk.md §12), whose key is the committee's. Only
    * the Ed25519 seed is fresh; {@link #paillier()} refuses.
    *
    * @param role the account's role (REGULATOR)

@@ -9,7 +9,7 @@ import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.CommitteeProtocol;
 
 /**
- * An act of the committee that t members sign (docs/client-sdk.md §9.3): one canonical body, bound
+ * An act of the committee that t members sign (docs/client-sdk.md §12.3): one canonical body, bound
  * to the committee's epoch and act sequence number, and the members' signatures over it, collected
  * by passing the act from member to member ({@link CommitteeClient#sign}). The body is public; so
  * is a signature. Not thread-safe.

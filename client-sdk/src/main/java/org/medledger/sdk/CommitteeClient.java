@@ -29,7 +29,7 @@ import org.medledger.protocol.Role;
 import org.medledger.sdk.internal.Requests;
 
 /**
- * The regulator committee's client (docs/client-sdk.md §9): dealing the committee key, registering
+ * The regulator committee's client (docs/client-sdk.md §12): dealing the committee key, registering
  * the regulator account and the committee, disclosure requests and shares (PUBLIC on chain, PRIVATE
  * off chain to the requester), combining, committee acts signed by t members (issuing money,
  * re-sharing) and the disclosure trail. Built on one account's secrets: the regulator's for

@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.medledger.protocol.CommitteeProtocol;
 
 /**
- * A disclosure request as the ledger holds it (docs/client-sdk.md §9): who opened it, what it
+ * A disclosure request as the ledger holds it (docs/client-sdk.md §12): who opened it, what it
  * targets and why, its mode and status (OPEN; OPENED with the plaintext for PUBLIC; SHARED for
  * PRIVATE once t members recorded their shares), and the members who shared in the current epoch.
  */

@@ -18,7 +18,7 @@ import org.medledger.crypto.threshold.ThresholdPublicKey;
 import org.medledger.protocol.CanonicalJson;
 
 /**
- * A committee member's key share at rest (docs/client-sdk.md §9.4), in the client keystore's
+ * A committee member's key share at rest (docs/client-sdk.md §12.4), in the client keystore's
  * format: Argon2id derives the key from the password, AES-256-GCM encrypts the share's canonical
  * encoding, and the header (format, version, member account, share index, committee fingerprint,
  * KDF and cipher parameters) is authenticated as associated data. Reading checks the share

@@ -25,7 +25,7 @@ import org.medledger.embedded.MedLedgerContracts;
 import org.medledger.protocol.Role;
 
 /**
- * A channel whose regulator is a threshold committee (docs/client-sdk.md §9): the regulator account
+ * A channel whose regulator is a threshold committee (docs/client-sdk.md §12): the regulator account
  * holds only a signing key and the dealt committee key (2048 bits, dealt from the fixed test safe
  * primes), {@link #MEMBER_ACCOUNTS} member accounts (the first five form the 3-of-5 committee, the
  * others wait to join at a re-sharing), an insurer holding 10,000 issued by a committee act, a

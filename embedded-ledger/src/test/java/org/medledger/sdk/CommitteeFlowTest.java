@@ -14,7 +14,7 @@ import org.medledger.protocol.CommitteeProtocol.Mode;
 import org.medledger.protocol.CommitteeProtocol.Target;
 
 /**
- * The regulator committee end to end on the embedded ledger (docs/client-sdk.md §9): a 3-of-5
+ * The regulator committee end to end on the embedded ledger (docs/client-sdk.md §12): a 3-of-5
  * committee issues money by a committee act, opens a PUBLIC disclosure of a patient's payment that
  * two shares cannot open and the third does, opens a PRIVATE one whose plaintext only the requester
  * combines, and the patient lists both in its disclosure trail.
