@@ -42,13 +42,48 @@ record Committee(byte[] publicKey, List<String> members, long epoch, long seq, S
     ledger.put(ledger.key(KEY), toJson());
   }
 
-  /** The decoded key; the bytes were validated when they were stored. */
+  /**
+   * The decoded key; the bytes were validated when they were stored. Decoding re-runs the key's
+   * validation ((m − t)·t exponentiations, up to seconds for m = 64), so the last few decoded keys
+   * are kept in {@link #DECODED}: immutable values, looked up by SHA-256 of the exact stored bytes,
+   * so a hit returns what decoding would (docs/chaincode.md §1).
+   */
   ThresholdPublicKey key() {
+    String id = java.util.HexFormat.of().formatHex(sha256(publicKey));
+    synchronized (DECODED) {
+      ThresholdPublicKey k = DECODED.get(id);
+      if (k != null) {
+        return k;
+      }
+    }
+    ThresholdPublicKey k;
     try {
-      return ThresholdPublicKey.fromBytes(publicKey);
+      k = ThresholdPublicKey.fromBytes(publicKey);
     } catch (CryptoException e) {
       throw LedgerException.of(ErrorCode.MALFORMED_COMMITTEE_KEY, "stored committee key is invalid");
     }
+    synchronized (DECODED) {
+      DECODED.put(id, k);
+    }
+    return k;
+  }
+
+  /** Decoded committee keys, at most {@link #CACHED_KEYS}, least recently used evicted. */
+  private static final int CACHED_KEYS = 4;
+  private static final java.util.Map<String, ThresholdPublicKey> DECODED =
+      new java.util.LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, ThresholdPublicKey> e) {
+          return size() > CACHED_KEYS;
+        }
+      };
+
+  private static byte[] sha256(byte[] b) {
+    org.bouncycastle.crypto.digests.SHA256Digest d = new org.bouncycastle.crypto.digests.SHA256Digest();
+    d.update(b, 0, b.length);
+    byte[] out = new byte[32];
+    d.doFinal(out, 0);
+    return out;
   }
 
   /** Member index (1-based) of {@code account}, or 0 if it is not a current member. */

@@ -53,12 +53,19 @@ final class CommitteeChannel {
   final AccountSecrets patientSecrets;
 
   CommitteeChannel() throws Exception {
+    this(false);
+  }
+
+  /** With {@code freshPrimes}, the committee key is dealt with a safe-prime search instead of the fixed primes. */
+  CommitteeChannel(boolean freshPrimes) throws Exception {
     gateway("RegulatorOrgMSP").submit("accounts:configure", CONFIG);
     regulatorSecrets = AccountSecrets.signingOnly(Role.REGULATOR, RND);
     regulator = CommitteeClient.builder().secrets(regulatorSecrets).ledger(gateway("RegulatorOrgMSP")).random(RND).build();
     BigInteger[] pq = TestSafePrimes.pair(1024);
     // The key proof binds the regulator account, so each channel deals afresh (about a second).
-    dealing = CommitteeClient.dealFromSafePrimes(pq[0], pq[1], 3, 5, "medchannel", regulatorSecrets.accountId(), RND);
+    dealing = freshPrimes
+        ? CommitteeClient.deal(KeySize.BITS_2048, 3, 5, "medchannel", regulatorSecrets.accountId(), RND)
+        : CommitteeClient.dealFromSafePrimes(pq[0], pq[1], 3, 5, "medchannel", regulatorSecrets.accountId(), RND);
     regulator.registerRegulator(dealing);
     new RecordClient(regulatorSecrets, gateway("RegulatorOrgMSP"), RND)
         .publishRingPedersen(TestRingPedersen.paramsBytes(2048), TestRingPedersen.proofBytes(2048));

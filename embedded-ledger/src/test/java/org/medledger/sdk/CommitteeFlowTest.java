@@ -110,4 +110,17 @@ class CommitteeFlowTest {
     assertEquals(claimId, trail.get(0).targetId());
     assertEquals("fee plausibility check", trail.get(0).reason());
   }
+
+  @Test
+  void aFreshlyDealt2048BitCommitteeKeyWorksOnChain() throws Exception {
+    // A real dealing: two 1024-bit safe primes searched for (seconds), not the fixed test primes.
+    CommitteeChannel ch = new CommitteeChannel(true);
+    assertEquals(2048, ch.dealing.publicKey().paillierKey().bits());
+    ch.act(ch.member(1).issueAct(ch.insurer.accountId(), 900), 1, 2, 3);
+    Transfer t = ch.insurer.pay(ch.patient.accountId(), 321);
+    Disclosure d = ch.member(3).open(Target.TRANSFER, t.txId(), "", "fresh key", Mode.PUBLIC);
+    ch.member(1).share(d.id(), ch.share(1));
+    ch.member(2).share(d.id(), ch.share(2));
+    assertEquals(BigInteger.valueOf(321), ch.member(3).share(d.id(), ch.share(3)).plaintext().orElseThrow());
+  }
 }
