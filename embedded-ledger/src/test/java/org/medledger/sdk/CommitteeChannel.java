@@ -53,11 +53,18 @@ final class CommitteeChannel {
   final AccountSecrets patientSecrets;
 
   CommitteeChannel() throws Exception {
-    this(false);
+    this(false, true);
   }
 
-  /** With {@code freshPrimes}, the committee key is dealt with a safe-prime search instead of the fixed primes. */
   CommitteeChannel(boolean freshPrimes) throws Exception {
+    this(freshPrimes, true);
+  }
+
+  /**
+   * With {@code freshPrimes}, the committee key is dealt with a safe-prime search instead of the
+   * fixed primes; without {@code registerCommittee}, everything but committee:register is done.
+   */
+  CommitteeChannel(boolean freshPrimes, boolean registerCommittee) throws Exception {
     gateway("RegulatorOrgMSP").submit("accounts:configure", CONFIG);
     regulatorSecrets = AccountSecrets.signingOnly(Role.REGULATOR, RND);
     regulator = CommitteeClient.builder().secrets(regulatorSecrets).ledger(gateway("RegulatorOrgMSP")).random(RND).build();
@@ -84,7 +91,9 @@ final class CommitteeChannel {
     for (AccountClient c : List.of(insurer, hospital, patient)) {
       c.register();
     }
-    regulator.registerCommittee(dealing.publicKey(), memberIds(0, 5));
+    if (registerCommittee) {
+      regulator.registerCommittee(dealing.publicKey(), memberIds(0, 5));
+    }
   }
 
   /**
