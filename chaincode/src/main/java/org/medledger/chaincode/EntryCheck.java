@@ -97,6 +97,15 @@ final class EntryCheck {
     fn("channels:settle", i);
     fn("channels:getChannel", i);
     fn("channels:channelsOf", i, p, b);
+    fn("committee:register", r);
+    fn("committee:issue", r);
+    fn("committee:reshare", r);
+    fn("committee:getCommittee");
+    fn("committee:open", r);
+    fn("committee:share", r);
+    fn("committee:getDisclosure", i);
+    fn("committee:listDisclosures", p, b);
+    fn("committee:trail", r, p, b);
     // Fabric's system contract, which the router adds on a peer: the contracts' metadata.
     fn("org.hyperledger.fabric:GetMetadata");
   }

@@ -42,7 +42,11 @@ public final class MoneyContract implements ContractInterface {
   private static final Set<Role> PAYEES = Set.of(Role.PATIENT, Role.INSURER, Role.HOSPITAL);
 
 
-  /** Regulator → insurer: the only place money is created; the amount is public. */
+  /**
+   * Regulator → insurer: the only place money is created; the amount is public. Signed by the
+   * regulator's single key while the channel has no committee; afterwards refused (COMMITTEE_ACT)
+   * in favour of committee:issue, signed by t members (docs/chaincode.md §10.2).
+   */
   @Transaction(intent = Transaction.TYPE.SUBMIT)
   public String issue(Context ctx, String requestJson) {
     Ledger ledger = new Ledger(ctx);
@@ -51,11 +55,23 @@ public final class MoneyContract implements ContractInterface {
     Account regulator = req.account();
     Contracts.requireRole(regulator, Role.REGULATOR);
     Contracts.requireOrganisation(ledger, cfg, Role.REGULATOR);
-    Account to = ledger.account(Json.string(req.body(), "to", 64));
+    if (Committee.find(ledger) != null) {
+      throw LedgerException.of(ErrorCode.COMMITTEE_ACT, "this channel has a regulator committee: use committee:issue");
+    }
+    ledger.consumeNonce(regulator.id(), req.nonce());
+    return credit(ledger, regulator, req.body());
+  }
+
+  /**
+   * Creates the issue's credit and record for a request body that was authenticated as the
+   * regulator's (money:issue) or as t committee members' (committee:issue).
+   */
+  static String credit(Ledger ledger, Account regulator, JsonObject body) {
+    Account to = ledger.account(Json.string(body, "to", 64));
     Contracts.requireRole(to, Role.INSURER);
     long amount;
     try {
-      amount = Json.integer(req.body(), "amount", 1, MAX_SUPPLY - 1);
+      amount = Json.integer(body, "amount", 1, MAX_SUPPLY - 1);
     } catch (org.hyperledger.fabric.shim.ChaincodeException e) {
       throw LedgerException.of(ErrorCode.INVALID_AMOUNT, "amount must lie in [1, 2^63 − 1)");
     }
@@ -77,7 +93,6 @@ public final class MoneyContract implements ContractInterface {
     JsonObject s = new JsonObject();
     s.addProperty("issued", issued + amount);
     ledger.put(supplyKey, s);
-    ledger.consumeNonce(regulator.id(), req.nonce());
     emit(ledger, "medledger.Issued", record);
     return CanonicalJson.toString(record);
   }

@@ -6,7 +6,7 @@ import org.medledger.protocol.Role;
 /**
  * The organisations of MedLedger's standard channel and which one's gateway an account uses by
  * default (docs/cli.md §2): hospitals, doctors and patients go through HospitalOrg, the insurer
- * through InsurerOrg, the regulator through RegulatorOrg.
+ * through InsurerOrg, the regulator and its committee members through RegulatorOrg.
  */
 final class Organisations {
   static final String HOSPITAL_ORG = "HospitalOrgMSP";
@@ -21,7 +21,7 @@ final class Organisations {
 
   static String defaultFor(Role role) {
     return switch (role) {
-      case REGULATOR -> REGULATOR_ORG;
+      case REGULATOR, COMMITTEE_MEMBER -> REGULATOR_ORG;
       case INSURER -> INSURER_ORG;
       case HOSPITAL, DOCTOR, PATIENT -> HOSPITAL_ORG;
     };
@@ -43,6 +43,6 @@ final class Organisations {
     return "{\"adminMsps\":[\"" + REGULATOR_ORG + "\"],\"chaincode\":\"" + chaincode + "\",\"channel\":\"" + channel + "\","
         + "\"patientMsps\":[\"" + HOSPITAL_ORG + "\",\"" + INSURER_ORG + "\",\"" + REGULATOR_ORG + "\"],"
         + "\"roles\":{\"" + HOSPITAL_ORG + "\":[\"DOCTOR\",\"HOSPITAL\"],\"" + INSURER_ORG + "\":[\"INSURER\"],\""
-        + REGULATOR_ORG + "\":[\"REGULATOR\"]}}";
+        + REGULATOR_ORG + "\":[\"COMMITTEE_MEMBER\",\"REGULATOR\"]}}";
   }
 }

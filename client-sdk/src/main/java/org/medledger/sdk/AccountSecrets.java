@@ -28,7 +28,8 @@ public final class AccountSecrets implements Destroyable {
    *
    * @param role the account's role
    * @param signingSeed the 32-byte Ed25519 seed (copied; the caller should zero its array)
-   * @param paillier the account's Paillier secret key (kept, not copied)
+   * @param paillier the account's Paillier secret key (kept, not copied); null for a
+   *     {@link #signingOnly} account
    */
   public AccountSecrets(Role role, byte[] signingSeed, PaillierSecretKey paillier) {
     if (signingSeed.length != Ed25519PrivateKeyParameters.KEY_SIZE) {
@@ -58,6 +59,24 @@ public final class AccountSecrets implements Destroyable {
     } finally {
       Arrays.fill(seed, (byte) 0);
     }
+  }
+
+  /**
+   * Secrets of an account whose Paillier key nobody holds alone: the regulator account of a
+   * channel with a threshold committee (docs/client-sdk.md §12), whose key is the committee's. Only
+   * the Ed25519 seed is fresh; {@link #paillier()} refuses.
+   *
+   * @param role the account's role (REGULATOR)
+   * @param rnd the source of the seed
+   * @return the secrets
+   */
+  public static AccountSecrets signingOnly(Role role, SecureRandom rnd) {
+    return generate(role, null, rnd);
+  }
+
+  /** Whether this account holds its own Paillier secret key (false for {@link #signingOnly}). */
+  public boolean hasPaillier() {
+    return paillier != null;
   }
 
   /**
@@ -107,6 +126,9 @@ public final class AccountSecrets implements Destroyable {
    */
   public PaillierSecretKey paillier() {
     live();
+    if (paillier == null) {
+      throw new IllegalStateException("this account holds no Paillier secret key: its key is the committee's");
+    }
     return paillier;
   }
 
@@ -125,7 +147,9 @@ public final class AccountSecrets implements Destroyable {
   @Override
   public void destroy() {
     Arrays.fill(signingSeed, (byte) 0);
-    paillier.destroy();
+    if (paillier != null) {
+      paillier.destroy();
+    }
     destroyed = true;
   }
 

@@ -18,5 +18,11 @@ public enum ClientError {
   /** The claim is not open on this insurer (another insurer's, or settled or rejected already). */
   NOT_CLAIM_PARTY,
   /** The claimed fee is not the fee in the record the claim is about; nothing was paid. */
-  FEE_MISMATCH
+  FEE_MISMATCH,
+  /** A disclosure share received off chain is not the one its member recorded on chain, or not a valid share. */
+  SHARE_MISMATCH,
+  /** Fewer valid disclosure shares than the committee's threshold. */
+  NOT_ENOUGH_SHARES,
+  /** The disclosure request is in the other mode (PUBLIC vs PRIVATE) than the call needs. */
+  WRONG_MODE
 }

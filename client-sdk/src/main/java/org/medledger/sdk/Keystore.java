@@ -238,7 +238,7 @@ public final class Keystore {
     return key;
   }
 
-  private static byte[] gcm(boolean encrypt, byte[] key, byte[] nonce, byte[] aad, byte[] in)
+  static byte[] gcm(boolean encrypt, byte[] key, byte[] nonce, byte[] aad, byte[] in)
       throws InvalidCipherTextException {
     GCMModeCipher c = GCMBlockCipher.newInstance(AESEngine.newInstance());
     c.init(encrypt, new AEADParameters(new KeyParameter(key), TAG_BITS, nonce, aad));
@@ -248,7 +248,7 @@ public final class Keystore {
     return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
-  private static void writeAtomically(Path file, byte[] content) throws KeystoreException {
+  static void writeAtomically(Path file, byte[] content) throws KeystoreException {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);

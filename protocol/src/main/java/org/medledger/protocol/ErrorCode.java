@@ -75,7 +75,25 @@ public enum ErrorCode {
   STALE_STATE("the submitted channel state is not later than the one being closed on"),
   WINDOW_CLOSED("the channel's dispute window has passed"),
   WINDOW_OPEN("the channel's dispute window has not passed yet"),
-  CONTEST_INVALID("the contest does not show that the answer differs from the signed state");
+  CONTEST_INVALID("the contest does not show that the answer differs from the signed state"),
+  // --- regulator committee and disclosures (docs/chaincode.md §10) ---
+  COMMITTEE_EXISTS("the regulator committee is registered already"),
+  NO_COMMITTEE("the channel has no regulator committee"),
+  MALFORMED_COMMITTEE_KEY("the threshold public key, its shape or its member list is invalid"),
+  COMMITTEE_KEY_MISMATCH("the committee key's modulus is not the regulator account's Paillier key"),
+  NOT_COMMITTEE_MEMBER("the account is not a member of the current committee"),
+  NOT_ENOUGH_SIGNATURES("a committee act needs t valid signatures of distinct current members"),
+  COMMITTEE_ACT("the act needs the committee's t signatures, not the regulator's single key"),
+  BAD_SEQUENCE("the committee act's epoch or sequence number is not the committee's current one"),
+  UNKNOWN_TARGET("the disclosure target does not exist or holds no regulator ciphertext"),
+  UNKNOWN_DISCLOSURE("no such disclosure request"),
+  DISCLOSURE_CLOSED("the disclosure request has been opened (PUBLIC) or fully shared (PRIVATE) already"),
+  WRONG_MODE("the share's form does not match the request's mode"),
+  MALFORMED_SHARE("the decryption share's encoding is invalid for this committee"),
+  SHARE_INVALID("the decryption share's proof does not verify for this request, ciphertext and member"),
+  SHARE_NOT_YOURS("the share names another member index than the signer's"),
+  DUPLICATE_SHARE("this member has already shared for this request"),
+  RESHARE_INVALID("a re-sharing message or the new committee does not validate");
 
   private final String meaning;
 

@@ -238,7 +238,7 @@ public final class Requests {
     } else {
       String field = accountId().equals(from) ? "amountPayer"
           : accountId().equals(to) ? "amountPayee"
-          : secrets.role() == Role.REGULATOR ? "amountRegulator" : null;
+          : secrets.role() == Role.REGULATOR && secrets.hasPaillier() ? "amountRegulator" : null;
       if (field != null && r.has(field)) {
         PaillierSecretKey sk = secrets.paillier();
         try {
