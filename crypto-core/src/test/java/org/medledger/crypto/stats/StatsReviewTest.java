@@ -136,6 +136,25 @@ class StatsReviewTest {
     assertEquals(BigInteger.ONE, sum);
   }
 
+  // ----------------------------------------------------------------------------- encoding
+
+  @Test
+  void anEmbeddedRangeProofHeaderOfAnotherShapeIsRefusedWithItsOwnCode() {
+    byte[] enc = StatsFixtures.honest().toBytes();
+    int off = StatsContribution.HEADER_BYTES + (SlotLayout.COUNTERS + 1) * (2 * COMMITTEE.bits() / 8) + 33;
+    for (int field : new int[] {1, 2}) {
+      byte[] bad = enc.clone();
+      bad[off + field] = (byte) (field == 1 ? 32 : 4);
+      org.medledger.crypto.MalformedInputException e = assertThrows(org.medledger.crypto.MalformedInputException.class,
+          () -> StatsContribution.fromBytes(bad, COMMITTEE));
+      assertEquals("RANGE_PROOF_PARAMS", e.code());
+    }
+    byte[] version = enc.clone();
+    version[off] = 99;
+    assertEquals("MALFORMED_RANGE_PROOF", assertThrows(org.medledger.crypto.MalformedInputException.class,
+        () -> StatsContribution.fromBytes(version, COMMITTEE)).code());
+  }
+
   // ---------------------------------------------------------------------------------- fee
 
   @Test
