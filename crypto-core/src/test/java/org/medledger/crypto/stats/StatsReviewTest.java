@@ -136,6 +136,29 @@ class StatsReviewTest {
     assertEquals(BigInteger.ONE, sum);
   }
 
+  // ------------------------------------------------------------------------------ packing
+
+  @Test
+  void packingValidatesEveryCiphertextBeforeItsFirstPower() {
+    // packCiphertexts is public: it checked counter i only after the powers for slots 31..i+1, and a
+    // null counter surfaced as a NullPointerException. Every input is now refused up front, with its code.
+    StatsContribution h = StatsFixtures.honest();
+    PaillierCiphertext[] counters = new PaillierCiphertext[SlotLayout.COUNTERS];
+    System.arraycopy(h.category, 0, counters, 0, L);
+    System.arraycopy(h.band, 0, counters, L, B);
+    PaillierCiphertext[] withNull = counters.clone();
+    withNull[0] = null;
+    assertEquals("MALFORMED_CIPHERTEXT", assertThrows(org.medledger.crypto.MalformedInputException.class,
+        () -> SlotLayout.packCiphertexts(COMMITTEE, withNull, h.fee)).code());
+    assertEquals("MALFORMED_CIPHERTEXT", assertThrows(org.medledger.crypto.MalformedInputException.class,
+        () -> SlotLayout.packCiphertexts(COMMITTEE, counters, null)).code());
+    PaillierCiphertext[] foreign = counters.clone();
+    foreign[0] = org.medledger.crypto.paillier.UncheckedCiphertexts.of(COMMITTEE.n(), COMMITTEE.bits());
+    assertEquals("MALFORMED_CIPHERTEXT", assertThrows(org.medledger.crypto.MalformedInputException.class,
+        () -> SlotLayout.packCiphertexts(COMMITTEE, foreign, h.fee)).code());
+    assertEquals(h.packed(COMMITTEE), SlotLayout.packCiphertexts(COMMITTEE, counters, h.fee));
+  }
+
   // ----------------------------------------------------------------------------- encoding
 
   @Test
