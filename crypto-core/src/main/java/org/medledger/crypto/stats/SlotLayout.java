@@ -92,24 +92,30 @@ public final class SlotLayout {
    * The verifier's homomorphic packing: Enc(Σ m_i·2^(w·i) + f·2^FEE_OFFSET) from the unpacked
    * ciphertexts Enc(m_i) and Enc(f), as Π c_i^(2^(w·i)) · c_f^(2^FEE_OFFSET), evaluated by Horner's
    * rule (one power 2^w per slot, {@value #FEE_OFFSET} squarings in all). Deterministic: it
-   * uses no randomness, so every endorser derives the same ciphertext.
+   * uses no randomness, so every endorser derives the same ciphertext. Every ciphertext (non-null, of
+   * the key's size, in Z*_{n²}) is checked before the first power (MALFORMED_CIPHERTEXT).
    */
   public static PaillierCiphertext packCiphertexts(PaillierPublicKey key, PaillierCiphertext[] counters,
       PaillierCiphertext fee) {
     if (counters.length != COUNTERS) {
       throw new IllegalArgumentException("expected " + COUNTERS + " counter ciphertexts");
     }
+    // Every input is checked before the first power.
+    BigInteger[] c = new BigInteger[COUNTERS];
+    for (int i = 0; i < COUNTERS; i++) {
+      c[i] = valueOf(key, counters[i]);
+    }
     BigInteger n2 = key.nSquared();
     BigInteger acc = valueOf(key, fee);
     for (int i = COUNTERS - 1; i >= 0; i--) {
       // w squarings as one modPow: the JDK's Montgomery intrinsic is several times faster per squaring.
-      acc = acc.modPow(SLOT_SHIFT, n2).multiply(valueOf(key, counters[i])).mod(n2);
+      acc = acc.modPow(SLOT_SHIFT, n2).multiply(c[i]).mod(n2);
     }
     return key.ciphertext(acc);
   }
 
   private static BigInteger valueOf(PaillierPublicKey key, PaillierCiphertext c) {
-    if (c.keyBits() != key.bits() || !key.inUnitGroupOfNSquared(c.value())) {
+    if (c == null || c.keyBits() != key.bits() || !key.inUnitGroupOfNSquared(c.value())) {
       throw new MalformedInputException("MALFORMED_CIPHERTEXT", "ciphertext is not in Z*_{n²} of the committee key");
     }
     return c.value();

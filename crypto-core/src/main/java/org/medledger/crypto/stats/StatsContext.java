@@ -1,6 +1,9 @@
 package org.medledger.crypto.stats;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -10,6 +13,8 @@ import java.util.regex.Pattern;
  * record it is attached to, the hospital account that writes (and signs) the record, and the calendar
  * month "yyyy-MM" of the bucket it is added to. Every challenge of the contribution's proof binds
  * these bytes, so a proof copied to another record, hospital, month, channel or chaincode fails.
+ * Every field must be well-formed Unicode: {@code String.getBytes(UTF_8)} would turn a lone surrogate
+ * into '?', so two different contexts would share their bytes and accept each other's proofs.
  */
 public record StatsContext(String channel, String chaincode, String recordId, String hospital, String month) {
   private static final Pattern MONTH = Pattern.compile("[0-9]{4}-(0[1-9]|1[0-2])");
@@ -23,7 +28,7 @@ public record StatsContext(String channel, String chaincode, String recordId, St
     Objects.requireNonNull(hospital, "hospital");
     Objects.requireNonNull(month, "month");
     for (String s : new String[] {channel, chaincode, recordId, hospital}) {
-      int len = s.getBytes(StandardCharsets.UTF_8).length;
+      int len = strictUtf8(s).length;
       if (len == 0 || len > MAX_FIELD_BYTES) {
         throw new IllegalArgumentException("context fields must have 1 to " + MAX_FIELD_BYTES + " bytes");
       }
@@ -33,11 +38,24 @@ public record StatsContext(String channel, String chaincode, String recordId, St
     }
   }
 
+  /** UTF-8 that refuses (rather than replaces) a lone surrogate, so the encoding is injective. */
+  private static byte[] strictUtf8(String s) {
+    try {
+      var buf = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
+      byte[] out = new byte[buf.remaining()];
+      buf.get(out);
+      return out;
+    } catch (CharacterCodingException ex) {
+      throw new IllegalArgumentException("context fields must be well-formed Unicode (no lone surrogate)");
+    }
+  }
+
   /** Canonical bytes: each field as u16 length ‖ UTF-8, in declaration order. */
   public byte[] toBytes() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (String s : new String[] {channel, chaincode, recordId, hospital, month}) {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      byte[] b = strictUtf8(s);
       out.write(b.length >>> 8);
       out.write(b.length);
       out.writeBytes(b);
