@@ -2,14 +2,15 @@ package org.medledger.crypto.proof;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.medledger.crypto.internal.Bytes;
 
 /**
  * Where a transfer bundle is valid (docs/protocol.md §4.3): the channel, the chaincode, the sender
  * and payee accounts and the sender's nonce. The bundle's challenges bind these bytes together
  * with the old balance ciphertext, so a bundle replayed on another channel, for another sender or
- * nonce, or after the balance moved, does not verify.
+ * nonce, or after the balance moved, does not verify. Every field must be well-formed Unicode
+ * (a lone surrogate would share its bytes with '?').
  */
 public record TransferContext(String channel, String chaincode, String sender, String payee, long senderNonce) {
   public TransferContext {
@@ -26,7 +27,7 @@ public record TransferContext(String channel, String chaincode, String sender, S
   public byte[] toBytes() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (String s : new String[] {channel, chaincode, sender, payee}) {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      byte[] b = Bytes.strictUtf8(s);
       if (b.length > 0xFFFF) {
         throw new IllegalArgumentException("context field too long");
       }

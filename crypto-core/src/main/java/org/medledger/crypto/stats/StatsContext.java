@@ -1,12 +1,9 @@
 package org.medledger.crypto.stats;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.medledger.crypto.internal.Bytes;
 
 /**
  * Where a statistical contribution is valid (docs/protocol.md §11.2): the channel, the chaincode, the
@@ -28,7 +25,7 @@ public record StatsContext(String channel, String chaincode, String recordId, St
     Objects.requireNonNull(hospital, "hospital");
     Objects.requireNonNull(month, "month");
     for (String s : new String[] {channel, chaincode, recordId, hospital}) {
-      int len = strictUtf8(s).length;
+      int len = Bytes.strictUtf8(s).length;
       if (len == 0 || len > MAX_FIELD_BYTES) {
         throw new IllegalArgumentException("context fields must have 1 to " + MAX_FIELD_BYTES + " bytes");
       }
@@ -38,24 +35,11 @@ public record StatsContext(String channel, String chaincode, String recordId, St
     }
   }
 
-  /** UTF-8 that refuses (rather than replaces) a lone surrogate, so the encoding is injective. */
-  private static byte[] strictUtf8(String s) {
-    try {
-      var buf = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
-      byte[] out = new byte[buf.remaining()];
-      buf.get(out);
-      return out;
-    } catch (CharacterCodingException ex) {
-      throw new IllegalArgumentException("context fields must be well-formed Unicode (no lone surrogate)");
-    }
-  }
-
   /** Canonical bytes: each field as u16 length ‖ UTF-8, in declaration order. */
   public byte[] toBytes() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (String s : new String[] {channel, chaincode, recordId, hospital, month}) {
-      byte[] b = strictUtf8(s);
+      byte[] b = Bytes.strictUtf8(s);
       out.write(b.length >>> 8);
       out.write(b.length);
       out.writeBytes(b);
