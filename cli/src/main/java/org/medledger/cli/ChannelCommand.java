@@ -396,7 +396,18 @@ final class ChannelCommand extends Base {
         throw new CliException(ExitCode.UNAVAILABLE, "PEER_NOT_RUNNING", "'" + name + "' is not served here: no readable"
             + " PID file " + pidFile);
       }
-      Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+      // A PID names our server only while the process that has it started when the port file says:
+      // a stale PID file may name a process started later that is none of ours, which is not signalled.
+      String started = null;
+      try {
+        started = org.medledger.protocol.CanonicalJson.parseObject(Files.readString(files.portFile(name)))
+            .get("startedAt").getAsString();
+      } catch (IOException | RuntimeException noPortFile) {
+        // no port file (a server that was killed): the PID is not trusted, and nothing is signalled
+      }
+      String expected = started;
+      Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .filter(p -> expected != null && expected.equals(ChannelServeCommand.startedAt(p)));
       boolean stopped = false;
       if (h.isPresent()) {
         h.get().destroy(); // SIGTERM: the server closes its parties and removes its files

@@ -82,6 +82,7 @@ final class ChannelServeCommand extends Base {
     pf.addProperty("channelPort", server.port());
     pf.addProperty("controlPort", control.getLocalPort());
     pf.addProperty("token", token);
+    pf.addProperty("startedAt", startedAt(ProcessHandle.current()));
     ChannelFiles.writePrivate(files.portFile(name), CanonicalJson.toString(pf) + "\n");
     ChannelFiles.writePrivate(files.pidFile(name), ProcessHandle.current().pid() + "\n");
 
@@ -103,6 +104,11 @@ final class ChannelServeCommand extends Base {
     } catch (IllegalStateException shuttingDown) {
       // The hook is running (SIGTERM): it has done the stop.
     }
+  }
+
+  /** When a process started, as the system tells it ("" if it does not): with the PID, it names one process. */
+  static String startedAt(ProcessHandle h) {
+    return h.info().startInstant().map(Object::toString).orElse("");
   }
 
   private void refuseIfServing() throws CliException {

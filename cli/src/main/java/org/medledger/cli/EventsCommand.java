@@ -64,6 +64,9 @@ final class EventsCommand extends Base {
     if (pollMillis < 50 || pollMillis > 60_000) {
       throw CliException.usage("--poll must be 50..60000 ms, got " + pollMillis);
     }
+    if (root().gateway == null) {
+      ((EmbeddedBackend) backend()).ledger(); // NO_LEDGER before the checkpoint file is made
+    }
     Checkpointer checkpoint;
     try {
       checkpoint = from == null ? new InMemoryCheckpointer() : new FileCheckpointer(from);

@@ -214,9 +214,29 @@ class ChannelCommandsTest {
   }
 
   @Test
+  void aStalePidFileNamingAnotherLiveProcessStopsNothing() throws Exception {
+    CliRunner cli = new CliRunner(dir);
+    Path channels = dir.resolve("channels");
+    Files.createDirectories(channels);
+    long me = ProcessHandle.current().pid(); // alive, and not a server: it must not be signalled
+    Files.writeString(channels.resolve("hosp.serve.pid"), me + "\n");
+    Files.writeString(channels.resolve("hosp.serve.json"), "{\"account\":\"acct-x\",\"channelPort\":1,\"controlPort\":1,"
+        + "\"pid\":" + me + ",\"startedAt\":\"2000-01-01T00:00:00Z\",\"token\":\"00\"}\n");
+    JsonObject r = ok(cli.run("--json", "channel", "stop", "--as", "hosp")).json();
+    assertFalse(r.get("stopped").getAsBoolean());
+    assertFalse(Files.exists(channels.resolve("hosp.serve.pid")), "the stale files are removed");
+    assertFalse(Files.exists(channels.resolve("hosp.serve.json")));
+    // A PID file without its port file is not trusted either.
+    Files.writeString(channels.resolve("hosp.serve.pid"), me + "\n");
+    assertFalse(ok(cli.run("--json", "channel", "stop", "--as", "hosp")).json().get("stopped").getAsBoolean());
+    fails(cli.run("channel", "stop", "--as", "hosp"), 4, "PEER_NOT_RUNNING");
+  }
+
+  @Test
   void eventsFollowsWithALimitAndReadsNoMissingLedger() throws Exception {
     CliRunner empty = new CliRunner(dir.resolve("empty"));
-    fails(empty.run("events"), 4, "NO_LEDGER");
+    fails(empty.run("events", "--from", dir.resolve("cp").toString()), 4, "NO_LEDGER");
+    assertFalse(Files.exists(dir.resolve("cp")), "no checkpoint file made either");
     assertFalse(Files.exists(dir.resolve("empty").resolve("ledger").resolve("blocks.jsonl")));
     fails(empty.run("events", "--limit", "0"), 2, "USAGE");
 
