@@ -106,19 +106,22 @@ abstract class Base implements Callable<Integer> {
   }
 
   private Acting unlock(Home.Local local, String org) throws CliException, KeystoreException {
-    String name = local.name();
-    char[] password = root().passwords().existing(name);
-    AccountSecrets secrets;
+    AccountSecrets secrets = secrets(local);
+    LedgerConnection conn = backend().connect(org != null ? org : Organisations.defaultFor(secrets.role()));
+    return new Acting(local, secrets, new AccountClient(secrets, conn, root().random),
+        new RecordClient(secrets, conn, root().random), conn);
+  }
+
+  /** Unlocks local account {@code local}'s keystore without opening any ledger. */
+  AccountSecrets secrets(Home.Local local) throws CliException, KeystoreException {
+    char[] password = root().passwords().existing(local.name());
     try {
-      secrets = Keystore.read(local.keystore(), password);
+      return Keystore.read(local.keystore(), password);
     } catch (KeystoreException e) {
       throw KeystoreErrors.explain(local.keystore(), e);
     } finally {
       Arrays.fill(password, '\0');
     }
-    LedgerConnection conn = backend().connect(org != null ? org : Organisations.defaultFor(secrets.role()));
-    return new Acting(local, secrets, new AccountClient(secrets, conn, root().random),
-        new RecordClient(secrets, conn, root().random), conn);
   }
 
   static void requireRole(Acting a, Role role, String command) throws CliException {

@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {KeysCommand.class, AccountsCommand.class, ConfigureCommand.class, IssueCommand.class,
         TransferCommand.Fund.class, TransferCommand.Pay.class, TransferCommand.Settle.class, FoldCommand.class,
         BalanceCommand.class, HistoryCommand.class, AuditCommand.class, RecordsCommand.class, ClaimsCommand.class,
-        LedgerCommand.class, DemoCommand.class},
+        LedgerCommand.class, ChannelCommand.class, EventsCommand.class, DemoCommand.class},
     sortOptions = false)
 public final class MedLedger implements Callable<Integer> {
   @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "<dir>",
@@ -114,7 +114,8 @@ public final class MedLedger implements Callable<Integer> {
     return java.time.Duration.ofSeconds(lockWaitSeconds);
   }
 
-  private void closeBackend() {
+  /** Closes this run's ledger (the embedded ledger's lock is released); the next use opens it again. */
+  void closeBackend() {
     if (backend != null) {
       backend.close();
       backend = null;
