@@ -92,8 +92,9 @@ public final class ThresholdPublicKey {
       throw new MalformedInputException(MALFORMED, "scale is not in Z*_n");
     }
     BigInteger n = paillier.n();
-    if (!paillier.inUnitGroupOfNSquared(v) || v.equals(BigInteger.ONE) || NumberTheory.jacobi(v.mod(n), n) != 1) {
-      throw new MalformedInputException(MALFORMED, "verification base v is not a non-trivial element of Z*_{n²} with Jacobi symbol +1");
+    if (!paillier.inUnitGroupOfNSquared(v) || NumberTheory.jacobi(v.mod(n), n) != 1 || squareIsOneModN(v, n)) {
+      throw new MalformedInputException(MALFORMED,
+          "verification base v is not an element of Z*_{n²} with Jacobi symbol +1 and v² ≢ 1 (mod n)");
     }
     if (vks.length != members) {
       throw new MalformedInputException(MALFORMED, "expected " + members + " verification keys, got " + vks.length);
@@ -101,13 +102,23 @@ public final class ThresholdPublicKey {
     BigInteger[] copy = vks.clone();
     for (int i = 0; i < members; i++) {
       BigInteger vi = copy[i];
-      if (vi == null || !paillier.inUnitGroupOfNSquared(vi) || NumberTheory.jacobi(vi.mod(n), n) != 1) {
-        throw new MalformedInputException(MALFORMED,
-            "verification key of member " + (i + 1) + " is not in Z*_{n²} with Jacobi symbol +1");
+      if (vi == null || !paillier.inUnitGroupOfNSquared(vi) || NumberTheory.jacobi(vi.mod(n), n) != 1
+          || squareIsOneModN(vi, n)) {
+        throw new MalformedInputException(MALFORMED, "verification key of member " + (i + 1)
+            + " is not in Z*_{n²} with Jacobi symbol +1 and v_i² ≢ 1 (mod n)");
       }
     }
     checkOnePolynomial(paillier.nSquared(), threshold, members, copy);
     return new ThresholdPublicKey(paillier, v, threshold, members, shareBits, scale, copy);
+  }
+
+  /**
+   * x² ≡ 1 (mod n): x is ±1 or ±ω modulo n, of order at most 2 in Z*_n. Such a v (e.g. n² − 1,
+   * which has Jacobi symbol +1 since p ≡ q ≡ 3 mod 4) makes every power v^z and every v_i ≡ ±1
+   * (mod n), so the share proof binds nothing (docs/protocol.md §10.6, check 4).
+   */
+  private static boolean squareIsOneModN(BigInteger x, BigInteger n) {
+    return x.multiply(x).mod(n).equals(BigInteger.ONE);
   }
 
   /** Shares may grow by re-sharing up to 4k bits; a fresh dealing starts at 2k. */
