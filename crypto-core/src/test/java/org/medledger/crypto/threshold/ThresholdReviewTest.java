@@ -74,15 +74,22 @@ class ThresholdReviewTest {
   }
 
   @Test
-  void aVerificationBaseOrKeyOfOrderAtMostTwoModuloNIsRefused() {
+  void aVerificationBaseOrKeyThatIsPlusOrMinusOneModuloAPrimeIsRefused() {
     // v = −1 passes "v ≠ 1, Jacobi +1" (p ≡ q ≡ 3 mod 4). With v = −1 and every v_i = 1 the
     // proof says nothing: any member proves any c_i = c^{2w} and the combiner returns w/Δ times the
-    // plaintext (seen before the fix). v·(1+n) and v_i = −1 are as degenerate modulo n.
+    // plaintext (seen before the fix). v·(1+n), v_i = −1, and v ≡ 1 modulo one prime only are as
+    // degenerate modulo n (the last generates at most p'·n of |G| = n·p'·q').
     BigInteger minusOne = nSq.subtract(BigInteger.ONE);
     BigInteger[] ones = new BigInteger[5];
     Arrays.fill(ones, BigInteger.ONE);
     BigInteger onePlusN = paillier.n().add(BigInteger.ONE);
-    for (BigInteger v : new BigInteger[] {minusOne, minusOne.multiply(onePlusN).mod(nSq), onePlusN}) {
+    // v ≡ 1 (mod p) and ≡ 4 (mod q): Jacobi symbol +1, order p'q'/p' at most, and ≢ ±1 (mod n).
+    BigInteger[] pq = Committees.primes(2048);
+    BigInteger halfTrivial = BigInteger.ONE.add(pq[0].multiply(
+        BigInteger.valueOf(3).multiply(pq[0].modInverse(pq[1])).mod(pq[1])));
+    assertEquals(BigInteger.ONE, halfTrivial.mod(pq[0]));
+    assertEquals(BigInteger.valueOf(4), halfTrivial.mod(pq[1]));
+    for (BigInteger v : new BigInteger[] {minusOne, minusOne.multiply(onePlusN).mod(nSq), onePlusN, halfTrivial}) {
       MalformedInputException e = assertThrows(MalformedInputException.class,
           () -> ThresholdPublicKey.of(paillier, v, 3, 5, pk.shareBits(), pk.scale(), ones), v.toString(16));
       assertEquals("MALFORMED_THRESHOLD_KEY", e.code());
