@@ -162,4 +162,25 @@ class ThresholdReviewTest {
     assertEquals("NOT_ENOUGH_SHARES", assertThrows(MalformedInputException.class,
         () -> Combiner.combine(pk, c, CTX, List.of(good[4], good[5]))).code());
   }
+
+  @Test
+  void verifyBatchRefusesTwoSharesFromOneMemberBeforeAnyExponentiation() {
+    // verifyBatch accepted [1, 2, 2]: a caller counting verified members would count three, and a
+    // list of copies was unbounded work. Now refused like the combiner does, naming the member,
+    // and before any exponentiation (a copy of a share whose c_i is not even a unit).
+    InvalidShareException e = assertThrows(InvalidShareException.class,
+        () -> PartialDecryption.verifyBatch(pk, c, CTX, List.of(good[1], good[2], good[2]), Committees.RND));
+    assertEquals("DUPLICATE_SHARE", e.code());
+    assertEquals(2, e.member());
+    DecryptionShare v1 = DecryptionShare.fromBytes(good[3].toBytes(pk), pk);
+    e = assertThrows(InvalidShareException.class,
+        () -> PartialDecryption.verifyBatch(pk, c, CTX, List.of(v1, good[1], good[3]), Committees.RND));
+    assertEquals("DUPLICATE_SHARE", e.code());
+    assertEquals(3, e.member());
+    DecryptionShare zero = new DecryptionShare(4, BigInteger.ZERO, good[4].challenge(), good[4].response());
+    e = assertThrows(InvalidShareException.class,
+        () -> PartialDecryption.verifyBatch(pk, c, CTX, List.of(good[5], zero, zero), Committees.RND));
+    assertEquals("DUPLICATE_SHARE", e.code());
+    PartialDecryption.verifyBatch(pk, c, CTX, List.of(good[5], good[1], v1), Committees.RND);
+  }
 }
