@@ -77,19 +77,28 @@ public final class PartialDecryption {
    * verification): every share's range and challenge checks first, then one long exponentiation
    * for all shares that carry commitments, with weights drawn from {@code rnd}; shares without
    * commitments are checked one by one. Accepts exactly what {@link #verify} accepts share by
-   * share, except with probability ≤ 2^-127 per call.
+   * share, except with probability ≤ 2^-127 per call. Like the combiner, it first refuses a
+   * non-member (UNKNOWN_MEMBER) and two shares from one member (DUPLICATE_SHARE), before any
+   * exponentiation.
    *
    * @throws InvalidShareException naming a member whose share is invalid (the lowest such index
-   *     among the shares that fail the first check that fails)
+   *     among the shares that fail the first check that fails), or a non-member or repeated member
    * @throws MalformedInputException (MALFORMED_CIPHERTEXT) if c itself is not a ciphertext
    */
   public static void verifyBatch(ThresholdPublicKey pk, PaillierCiphertext c, byte[] context,
       Collection<DecryptionShare> shares, SecureRandom rnd) {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(rnd, "rnd");
-    BigInteger cv = pk.paillierKey().ciphertext(c.value()).value();
     List<DecryptionShare> sorted = new ArrayList<>(shares);
     sorted.sort(Comparator.comparingInt(DecryptionShare::member));
+    for (int k = 0; k < sorted.size(); k++) {
+      int member = sorted.get(k).member();
+      pk.checkMember(member);
+      if (k > 0 && sorted.get(k - 1).member() == member) {
+        throw new InvalidShareException("DUPLICATE_SHARE", member, "offered two shares");
+      }
+    }
+    BigInteger cv = pk.paillierKey().ciphertext(c.value()).value();
     verifyAll(pk, cv, context, sorted, rnd);
   }
 

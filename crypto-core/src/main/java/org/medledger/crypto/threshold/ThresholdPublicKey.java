@@ -92,8 +92,9 @@ public final class ThresholdPublicKey {
       throw new MalformedInputException(MALFORMED, "scale is not in Z*_n");
     }
     BigInteger n = paillier.n();
-    if (!paillier.inUnitGroupOfNSquared(v) || v.equals(BigInteger.ONE) || NumberTheory.jacobi(v.mod(n), n) != 1) {
-      throw new MalformedInputException(MALFORMED, "verification base v is not a non-trivial element of Z*_{n²} with Jacobi symbol +1");
+    if (!paillier.inUnitGroupOfNSquared(v) || NumberTheory.jacobi(v.mod(n), n) != 1 || degenerateModN(v, n)) {
+      throw new MalformedInputException(MALFORMED,
+          "verification base v is not an element of Z*_{n²} with Jacobi symbol +1 and gcd(v² − 1, n) = 1");
     }
     if (vks.length != members) {
       throw new MalformedInputException(MALFORMED, "expected " + members + " verification keys, got " + vks.length);
@@ -101,13 +102,25 @@ public final class ThresholdPublicKey {
     BigInteger[] copy = vks.clone();
     for (int i = 0; i < members; i++) {
       BigInteger vi = copy[i];
-      if (vi == null || !paillier.inUnitGroupOfNSquared(vi) || NumberTheory.jacobi(vi.mod(n), n) != 1) {
-        throw new MalformedInputException(MALFORMED,
-            "verification key of member " + (i + 1) + " is not in Z*_{n²} with Jacobi symbol +1");
+      if (vi == null || !paillier.inUnitGroupOfNSquared(vi) || NumberTheory.jacobi(vi.mod(n), n) != 1
+          || degenerateModN(vi, n)) {
+        throw new MalformedInputException(MALFORMED, "verification key of member " + (i + 1)
+            + " is not in Z*_{n²} with Jacobi symbol +1 and gcd(v_i² − 1, n) = 1");
       }
     }
     checkOnePolynomial(paillier.nSquared(), threshold, members, copy);
     return new ThresholdPublicKey(paillier, v, threshold, members, shareBits, scale, copy);
+  }
+
+  /**
+   * gcd(x² − 1, n) ≠ 1: x ≡ ±1 modulo p or modulo q (x² ≡ 1 (mod n) among them: ±1, ±ω). Such an
+   * x generates at most half of QR_n. For v = n² − 1 (Jacobi symbol +1, since p ≡ q ≡ 3 mod 4)
+   * every v^z and, by the polynomial check, every v_i may be ±1, and the share proof binds
+   * nothing (docs/protocol.md §10.6, checks 4–5). An honest v or v_i passes except with
+   * negligible probability; one that fails reveals a factor of n.
+   */
+  private static boolean degenerateModN(BigInteger x, BigInteger n) {
+    return !x.multiply(x).subtract(BigInteger.ONE).gcd(n).equals(BigInteger.ONE);
   }
 
   /** Shares may grow by re-sharing up to 4k bits; a fresh dealing starts at 2k. */
