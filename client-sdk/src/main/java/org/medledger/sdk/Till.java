@@ -115,6 +115,15 @@ public final class Till {
         if (culprit >= 0) {
           int i = rest.get(culprit);
           SignedTransfer bad = transfers.get(i);
+          Optional<JsonObject> copy = e.errorCode().equals("BAD_NONCE") ? committedCopy(bad) : Optional.empty();
+          if (copy.isPresent()) {
+            // Its nonce is taken by this very request, committed by someone else: it is paid.
+            String id = copy.get().get("txId").getAsString();
+            out[i] = new BatchOutcome(i, bad, PaymentStatus.Outcome.YES, "", id, "", "committed elsewhere as " + id,
+                Optional.of(view.apply(copy.get())));
+            rest.remove(culprit);
+            continue;
+          }
           out[i] = new BatchOutcome(i, bad, PaymentStatus.Outcome.NO, "", "", e.errorCode(), "refused: " + e.getMessage(),
               Optional.empty());
           List<Integer> kept = new ArrayList<>();
@@ -203,6 +212,26 @@ public final class Till {
 
   private static String string(JsonObject o, String name) {
     return o.get(name) instanceof com.google.gson.JsonPrimitive p && p.isString() ? p.getAsString() : null;
+  }
+
+  /**
+   * The record of the transfer that used {@code t}'s nonce, if it carries {@code t}'s bundle
+   * ({@code money:transferByNonce}); empty otherwise or if the look-up fails.
+   */
+  private Optional<JsonObject> committedCopy(SignedTransfer t) {
+    try {
+      JsonObject body = CanonicalJson.parseObject(t.request()).getAsJsonObject("body");
+      byte[] bundle = java.util.Base64.getDecoder().decode(body.get("bundle").getAsString());
+      org.bouncycastle.crypto.digests.SHA256Digest d = new org.bouncycastle.crypto.digests.SHA256Digest();
+      d.update(bundle, 0, bundle.length);
+      byte[] h = new byte[32];
+      d.doFinal(h, 0);
+      JsonObject r = CanonicalJson.parseObject(ledger.evaluate("money:transferByNonce", t.payer(), Long.toString(t.nonce())));
+      return r.has("proofDigest") && java.util.HexFormat.of().formatHex(h).equals(r.get("proofDigest").getAsString())
+          ? Optional.of(r) : Optional.empty();
+    } catch (LedgerCallException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The index the chaincode named ("CODE: member i of N: …"), or −1 if it named none of these {@code count}. */

@@ -90,6 +90,18 @@ class BatchTransferReviewTest {
     // And the committed member is not accepted again as a single transfer.
     assertRefused(ch.submit(ch.gateway(a), "money:transfer", single), ErrorCode.BAD_NONCE);
     assertEquals(ha - 40, ch.holdings(a));
+    // The record of the transfer that used the nonce is the batch member's.
+    JsonObject rec = CanonicalJson.parseObject(ch.evaluate(ch.gateway(a), "money:transferByNonce", a.id,
+        Long.toString(a.nonce - 1)));
+    assertEquals(BatchTransfers.memberId(block.get(0).txId(), 0), rec.get("txId").getAsString());
+    for (String bad : new String[] {Long.toString(a.nonce), "-1", "01", "1.0", "x"}) {
+      try {
+        ch.evaluate(ch.gateway(a), "money:transferByNonce", a.id, bad);
+        throw new AssertionError("nonce " + bad + " was answered");
+      } catch (RuntimeException e) {
+        assertTrue(String.valueOf(e.getMessage()).contains("MALFORMED_REQUEST"), e.toString());
+      }
+    }
   }
 
   @Test

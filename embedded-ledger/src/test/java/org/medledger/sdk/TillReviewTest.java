@@ -11,7 +11,6 @@ import java.util.List;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.medledger.crypto.paillier.KeySize;
@@ -115,16 +114,14 @@ class TillReviewTest {
   }
 
   /**
-   * OPEN (review of issue 17 item 4, not fixed): whoever relays a payer's signed transfer (its
+   * Whoever relays a payer's signed transfer (its
    * gateway, a till) can commit it inside a batch of its own first; the payer's own attempt is
    * then refused BAD_NONCE, the SDK reads "the nonce moved" as "my request did not commit" and
-   * rebuilds the payment with the next nonce: the payee is paid twice. The client cannot find the
-   * committed copy: it is recorded under the relayer's batch id, and nothing maps (payer, nonce)
-   * to the record that consumed it. Needs a chaincode index (payer, nonce) → record id and its
-   * use in Requests.submitResolving / resolve / paymentStatus and in Till for BAD_NONCE culprits.
+   * rebuilt the payment with the next nonce (before the fix: paid four times, MAX_ATTEMPTS). Now
+   * the SDK looks up the transfer that used the nonce (money:transferByNonce) and recognises its
+   * own bundle by the record's proofDigest.
    */
   @Test
-  @Disabled("open finding: double payment when a relayer commits the signed request first (see report)")
   void aRelayerThatBatchesThePayersRequestFirstDoesNotMakeItPayTwice() throws Exception {
     AccountSecrets secrets = AccountSecrets.generate(Role.PATIENT, new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048), rnd);
     AccountClient honest = new AccountClient(secrets, hospitalGateway, rnd);
@@ -163,12 +160,27 @@ class TillReviewTest {
     AccountClient payer = new AccountClient(secrets, relaying, rnd);
     long h0 = hospital.balance();
     long b0 = payer.balance();
-    try {
-      payer.pay(hospital.accountId(), 100);
-    } catch (LedgerCallException e) {
-      // Any verdict but a second payment is acceptable here.
-    }
+    Transfer paid = payer.pay(hospital.accountId(), 100);
+    assertEquals(100L, paid.amount().getAsLong());
+    assertTrue(paid.txId().contains("."), "the relayer's batch member: " + paid.txId());
     assertEquals(b0 - 100, payer.balance(), "paid once");
     assertEquals(h0 + 100, hospital.balance());
+  }
+
+  @Test
+  void aTillReportsATransferCommittedElsewhereAsYes() throws Exception {
+    AccountClient p0 = patients.get(1);
+    long h0 = hospital.balance();
+    long b0 = p0.balance();
+    List<SignedTransfer> mine = p0.prepareTransfers(hospital.accountId(), 11);
+    // Someone else commits the very same signed transfer first.
+    TxResult r = ledger.submit(ledger.identity("HospitalOrgMSP", "other-till"), clock.instant(), "money:transfer",
+        mine.get(0).request());
+    assertTrue(r.isValid(), r.toString());
+    List<BatchOutcome> out = new Till(hospitalGateway).submit(mine);
+    assertEquals(PaymentStatus.Outcome.YES, out.get(0).committed(), out.get(0).detail());
+    assertEquals(r.txId(), out.get(0).recordId());
+    assertEquals(b0 - 11, p0.balance());
+    assertEquals(h0 + 11, hospital.balance());
   }
 }
