@@ -155,6 +155,7 @@ final class BatchTransfers {
       record.add("folded", MoneyContract.array(m.fold()));
       record.addProperty("proofDigest", MoneyContract.sha256(m.bundleBytes()));
       writeRecord(ledger, record, id, m.payer().id(), payee.id());
+      MoneyContract.writeSpent(ledger, m.payer().id(), m.nonce(), id);
       records.add(record);
     }
     for (Map.Entry<String, PaillierCiphertext> e : finalBalance.entrySet()) {

@@ -61,6 +61,7 @@ final class EntryCheck {
     fn("money:issue", r);
     fn("money:transfer", r);
     fn("money:transferBatch", Kind.BATCH);
+    fn("money:transferByNonce", i, i);
     fn("money:fold", r);
     fn("money:balance", i);
     fn("money:credits", i, p, b);

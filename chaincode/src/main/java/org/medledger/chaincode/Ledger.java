@@ -29,6 +29,8 @@ final class Ledger {
   static final String ALL_TX = "alltx";
   static final String SUPPLY = "supply";
   static final String NONCE = "nonce";
+  /** (payer, nonce) → the id of the transfer record that used the nonce. */
+  static final String SPENT = "spent";
 
   private final Context ctx;
   private final ChaincodeStub stub;

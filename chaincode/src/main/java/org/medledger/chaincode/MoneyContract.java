@@ -141,6 +141,7 @@ public final class MoneyContract implements ContractInterface {
     record.add("folded", array(fold));
     record.addProperty("proofDigest", sha256(bundleBytes));
     writeRecord(ledger, record, payer.id(), payee.id());
+    writeSpent(ledger, payer.id(), req.nonce(), tx);
     ledger.consumeNonce(payer.id(), req.nonce());
     emit(ledger, "medledger.Transferred", record);
     return CanonicalJson.toString(record);
@@ -220,7 +221,39 @@ public final class MoneyContract implements ContractInterface {
     return CanonicalJson.toString(r);
   }
 
+  /**
+   * The record of the transfer that used nonce {@code nonce} of {@code accountId} (docs/chaincode.md
+   * §5): a single transfer's or a batch member's. A payer whose signed request may have been
+   * committed by someone else (a relayer, a till) finds it here; MALFORMED_REQUEST if no transfer
+   * used that nonce.
+   */
+  @Transaction(intent = Transaction.TYPE.EVALUATE)
+  public String transferByNonce(Context ctx, String accountId, String nonce) {
+    Ledger ledger = new Ledger(ctx);
+    ledger.account(accountId);
+    if (!CanonicalJson.isCanonicalInteger(nonce) || nonce.startsWith("-")) {
+      throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "the nonce must be a non-negative integer");
+    }
+    JsonObject ref = ledger.get(ledger.key(Ledger.SPENT, accountId, nonceKey(Long.parseLong(nonce))));
+    if (ref == null) {
+      throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "no transfer of " + accountId + " used nonce " + nonce);
+    }
+    return CanonicalJson.toString(ledger.get(ledger.key(Ledger.TX, ref.get("txId").getAsString())));
+  }
+
   // ------------------------------------------------------------------------------- helpers
+
+  /** Records that {@code payer}'s transfer with {@code nonce} is record {@code recordId}. */
+  static void writeSpent(Ledger ledger, String payer, long nonce, String recordId) {
+    JsonObject ref = new JsonObject();
+    ref.addProperty("txId", recordId);
+    ledger.put(ledger.key(Ledger.SPENT, payer, nonceKey(nonce)), ref);
+  }
+
+  /** A nonce as a key part: 19 decimal digits. */
+  static String nonceKey(long nonce) {
+    return String.format("%019d", nonce);
+  }
 
   static PaillierCiphertext storedBalance(Ledger ledger, Account a, PaillierPublicKey pk) {
     JsonObject b = ledger.get(ledger.key(Ledger.BALANCE, a.id()));

@@ -47,16 +47,35 @@ public final class Till {
 
   /**
    * Sends {@code transfers} (1 to {@link Limits#MAX_BATCH_TRANSFERS}, all to one payee, each
-   * payer's in nonce order) and returns one outcome per transfer, in the same order.
+   * payer's in nonce order) and returns one outcome per transfer, in the same order. A transfer
+   * whose signed request does not pay its record's payee from its record's payer with its record's
+   * nonce is NO without being sent.
+   *
+   * @throws IllegalArgumentException for an empty or over-long list, or records naming different payees
    */
   public List<BatchOutcome> submit(List<SignedTransfer> transfers) {
     if (transfers.isEmpty() || transfers.size() > Limits.MAX_BATCH_TRANSFERS) {
       throw new IllegalArgumentException("a batch holds 1.." + Limits.MAX_BATCH_TRANSFERS + " transfers");
     }
+    String payee = transfers.get(0).payee();
+    for (SignedTransfer t : transfers) {
+      if (!t.payee().equals(payee)) {
+        throw new IllegalArgumentException("a batch pays one payee: " + payee + " and " + t.payee());
+      }
+    }
     BatchOutcome[] out = new BatchOutcome[transfers.size()];
     List<Integer> rest = new ArrayList<>();
     for (int i = 0; i < transfers.size(); i++) {
-      rest.add(i);
+      // The till trusts no payer: a transfer whose signed request is not what its record says (it
+      // pays someone else, or names another payer or nonce, which would decide what is dropped
+      // with it) is not sent, and costs no other transfer.
+      String why = mismatch(transfers.get(i));
+      if (why == null) {
+        rest.add(i);
+      } else {
+        out[i] = new BatchOutcome(i, transfers.get(i), PaymentStatus.Outcome.NO, "", "", "", "not sent: " + why,
+            Optional.empty());
+      }
     }
     int attempts = 0;
     String lastTx = "";
@@ -96,6 +115,15 @@ public final class Till {
         if (culprit >= 0) {
           int i = rest.get(culprit);
           SignedTransfer bad = transfers.get(i);
+          Optional<JsonObject> copy = e.errorCode().equals("BAD_NONCE") ? committedCopy(bad) : Optional.empty();
+          if (copy.isPresent()) {
+            // Its nonce is taken by this very request, committed by someone else: it is paid.
+            String id = copy.get().get("txId").getAsString();
+            out[i] = new BatchOutcome(i, bad, PaymentStatus.Outcome.YES, "", id, "", "committed elsewhere as " + id,
+                Optional.of(view.apply(copy.get())));
+            rest.remove(culprit);
+            continue;
+          }
           out[i] = new BatchOutcome(i, bad, PaymentStatus.Outcome.NO, "", "", e.errorCode(), "refused: " + e.getMessage(),
               Optional.empty());
           List<Integer> kept = new ArrayList<>();
@@ -154,6 +182,56 @@ public final class Till {
           "batch " + o.batchTxId() + " is in a block and was invalidated: " + code.get(), Optional.empty());
     }
     return o;
+  }
+
+  /**
+   * Why {@code t}'s signed request is not a transfer of its record's payer, with its nonce, to its
+   * payee; null if it is (its signature and everything else are the chaincode's to check).
+   */
+  static String mismatch(SignedTransfer t) {
+    try {
+      JsonObject body = CanonicalJson.parseObject(t.request()).getAsJsonObject("body");
+      if (body == null || !"transfer".equals(string(body, "type"))) {
+        return "its signed request is not a transfer";
+      }
+      if (!t.payer().equals(string(body, "account"))) {
+        return "its signed request is paid by " + string(body, "account") + ", not " + t.payer();
+      }
+      if (!t.payee().equals(string(body, "to"))) {
+        return "its signed request pays " + string(body, "to") + ", not " + t.payee();
+      }
+      if (!(body.get("nonce") instanceof com.google.gson.JsonPrimitive n) || !n.isNumber()
+          || !String.valueOf(t.nonce()).equals(n.getAsString())) {
+        return "its signed request carries another nonce than " + t.nonce();
+      }
+      return null;
+    } catch (RuntimeException malformed) {
+      return "its signed request is not a JSON request";
+    }
+  }
+
+  private static String string(JsonObject o, String name) {
+    return o.get(name) instanceof com.google.gson.JsonPrimitive p && p.isString() ? p.getAsString() : null;
+  }
+
+  /**
+   * The record of the transfer that used {@code t}'s nonce, if it carries {@code t}'s bundle
+   * ({@code money:transferByNonce}); empty otherwise or if the look-up fails.
+   */
+  private Optional<JsonObject> committedCopy(SignedTransfer t) {
+    try {
+      JsonObject body = CanonicalJson.parseObject(t.request()).getAsJsonObject("body");
+      byte[] bundle = java.util.Base64.getDecoder().decode(body.get("bundle").getAsString());
+      org.bouncycastle.crypto.digests.SHA256Digest d = new org.bouncycastle.crypto.digests.SHA256Digest();
+      d.update(bundle, 0, bundle.length);
+      byte[] h = new byte[32];
+      d.doFinal(h, 0);
+      JsonObject r = CanonicalJson.parseObject(ledger.evaluate("money:transferByNonce", t.payer(), Long.toString(t.nonce())));
+      return r.has("proofDigest") && java.util.HexFormat.of().formatHex(h).equals(r.get("proofDigest").getAsString())
+          ? Optional.of(r) : Optional.empty();
+    } catch (LedgerCallException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The index the chaincode named ("CODE: member i of N: …"), or −1 if it named none of these {@code count}. */

@@ -45,7 +45,7 @@ class MalformedInputTest {
         {"accounts:configure", "C"}, {"accounts:register", "R"}, {"accounts:getAccount", "I"},
         {"accounts:getNonce", "I"}, {"accounts:getChannel", ""},
         {"money:issue", "R"}, {"money:transfer", "R"}, {"money:transferBatch", "T"}, {"money:fold", "R"}, {"money:balance", "I"},
-        {"money:credits", "IPB"}, {"money:history", "IPB"}, {"money:audit", "PB"}, {"money:getTransaction", "I"},
+        {"money:credits", "IPB"}, {"money:history", "IPB"}, {"money:audit", "PB"}, {"money:getTransaction", "I"}, {"money:transferByNonce", "II"},
         {"records:setup", "R"}, {"records:getSetup", ""}, {"records:write", "R"}, {"records:correct", "R"},
         {"records:getRecord", "I"}, {"records:listRecords", "IPB"}, {"records:grant", "R"}, {"records:share", "R"},
         {"records:revoke", "R"}, {"records:getGrant", "I"}, {"records:listGrants", "IPB"},

@@ -225,6 +225,40 @@ public final class Requests {
   }
 
   /**
+   * The record of this account's transfer that used {@code nonce}, if it carries the bundle of
+   * {@code request} (a {@code transfer} request): the request committed, maybe under another
+   * party's transaction (a relayer, a till's batch). Empty for another request or none
+   * (docs/client-sdk.md §5.3).
+   */
+  public Optional<JsonObject> committedCopy(long nonce, String request) throws LedgerCallException {
+    String digest;
+    try {
+      JsonObject body = CanonicalJson.parseObject(request).getAsJsonObject("body");
+      if (!"transfer".equals(body.get("type").getAsString()) || !accountId().equals(body.get("account").getAsString())) {
+        return Optional.empty();
+      }
+      org.bouncycastle.crypto.digests.SHA256Digest d = new org.bouncycastle.crypto.digests.SHA256Digest();
+      byte[] bundle = unb64(body.get("bundle").getAsString());
+      d.update(bundle, 0, bundle.length);
+      byte[] out = new byte[32];
+      d.doFinal(out, 0);
+      digest = java.util.HexFormat.of().formatHex(out);
+    } catch (RuntimeException notATransfer) {
+      return Optional.empty();
+    }
+    JsonObject r;
+    try {
+      r = CanonicalJson.parseObject(ledger.evaluate("money:transferByNonce", accountId(), Long.toString(nonce)));
+    } catch (LedgerCallException e) {
+      if (e.kind() == LedgerCallException.Kind.REFUSED && e.errorCode().equals("MALFORMED_REQUEST")) {
+        return Optional.empty(); // no transfer used the nonce
+      }
+      throw e;
+    }
+    return r.has("proofDigest") && digest.equals(r.get("proofDigest").getAsString()) ? Optional.of(r) : Optional.empty();
+  }
+
+  /**
    * A transaction record as this account sees it: the amount is public for an issue, decrypted from
    * the payer copy when this account paid, the payee copy when it received, the regulator copy for
    * the regulator; empty when it holds none of them or the copy does not hold an amount.
@@ -323,6 +357,7 @@ public final class Requests {
     int transients = 0; // counted against MAX_TRANSIENT_RETRIES
     while (true) {
       long sent = -1;
+      Built t = null;
       try {
         if (!unknown.isEmpty()) {
           Optional<JsonObject> committed = resolve(unknown, pinned);
@@ -333,7 +368,6 @@ public final class Requests {
         if (pinned < 0) {
           attempts.prepare();
         }
-        Built t;
         try {
           t = attempts.build(pinned);
         } catch (ClientRefusalException refused) {
@@ -376,6 +410,11 @@ public final class Requests {
             retry = true; // cannot tell yet: ask again after a pause
           }
           if (!retry) {
+            // The nonce moved: if this very request committed (someone relayed it first), it is the payment.
+            Optional<JsonObject> mine = committedCopy(sent, t.request());
+            if (mine.isPresent()) {
+              return mine.get();
+            }
             if (++rebuilt >= MAX_ATTEMPTS) {
               break;
             }
@@ -390,6 +429,10 @@ public final class Requests {
           continue;
         }
         if (sent >= 0 && e.kind() == LedgerCallException.Kind.CONFLICT) {
+          Optional<JsonObject> mine = committedCopy(sent, t.request());
+          if (mine.isPresent()) {
+            return mine.get(); // the attempt lost to a copy of itself
+          }
           if (++rebuilt >= MAX_ATTEMPTS) {
             break;
           }

@@ -1,0 +1,186 @@
+package org.medledger.sdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.medledger.crypto.paillier.KeySize;
+import org.medledger.crypto.paillier.PaillierKeyGenerator;
+import org.medledger.embedded.EmbeddedConnection;
+import org.medledger.embedded.EmbeddedLedger;
+import org.medledger.embedded.Identity;
+import org.medledger.embedded.TxResult;
+import org.medledger.protocol.CanonicalJson;
+import org.medledger.embedded.MedLedgerContracts;
+import org.medledger.protocol.Role;
+
+/**
+ * Review of the till (docs/client-sdk.md §3.6) against transfers handed to it by payers it does
+ * not trust: a transfer whose signed request pays someone else, or whose record names another
+ * payer or nonce than its signed request, must not cost the honest transfers of the batch.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TillReviewTest {
+  private final SecureRandom rnd = new SecureRandom();
+  private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
+  private final Clock clock = new SteppingClock("2026-05-01T09:00:00Z");
+  private AccountClient hospital;
+  private AccountClient insurer;
+  private final List<AccountClient> patients = new ArrayList<>();
+  private LedgerConnection hospitalGateway;
+
+  @BeforeAll
+  void channel() throws Exception {
+    TestChannel.Institutions t = TestChannel.institutions(ledger, clock, rnd);
+    hospital = t.hospital();
+    insurer = new AccountClient(t.insurerSecrets(), new EmbeddedConnection(ledger, t.insurerGateway(), "medledger", clock), rnd);
+    hospitalGateway = new EmbeddedConnection(ledger, ledger.identity("HospitalOrgMSP", "till"), "medledger", clock);
+    for (int i = 0; i < 3; i++) {
+      AccountClient p = new AccountClient(AccountSecrets.generate(Role.PATIENT,
+          new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048), rnd), hospitalGateway, rnd);
+      p.register();
+      insurer.pay(p.accountId(), 1_000);
+      patients.add(p);
+    }
+  }
+
+  @Test
+  void aTransferToAnotherPayeeFirstDoesNotCostTheHonestOnes() throws Exception {
+    AccountClient p0 = patients.get(0);
+    AccountClient p1 = patients.get(1);
+    AccountClient mallory = patients.get(2);
+    long h0 = hospital.balance();
+    long b0 = p0.balance();
+    long b1 = p1.balance();
+    long bm = mallory.balance();
+    // Mallory's signed request pays the insurer; the record she hands the hospital's till says the hospital.
+    SignedTransfer signed = mallory.prepareTransfers(insurer.accountId(), 10).get(0);
+    SignedTransfer lying = new SignedTransfer(signed.payer(), hospital.accountId(), signed.nonce(), signed.request());
+    List<SignedTransfer> batch = new ArrayList<>();
+    batch.add(lying);
+    batch.addAll(p0.prepareTransfers(hospital.accountId(), 20));
+    batch.addAll(p1.prepareTransfers(hospital.accountId(), 30));
+    List<BatchOutcome> out = new Till(hospitalGateway).submit(batch);
+    assertEquals(PaymentStatus.Outcome.NO, out.get(0).committed(), out.get(0).detail());
+    assertEquals(PaymentStatus.Outcome.YES, out.get(1).committed(), out.get(1).detail());
+    assertEquals(PaymentStatus.Outcome.YES, out.get(2).committed(), out.get(2).detail());
+    assertEquals(h0 + 50, hospital.balance());
+    assertEquals(b0 - 20, p0.balance());
+    assertEquals(b1 - 30, p1.balance());
+    assertEquals(bm, mallory.balance(), "the hospital's till did not pay the insurer for her");
+  }
+
+  @Test
+  void aRecordNamingAnotherPayerDoesNotDropThatPayersTransfers() throws Exception {
+    AccountClient p0 = patients.get(0);
+    AccountClient mallory = patients.get(2);
+    long h0 = hospital.balance();
+    long b0 = p0.balance();
+    // A stale transfer of Mallory's (she pays on her own after signing it), in a record naming p0
+    // as its payer with a nonce below p0's: when the chaincode refuses it, p0's transfers must stay.
+    SignedTransfer stale = mallory.prepareTransfers(hospital.accountId(), 5).get(0);
+    mallory.pay(hospital.accountId(), 1);
+    List<SignedTransfer> mine = p0.prepareTransfers(hospital.accountId(), 7, 8);
+    SignedTransfer lying = new SignedTransfer(p0.accountId(), hospital.accountId(), mine.get(0).nonce() - 1, stale.request());
+    List<SignedTransfer> batch = new ArrayList<>();
+    batch.add(lying);
+    batch.addAll(mine);
+    List<BatchOutcome> out = new Till(hospitalGateway).submit(batch);
+    assertEquals(PaymentStatus.Outcome.NO, out.get(0).committed(), out.get(0).detail());
+    assertEquals(PaymentStatus.Outcome.YES, out.get(1).committed(), out.get(1).detail());
+    assertEquals(PaymentStatus.Outcome.YES, out.get(2).committed(), out.get(2).detail());
+    assertEquals(h0 + 1 + 15, hospital.balance());
+    assertEquals(b0 - 15, p0.balance());
+  }
+
+  @Test
+  void recordsForDifferentPayeesAreACallersError() throws Exception {
+    List<SignedTransfer> batch = new ArrayList<>();
+    batch.addAll(patients.get(0).prepareTransfers(hospital.accountId(), 1));
+    batch.addAll(patients.get(1).prepareTransfers(insurer.accountId(), 1));
+    long before = ledger.height();
+    assertThrows(IllegalArgumentException.class, () -> new Till(hospitalGateway).submit(batch));
+    assertEquals(before, ledger.height(), "nothing was sent");
+    assertTrue(before > 0);
+  }
+
+  /**
+   * Whoever relays a payer's signed transfer (its
+   * gateway, a till) can commit it inside a batch of its own first; the payer's own attempt is
+   * then refused BAD_NONCE, the SDK reads "the nonce moved" as "my request did not commit" and
+   * rebuilt the payment with the next nonce (before the fix: paid four times, MAX_ATTEMPTS). Now
+   * the SDK looks up the transfer that used the nonce (money:transferByNonce) and recognises its
+   * own bundle by the record's proofDigest.
+   */
+  @Test
+  void aRelayerThatBatchesThePayersRequestFirstDoesNotMakeItPayTwice() throws Exception {
+    AccountSecrets secrets = AccountSecrets.generate(Role.PATIENT, new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048), rnd);
+    AccountClient honest = new AccountClient(secrets, hospitalGateway, rnd);
+    honest.register();
+    insurer.pay(honest.accountId(), 1_000);
+    Identity relayer = ledger.identity("HospitalOrgMSP", "relaying-gateway");
+    LedgerConnection relaying = new LedgerConnection() {
+      @Override
+      public String submit(String function, String... args) throws LedgerCallException {
+        if (function.equals("money:transfer")) {
+          JsonArray a = new JsonArray();
+          a.add(CanonicalJson.parseObject(args[0]));
+          JsonObject b = new JsonObject();
+          b.add("transfers", a);
+          TxResult r = ledger.submit(relayer, clock.instant(), "money:transferBatch", CanonicalJson.toString(b));
+          assertTrue(r.isValid(), r.toString());
+        }
+        return hospitalGateway.submit(function, args);
+      }
+
+      @Override
+      public String evaluate(String function, String... args) throws LedgerCallException {
+        return hospitalGateway.evaluate(function, args);
+      }
+
+      @Override
+      public String channel() {
+        return hospitalGateway.channel();
+      }
+
+      @Override
+      public String chaincode() {
+        return hospitalGateway.chaincode();
+      }
+    };
+    AccountClient payer = new AccountClient(secrets, relaying, rnd);
+    long h0 = hospital.balance();
+    long b0 = payer.balance();
+    Transfer paid = payer.pay(hospital.accountId(), 100);
+    assertEquals(100L, paid.amount().getAsLong());
+    assertTrue(paid.txId().contains("."), "the relayer's batch member: " + paid.txId());
+    assertEquals(b0 - 100, payer.balance(), "paid once");
+    assertEquals(h0 + 100, hospital.balance());
+  }
+
+  @Test
+  void aTillReportsATransferCommittedElsewhereAsYes() throws Exception {
+    AccountClient p0 = patients.get(1);
+    long h0 = hospital.balance();
+    long b0 = p0.balance();
+    List<SignedTransfer> mine = p0.prepareTransfers(hospital.accountId(), 11);
+    // Someone else commits the very same signed transfer first.
+    TxResult r = ledger.submit(ledger.identity("HospitalOrgMSP", "other-till"), clock.instant(), "money:transfer",
+        mine.get(0).request());
+    assertTrue(r.isValid(), r.toString());
+    List<BatchOutcome> out = new Till(hospitalGateway).submit(mine);
+    assertEquals(PaymentStatus.Outcome.YES, out.get(0).committed(), out.get(0).detail());
+    assertEquals(r.txId(), out.get(0).recordId());
+    assertEquals(b0 - 11, p0.balance());
+    assertEquals(h0 + 11, hospital.balance());
+  }
+}
