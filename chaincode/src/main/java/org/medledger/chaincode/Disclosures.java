@@ -66,7 +66,7 @@ final class Disclosures {
     if (!targetAccount.isEmpty()) {
       Ids.check("targetAccount", targetAccount);
     }
-    String reason = Json.string(b, "reason", CommitteeProtocol.MAX_REASON_CHARS);
+    String reason = checkReason(Json.string(b, "reason", CommitteeProtocol.MAX_REASON_CHARS));
     Target t = target(ledger, kind, targetId, targetAccount);
     String order = MoneyContract.order(ledger.timestamp());
     JsonObject d = new JsonObject();
@@ -100,6 +100,24 @@ final class Disclosures {
 
   private record Target(String ciphertext, List<String> concerned) {}
 
+  /**
+   * The reason is shown to the patients concerned: no control character (C0, DEL, C1), no
+   * invisible format character (bidi controls, zero-width; Unicode category Cf) and no lone
+   * surrogate, so the text a patient reads is the text stored (MALFORMED_REQUEST).
+   */
+  static String checkReason(String reason) {
+    for (int i = 0; i < reason.length(); ) {
+      int cp = reason.codePointAt(i);
+      int type = Character.getType(cp);
+      if (Character.isISOControl(cp) || type == Character.FORMAT || type == Character.SURROGATE) {
+        throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, String.format(
+            "reason holds U+%04X (a control, format or lone surrogate character)", cp));
+      }
+      i += Character.charCount(cp);
+    }
+    return reason;
+  }
+
   /** The regulator ciphertext a target names and the accounts whose payment it is. */
   private static Target target(Ledger ledger, CommitteeProtocol.Target kind, String id, String account) {
     if (kind != CommitteeProtocol.Target.CHANNEL_DEPOSIT && !account.isEmpty()) {
@@ -111,16 +129,22 @@ final class Disclosures {
         if (r == null || !r.has("amountRegulator")) {
           throw LedgerException.of(ErrorCode.UNKNOWN_TARGET, id + " is no transaction with a regulator copy");
         }
+        // The transfer settling a claim pays for the claim's patient's care: the patient is concerned too.
+        JsonObject link = ledger.get(ledger.key(RecordStore.TRANSFER_CLAIM, id));
+        JsonObject claim = link == null ? null : ledger.get(ledger.key(RecordStore.CLAIM,
+            link.get("claimId").getAsString()));
         return new Target(r.get("amountRegulator").getAsString(), distinct(r.get("from").getAsString(),
-            r.get("to").getAsString()));
+            r.get("to").getAsString(), claim == null ? r.get("from").getAsString() : Claim.fromJson(claim).patient()));
       }
       case CLAIM_FEE -> {
         JsonObject c = RecordProtocol.CLAIM_ID.matcher(id).matches() ? ledger.get(ledger.key(RecordStore.CLAIM, id)) : null;
         if (c == null) {
           throw LedgerException.of(ErrorCode.UNKNOWN_TARGET, "no claim " + id);
         }
-        Claim claim = Claim.fromJson(c);
-        return new Target(claim.feeRegulator(), distinct(claim.patient(), claim.hospital(), claim.insurer()));
+        // feeRegulator is unproven (docs/records.md §5): it may be another payment's ciphertext,
+        // re-randomised, whose parties would never see the request in their trails.
+        throw LedgerException.of(ErrorCode.UNPROVEN_TARGET, "the fee of claim " + id
+            + " is not proven to be the claim's: disclose the settling transfer instead");
       }
       case CHANNEL_DEPOSIT -> {
         JsonObject dep = account.isEmpty() || id.length() > 64 ? null : ledger.get(ledger.key(Channels.DEPOSIT, id, account));

@@ -92,23 +92,18 @@ class CommitteeFlowTest {
   }
 
   @Test
-  void aClaimFeeIsDisclosedAndListedInThePatientsTrail() throws Exception {
+  void aClaimFeeIsNotADisclosureTargetButItsSettlingTransferIs() throws Exception {
     CommitteeChannel ch = new CommitteeChannel();
     RecordClient hospital = new RecordClient(ch.hospitalSecrets, ch.gateway("HospitalOrgMSP"), CommitteeChannel.RND);
     RecordClient.Written rec = hospital.writeDocument(ch.patient.accountId(), "lab",
         "synthetic lab result 42".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     String claimId = hospital.fileClaim(rec.recordId(), ch.insurer.accountId(), 250);
-    Disclosure d = ch.member(4).open(Target.CLAIM_FEE, claimId, "", "fee plausibility check", Mode.PUBLIC);
-    assertEquals(List.of(ch.patient.accountId(), ch.hospital.accountId(), ch.insurer.accountId()), d.concerned());
-    ch.member(2).share(d.id(), ch.share(2));
-    ch.member(4).share(d.id(), ch.share(4));
-    assertEquals(BigInteger.valueOf(250), ch.member(5).share(d.id(), ch.share(5)).plaintext().orElseThrow());
+    // An honest claim too: its feeRegulator is unproven (CommitteeReviewTest shows why that matters).
+    refused("UNPROVEN_TARGET", () -> ch.member(4).open(Target.CLAIM_FEE, claimId, "", "fee plausibility check",
+        Mode.PUBLIC));
     CommitteeClient patientView = new CommitteeClient(ch.patientSecrets, ch.gateway("HospitalOrgMSP"), CommitteeChannel.RND);
-    List<Disclosure> trail = patientView.trail();
-    assertEquals(1, trail.size());
-    assertEquals(Target.CLAIM_FEE, trail.get(0).targetKind());
-    assertEquals(claimId, trail.get(0).targetId());
-    assertEquals("fee plausibility check", trail.get(0).reason());
+    assertTrue(patientView.trail().isEmpty());
+    assertTrue(ch.member(4).disclosures().isEmpty());
   }
 
   @Test

@@ -29,7 +29,10 @@ public final class CommitteeProtocol {
   public enum Target {
     /** A money transaction's regulator copy {@code amountRegulator} (transfers, channel opens). */
     TRANSFER,
-    /** A claim's fee under the regulator key {@code feeRegulator}. */
+    /**
+     * A claim's fee under the regulator key {@code feeRegulator}: refused (UNPROVEN_TARGET) while
+     * nothing proves that ciphertext is the claim's fee (docs/chaincode.md §10.3).
+     */
     CLAIM_FEE,
     /** One party's deposit into a payment channel, under the regulator key. */
     CHANNEL_DEPOSIT

@@ -86,6 +86,7 @@ public enum ErrorCode {
   COMMITTEE_ACT("the act needs the committee's t signatures, not the regulator's single key"),
   BAD_SEQUENCE("the committee act's epoch or sequence number is not the committee's current one"),
   UNKNOWN_TARGET("the disclosure target does not exist or holds no regulator ciphertext"),
+  UNPROVEN_TARGET("the target's regulator ciphertext is not proven to be its payment's (a claim fee): not disclosable"),
   UNKNOWN_DISCLOSURE("no such disclosure request"),
   DISCLOSURE_CLOSED("the disclosure request has been opened (PUBLIC) or fully shared (PRIVATE) already"),
   WRONG_MODE("the share's form does not match the request's mode"),
