@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
     subcommands = {KeysCommand.class, AccountsCommand.class, ConfigureCommand.class, IssueCommand.class,
         TransferCommand.Fund.class, TransferCommand.Pay.class, TransferCommand.Settle.class, FoldCommand.class,
         BalanceCommand.class, HistoryCommand.class, AuditCommand.class, RecordsCommand.class, ClaimsCommand.class,
-        LedgerCommand.class, ChannelCommand.class, EventsCommand.class, DemoCommand.class},
+        LedgerCommand.class, ChannelCommand.class, EventsCommand.class, CommitteeCommand.class, DiscloseCommand.class,
+        DemoCommand.class},
     sortOptions = false)
 public final class MedLedger implements Callable<Integer> {
   @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "<dir>",
