@@ -1,6 +1,8 @@
 package org.medledger.sdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.medledger.sdk.CommitteeChannel.refused;
 
 import com.google.gson.JsonArray;
@@ -8,6 +10,7 @@ import com.google.gson.JsonObject;
 import java.math.BigInteger;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.testing.TestSafePrimes;
 import org.medledger.crypto.threshold.ThresholdDealer;
 import org.medledger.protocol.CommitteeProtocol.Mode;
@@ -62,6 +65,12 @@ class CommitteeRegistrationTest {
     ThresholdDealer.Dealing other = CommitteeClient.dealFromSafePrimes(pq[0], pq[1], 3, 5, "medchannel",
         ch.regulatorSecrets.accountId(), CommitteeChannel.RND);
     refused("COMMITTEE_KEY_MISMATCH", () -> gw.submit("committee:register", request(ch, other.publicKey().toBytes(), 3, five)));
+    // A committee of threshold 1 would be one key that reads everything. No such key exists to
+    // register: with t = 1 every share is d, so every v_i = v^{Δd} is a power of (1+n), which the
+    // key's check gcd(v_i² − 1, n) = 1 refuses (docs/protocol.md §10.6, docs/chaincode.md §10.1).
+    MalformedInputException one = assertThrows(MalformedInputException.class, () -> CommitteeClient.dealFromSafePrimes(
+        pq[0], pq[1], 1, 5, "medchannel", ch.regulatorSecrets.accountId(), CommitteeChannel.RND));
+    assertTrue(one.getMessage().contains("MALFORMED_THRESHOLD_KEY"), one.getMessage());
     LedgerConnection hospitalGw = ch.gateway("HospitalOrgMSP");
     refused("FORBIDDEN_ORGANISATION", () -> hospitalGw.submit("committee:register", request(ch, key, 3, five)));
 

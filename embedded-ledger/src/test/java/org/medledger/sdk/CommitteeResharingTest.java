@@ -62,6 +62,13 @@ class CommitteeResharingTest {
         CommitteeClient.reshareDeal(oldPk, ch.share(4), SET, 3, 4, CommitteeChannel.RND).dealing());
     refused("RESHARE_INVALID", () -> ch.act(ch.member(1).reshareAct(swapped, newMembers), 1, 2, 5));
     refused("RESHARE_INVALID", () -> ch.act(ch.member(1).reshareAct(dealings, newMembers.subList(0, 3)), 1, 2, 5));
+    // Re-sharing to a threshold of 1 would leave one member able to read everything: the new key's
+    // v_i would all be powers of (1+n), which Resharing.newPublicKey's key check refuses.
+    List<ReshareDealing> toOne = new ArrayList<>();
+    for (int i : SET) {
+      toOne.add(CommitteeClient.reshareDeal(oldPk, ch.share(i), SET, 1, 4, CommitteeChannel.RND).dealing());
+    }
+    refused("RESHARE_INVALID", () -> ch.act(ch.member(1).reshareAct(toOne, newMembers), 1, 2, 5));
     refused("WRONG_ROLE", () -> ch.act(ch.member(1).reshareAct(dealings,
         List.of(newMembers.get(0), newMembers.get(1), newMembers.get(2), ch.patient.accountId())), 1, 2, 5));
     assertEquals(0, ch.member(1).committee().epoch());
