@@ -31,16 +31,17 @@ import picocli.CommandLine.Option;
  * under the home so that {@code channel status} needs neither the peer nor a password.
  */
 @Command(name = "channel", mixinStandardHelpOptions = true,
-    description = "Off-chain payment channels: serve, open, pay, status, close, stop.",
+    description = "Off-chain payment channels: serve, open, pay, status, close, stop, watch.",
     subcommands = {ChannelServeCommand.class, ChannelCommand.Open.class, ChannelCommand.Pay.class,
-        ChannelCommand.Status.class, ChannelCommand.Close.class, ChannelCommand.Stop.class})
+        ChannelCommand.Status.class, ChannelCommand.Close.class, ChannelCommand.Stop.class,
+        ChannelWatchCommand.class})
 final class ChannelCommand extends Base {
   /** How long a one-shot command waits for the peer to sign. */
   static final long PEER_WAIT_SECONDS = 120;
 
   @Override
   void execute() throws CliException {
-    throw CliException.usage("missing subcommand: serve, open, pay, status, close or stop");
+    throw CliException.usage("missing subcommand: serve, open, pay, status, close, stop or watch");
   }
 
   /** What the commands of one local account share. */
