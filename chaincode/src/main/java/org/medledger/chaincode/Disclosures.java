@@ -41,7 +41,10 @@ final class Disclosures {
   static final String TRAIL = "dtrail";
   static final String ALL = "alldisc";
   private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
-  /** Largest encoded decryption share accepted (4096-bit key: about 2.3 KB). */
+  /**
+   * Largest encoded decryption share accepted: a 4096-bit key's version-2 share (with the proof's
+   * commitments, docs/protocol.md §10.6) is about 4.3 KB (the version-1 body, about 2.3 KB, and a, b).
+   */
   static final int MAX_SHARE_BYTES = 8 * 1024;
 
   private Disclosures() {}

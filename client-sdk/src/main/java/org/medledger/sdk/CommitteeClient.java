@@ -228,7 +228,7 @@ public final class CommitteeClient {
    */
   public Disclosure share(String disclosureId, KeyShare share) throws LedgerCallException, ClientRefusalException {
     Pending p = prepare(disclosureId, share, CommitteeProtocol.Mode.PUBLIC);
-    byte[] bytes = p.share().toBytes(p.pk());
+    byte[] bytes = p.share().toBytesWithCommitments(p.pk());
     String out = requests.submit("committee:share", nonce -> {
       JsonObject b = requests.body("disclosure.share", nonce);
       b.addProperty("disclosureId", disclosureId);
@@ -248,7 +248,7 @@ public final class CommitteeClient {
    */
   public byte[] sharePrivately(String disclosureId, KeyShare share) throws LedgerCallException, ClientRefusalException {
     Pending p = prepare(disclosureId, share, CommitteeProtocol.Mode.PRIVATE);
-    byte[] bytes = p.share().toBytes(p.pk());
+    byte[] bytes = p.share().toBytesWithCommitments(p.pk());
     String digest = CommitteeProtocol.shareDigest(bytes);
     requests.submit("committee:share", nonce -> {
       JsonObject b = requests.body("disclosure.share", nonce);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,6 +42,10 @@ import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.crypto.paillier.PaillierSecretKey;
 import org.medledger.crypto.testing.TestKeys;
 import org.medledger.crypto.testing.TestRingPedersen;
+import org.medledger.crypto.testing.TestSafePrimes;
+import org.medledger.crypto.threshold.ThresholdDealer;
+import org.medledger.protocol.CommitteeProtocol.Mode;
+import org.medledger.protocol.CommitteeProtocol.Target;
 import org.medledger.sdk.LedgerCallException.Kind;
 import org.medledger.sdk.docs.GatewayExample;
 
@@ -82,6 +87,19 @@ class GatewayNetworkIT {
   private AccountSecrets regulatorSecrets;
   private volatile AccountSecrets lastSecrets;
   private RecordStory story;
+  /** The committee key the regulator registered with, and its five members' shares. */
+  private ThresholdDealer.Dealing dealing;
+
+  /** The records story's configuration, with COMMITTEE_MEMBER accounts at the regulator's organisation. */
+  static final String CONFIG = committeeConfig();
+
+  private static String committeeConfig() {
+    String from = "\"RegulatorOrgMSP\":[\"REGULATOR\"]";
+    if (!RecordStory.CONFIG.contains(from)) {
+      throw new IllegalStateException("RecordStory.CONFIG changed: " + RecordStory.CONFIG);
+    }
+    return RecordStory.CONFIG.replace(from, "\"RegulatorOrgMSP\":[\"COMMITTEE_MEMBER\",\"REGULATOR\"]");
+  }
 
   @TempDir
   Path tmp;
@@ -155,15 +173,30 @@ class GatewayNetworkIT {
         "the channel already has a regulator: run on a freshly deployed network (network.sh down, up, deploy)");
     if (channel == null) {
       // The hospital organisation holds HOSPITAL and DOCTOR accounts: the records story needs both.
-      String config = RecordStory.CONFIG;
+      String config = CONFIG;
       LedgerCallException wrongOrg = assertThrows(LedgerCallException.class, () -> hospitalGw.submit("accounts:configure", config));
       assertEquals(Kind.REFUSED, wrongOrg.kind());
       assertEquals("FORBIDDEN_ORGANISATION", wrongOrg.errorCode());
       regulatorGw.submit("accounts:configure", config);
     }
     long t0 = System.nanoTime();
-    regulator = register(Role.REGULATOR, regulatorGw, TestKeys.key2048c());
-    regulatorSecrets = lastSecrets;
+    // The regulator's key is a 3-of-5 committee key from the start (docs/client-sdk.md §12.1),
+    // dealt from the fixed test safe primes for its account. The test also keeps the dealer's full
+    // key (rebuilt from p and q, which a real dealer erases, docs/protocol.md §10.5) in the
+    // regulator's secrets, because the single-key steps before the committee is registered
+    // (issue, the regulator's audit, the records story) decrypt with it; the committee steps
+    // (committeeIssuesAndOpensATransferOnThePeers) use only the members' shares.
+    byte[] seed = new byte[32];
+    rnd.nextBytes(seed);
+    String regulatorId = new AccountSecrets(Role.REGULATOR, seed, null).accountId();
+    BigInteger[] pq = TestSafePrimes.pair(1024);
+    dealing = CommitteeClient.dealFromSafePrimes(pq[0], pq[1], 3, 5, "medchannel", regulatorId, rnd);
+    regulatorSecrets = new AccountSecrets(Role.REGULATOR, seed,
+        PaillierSecretKey.of(dealing.publicKey().paillierKey(), pq[0].max(pq[1]), pq[0].min(pq[1])));
+    Arrays.fill(seed, (byte) 0);
+    new CommitteeClient(regulatorSecrets, regulatorGw, rnd).registerRegulator(dealing);
+    regulator = new AccountClient(regulatorSecrets, regulatorGw, rnd);
+    assertEquals(regulatorId, regulator.accountId());
     // records:setup right after the regulator: every other registration carries a Π^fac proof
     // against the channel's ring-Pedersen parameters (docs/chaincode.md §3).
     new RecordClient(regulatorSecrets, regulatorGw, rnd)
@@ -666,5 +699,208 @@ class GatewayNetworkIT {
     assertEquals(1_200, o.fee().amount().getAsLong());
     assertEquals(800, o.left());
     assertEquals(before + 1_200, hospital.balance());
+  }
+
+  /**
+   * Batched transfers (docs/client-sdk.md §3.6) through the hospital's gateway: one patient's chain
+   * of three in one money:transferBatch commits; then a till batch of five from three patients whose
+   * middle member's signature is forged and whose fourth member's nonce was taken by a payment in
+   * between: the peers refuse the batch naming the culprit's index (which must survive the Fabric
+   * gateway's error text), the till drops it (and the later transfer of the same payer) and sends
+   * the rest again, which commit in one batch; the refused members wrote nothing.
+   */
+  @Test
+  @Order(12)
+  void batchedTransfersCommitAndACulpritIsNamedAndDropped() throws Exception {
+    registered();
+    AccountClient payer = patients.get(5);
+    long h0 = hospital.balance();
+    long p0 = payer.balance();
+    long t0 = System.nanoTime();
+    List<BatchOutcome> chain = payer.payBatch(hospital.accountId(), 100, 200, 300);
+    double chainSeconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(3, chain.size());
+    String tx = chain.get(0).batchTxId();
+    for (int i = 0; i < 3; i++) {
+      BatchOutcome o = chain.get(i);
+      assertEquals(PaymentStatus.Outcome.YES, o.committed(), o.detail());
+      assertEquals(tx, o.batchTxId(), "one batch transaction");
+      assertEquals(tx + ".0" + i, o.recordId());
+      assertEquals(100L * (i + 1), o.result().orElseThrow().amount().getAsLong(), "the payer copy");
+    }
+    transferred.addAll(List.of(100L, 200L, 300L));
+    assertEquals(h0 + 600, hospital.balance());
+    assertEquals(p0 - 600, payer.balance());
+    assertEquals(300L, hospital.transaction(chain.get(2).recordId()).orElseThrow().amount().getAsLong(), "the payee copy");
+
+    AccountClient a = patients.get(6);
+    AccountClient forger = patients.get(7);
+    AccountClient stale = patients.get(8);
+    long a0 = a.balance();
+    long f0 = forger.balance();
+    long s0 = stale.balance();
+    long h1 = hospital.balance();
+    long forgerNonce = nonceOf(forger.accountId());
+    List<SignedTransfer> batch = new ArrayList<>();
+    batch.addAll(a.prepareTransfers(hospital.accountId(), 11, 12));
+    SignedTransfer honest = forger.prepareTransfers(hospital.accountId(), 13).get(0);
+    JsonObject forged = CanonicalJson.parseObject(honest.request());
+    String sig = forged.get("signature").getAsString();
+    forged.addProperty("signature", (sig.charAt(0) == 'A' ? "B" : "A") + sig.substring(1));
+    batch.add(new SignedTransfer(honest.payer(), honest.payee(), honest.nonce(), CanonicalJson.toString(forged)));
+    batch.addAll(stale.prepareTransfers(hospital.accountId(), 14, 15));
+    stale.pay(hospital.accountId(), 5); // takes the nonce of the stale patient's first batched transfer
+    transferred.add(5L);
+    // Every peer must have seen that payment, or an endorser behind it would accept the stale member.
+    long moved = batch.get(3).nonce() + 1;
+    for (LedgerConnection gw : List.of(hospitalGw, insurerGw, regulatorGw)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (CanonicalJson.parseObject(gw.evaluate("accounts:getNonce", stale.accountId())).get("next").getAsLong() < moved) {
+        assertTrue(System.nanoTime() < deadline, "a peer did not see the stale patient's payment");
+        Thread.sleep(200);
+      }
+    }
+    long t1 = System.nanoTime();
+    List<BatchOutcome> out = new Till(hospitalGw).submit(batch);
+    double tillSeconds = (System.nanoTime() - t1) / 1e9;
+    assertEquals(5, out.size());
+    assertEquals(PaymentStatus.Outcome.NO, out.get(2).committed());
+    assertEquals("BAD_SIGNATURE", out.get(2).errorCode(), out.get(2).detail());
+    assertTrue(out.get(2).detail().contains("member 2 of 5"), "the culprit's index through the gateway: " + out.get(2).detail());
+    assertEquals(PaymentStatus.Outcome.NO, out.get(3).committed());
+    assertEquals("BAD_NONCE", out.get(3).errorCode(), out.get(3).detail());
+    // After the first drop the batch has four members: the stale one is member 2 of 4.
+    assertTrue(out.get(3).detail().contains("member 2 of 4"), out.get(3).detail());
+    assertEquals(PaymentStatus.Outcome.NO, out.get(4).committed());
+    assertTrue(out.get(4).detail().contains("spends from transfer 3"), out.get(4).detail());
+    assertEquals(PaymentStatus.Outcome.YES, out.get(0).committed(), out.get(0).detail());
+    assertEquals(PaymentStatus.Outcome.YES, out.get(1).committed(), out.get(1).detail());
+    assertEquals(out.get(0).batchTxId(), out.get(1).batchTxId(), "the rest commit in one batch, the third send");
+    assertEquals(out.get(0).batchTxId() + ".01", out.get(1).recordId());
+    assertTrue(out.get(0).result().orElseThrow().amount().isEmpty(), "the till holds no key");
+    transferred.addAll(List.of(11L, 12L));
+    assertEquals(a0 - 23, a.balance());
+    assertEquals(f0, forger.balance(), "the forged member wrote nothing");
+    assertEquals(forgerNonce, nonceOf(forger.accountId()), "the forged member's nonce is unused");
+    assertEquals(s0 - 5, stale.balance());
+    assertEquals(h1 + 23 + 5, hospital.balance());
+    log(String.format("batches: a chain of 3 committed in one transferBatch in %.1f s; a till batch of 5 with a forged and a "
+        + "stale member: culprits named through the gateway (member 2 of 5, member 2 of 4), 2 committed in the third send, "
+        + "%.1f s", chainSeconds, tillSeconds));
+  }
+
+  private long nonceOf(String account) throws LedgerCallException {
+    return CanonicalJson.parseObject(hospitalGw.evaluate("accounts:getNonce", account)).get("next").getAsLong();
+  }
+
+  /**
+   * The regulator committee on the peers (docs/chaincode.md §10), after every step that needs the
+   * single-key issue: five COMMITTEE_MEMBER accounts and the 3-of-5 committee registered (then a
+   * single-key issue is refused), an issue by committee act (t signatures), a PUBLIC disclosure of
+   * a patient's payment from the regulator's copy — two shares leave it OPEN, a forged share is
+   * refused with its code and writes nothing, the third share opens it with the amount — and the
+   * patient's disclosure trail.
+   */
+  @Test
+  @Order(13)
+  void committeeIssuesAndOpensATransferOnThePeers() throws Exception {
+    registered();
+    Assumptions.assumeTrue(dealing != null, "skipped: the regulator was not registered with the committee key");
+    long t0 = System.nanoTime();
+    List<CommitteeClient> members = new ArrayList<>();
+    List<AccountSecrets> memberSecrets = new ArrayList<>();
+    List<String> memberIds = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      AccountSecrets s = AccountSecrets.generate(Role.COMMITTEE_MEMBER, i % 2 == 0 ? TestKeys.key2048a() : TestKeys.key2048b(), rnd);
+      new AccountClient(s, regulatorGw, rnd).register();
+      members.add(new CommitteeClient(s, regulatorGw, rnd));
+      memberSecrets.add(s);
+      memberIds.add(s.accountId());
+    }
+    CommitteeClient.Committee committee = new CommitteeClient(regulatorSecrets, regulatorGw, rnd)
+        .registerCommittee(dealing.publicKey(), memberIds);
+    assertEquals(memberIds, committee.members());
+    assertEquals(3, committee.publicKey().threshold());
+    LedgerCallException single = assertThrows(LedgerCallException.class, () -> regulator.issue(insurer.accountId(), 1));
+    assertEquals("COMMITTEE_ACT", single.errorCode(), single.getMessage());
+
+    long before = insurer.balance();
+    CommitteeAct issue = members.get(0).issueAct(insurer.accountId(), 30_000);
+    LedgerCallException few = assertThrows(LedgerCallException.class,
+        () -> members.get(0).submit(members.get(1).sign(members.get(0).sign(issue))));
+    assertEquals("NOT_ENOUGH_SIGNATURES", few.errorCode(), few.getMessage());
+    members.get(3).sign(issue);
+    assertEquals("ISSUE", members.get(1).submit(issue).get("kind").getAsString());
+    assertEquals(before + 30_000, insurer.balance());
+
+    AccountSecrets patientSecrets = AccountSecrets.generate(Role.PATIENT, new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048), rnd);
+    AccountClient patient = new AccountClient(patientSecrets, hospitalGw, rnd);
+    patient.register();
+    insurer.pay(patient.accountId(), 3_000);
+    Transfer visit = patient.pay(hospital.accountId(), 1_234);
+
+    Disclosure d = members.get(1).open(Target.TRANSFER, visit.txId(), "", "audit of hospital billing, case 17", Mode.PUBLIC);
+    assertEquals("OPEN", d.status());
+    assertEquals(List.of(patient.accountId(), hospital.accountId()), d.concerned());
+    assertEquals("OPEN", members.get(0).share(d.id(), dealing.shares().get(0)).status());
+    Disclosure two = members.get(2).share(d.id(), dealing.shares().get(2));
+    assertEquals("OPEN", two.status());
+    assertTrue(two.plaintext().isEmpty(), "t - 1 shares do not open it");
+
+    // Member 5's share under a forged proof: the committee contract refuses it, nothing is written.
+    CommitteeClient forger = new CommitteeClient(memberSecrets.get(4), new ForgedShare(regulatorGw, memberSecrets.get(4)), rnd);
+    long nonce = CanonicalJson.parseObject(regulatorGw.evaluate("accounts:getNonce", memberIds.get(4))).get("next").getAsLong();
+    LedgerCallException bad = assertThrows(LedgerCallException.class, () -> forger.share(d.id(), dealing.shares().get(4)));
+    assertEquals(Kind.REFUSED, bad.kind());
+    assertEquals("SHARE_INVALID", bad.errorCode(), bad.getMessage());
+    assertEquals(two.sharedBy(), members.get(0).disclosure(d.id()).sharedBy(), "no share recorded");
+    assertEquals(nonce, CanonicalJson.parseObject(regulatorGw.evaluate("accounts:getNonce", memberIds.get(4))).get("next").getAsLong());
+
+    Disclosure opened = members.get(4).share(d.id(), dealing.shares().get(4));
+    assertEquals("OPENED", opened.status());
+    assertEquals(BigInteger.valueOf(1_234), opened.plaintext().orElseThrow());
+    assertEquals(List.of(memberIds.get(0), memberIds.get(2), memberIds.get(4)), opened.sharedBy());
+    LedgerCallException closed = assertThrows(LedgerCallException.class, () -> members.get(3).share(d.id(), dealing.shares().get(3)));
+    assertEquals("DISCLOSURE_CLOSED", closed.errorCode());
+
+    List<Disclosure> trail = new CommitteeClient(patientSecrets, hospitalGw, rnd).trail();
+    assertEquals(List.of(d.id()), trail.stream().map(Disclosure::id).toList());
+    assertEquals("audit of hospital billing, case 17", trail.get(0).reason());
+    assertEquals(memberIds.get(1), trail.get(0).requester());
+    assertEquals("OPENED", trail.get(0).status());
+    log(String.format("committee: 5 members and a 3-of-5 committee registered, an issue act, a PUBLIC disclosure opened by "
+        + "the third share (a forged share refused with SHARE_INVALID), the patient's trail, in %.1f s", (System.nanoTime() - t0) / 1e9));
+  }
+
+  /** Replaces the share of every committee:share request by the same share with c_i multiplied by 1 + n (its proof unchanged). */
+  private final class ForgedShare extends ForwardingConnection {
+    private final AccountSecrets signer;
+
+    ForgedShare(LedgerConnection inner, AccountSecrets signer) {
+      super(inner);
+      this.signer = signer;
+    }
+
+    @Override
+    public String submit(String fn, String... args) throws LedgerCallException {
+      if (!fn.equals("committee:share")) {
+        return inner.submit(fn, args);
+      }
+      JsonObject req = CanonicalJson.parseObject(args[0]);
+      JsonObject body = req.getAsJsonObject("body");
+      byte[] share = java.util.Base64.getDecoder().decode(body.get("share").getAsString());
+      BigInteger n = dealing.publicKey().paillierKey().n();
+      int len = n.bitLength() / 4; // c_i occupies k/4 bytes after the 4-byte header and the u16 index
+      BigInteger ci = new BigInteger(1, Arrays.copyOfRange(share, 6, 6 + len));
+      byte[] shifted = ci.multiply(n.add(BigInteger.ONE)).mod(n.multiply(n)).toByteArray();
+      Arrays.fill(share, 6, 6 + len, (byte) 0);
+      int l = Math.min(shifted.length, len);
+      System.arraycopy(shifted, shifted.length - l, share, 6 + len - l, l);
+      body.addProperty("share", java.util.Base64.getEncoder().encodeToString(share));
+      String[] changed = args.clone();
+      changed[0] = org.medledger.protocol.SignedRequest.sign(inner.channel(), inner.chaincode(), body,
+          signer.signingKey(SecretAccess.explicit())).toJson();
+      return inner.submit(fn, changed);
+    }
   }
 }

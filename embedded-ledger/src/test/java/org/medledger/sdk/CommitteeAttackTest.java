@@ -91,6 +91,86 @@ class CommitteeAttackTest {
     assertEquals(List.of(ch.member(1).accountId()), ch.member(1).disclosure(d.id()).sharedBy());
   }
 
+  /** Offset of the commitment a in a version-2 share of a 2048-bit key (header 4, index 2, c_i 512, e 16, z). */
+  private static int commitmentOffset(byte[] v2) {
+    return v2.length - 2 * 512;
+  }
+
+  @Test
+  void sharesAreSentAndStoredInTheVersion2Encoding() throws Exception {
+    Disclosure d = openPublic("encoding");
+    Disclosure after = ch.member(1).share(d.id(), ch.share(1));
+    assertEquals(List.of(ch.member(1).accountId()), after.sharedBy());
+    JsonObject stored = org.medledger.protocol.CanonicalJson.parseObject(
+        ch.gateway("RegulatorOrgMSP").evaluate("committee:getDisclosure", d.id()));
+    byte[] bytes = java.util.Base64.getDecoder().decode(
+        stored.getAsJsonArray("shares").get(0).getAsJsonObject().get("share").getAsString());
+    assertEquals(0x32, bytes[0]);
+    assertEquals(2, bytes[1], "the SDK sends, and the chain stores, the share with its commitments");
+    assertTrue(org.medledger.crypto.threshold.DecryptionShare.fromBytes(bytes, pk).hasCommitments());
+  }
+
+  @Test
+  void tamperedCommitmentsAreRefused() throws Exception {
+    Disclosure d = openPublic("tampered commitments");
+    byte[] s = honest(1, d.id());
+    assertEquals(2, s[1]);
+    int at = commitmentOffset(s);
+    // a·(1+n): still in Z*_{n²}, but no longer the commitment the challenge was derived from.
+    BigInteger n = pk.paillierKey().n();
+    BigInteger nSq = n.multiply(n);
+    BigInteger a = new BigInteger(1, Arrays.copyOfRange(s, at, at + 512));
+    byte[] forged = s.clone();
+    writeFixed(forged, at, a.multiply(n.add(BigInteger.ONE)).mod(nSq));
+    refusedAndNothingWritten("SHARE_INVALID", 1, d.id(), forged);
+    // b swapped for member 2's b of the same request (its own proof's commitment).
+    byte[] of2 = honest(2, d.id());
+    byte[] swapped = s.clone();
+    System.arraycopy(of2, at + 512, swapped, at + 512, 512);
+    refusedAndNothingWritten("SHARE_INVALID", 1, d.id(), swapped);
+    // a = n²: outside the range the decoder accepts.
+    byte[] huge = s.clone();
+    writeFixed(huge, at, nSq);
+    refusedAndNothingWritten("MALFORMED_SHARE", 1, d.id(), huge);
+    // a = 0: decodes, but is not in Z*_{n²}.
+    byte[] zero = s.clone();
+    Arrays.fill(zero, at, at + 512, (byte) 0);
+    refusedAndNothingWritten("SHARE_INVALID", 1, d.id(), zero);
+    // Commitments cut off: the version-2 header with a version-1 body.
+    byte[] truncated = Arrays.copyOf(s, at);
+    refusedAndNothingWritten("MALFORMED_SHARE", 1, d.id(), truncated);
+    submitShare(1, d.id(), s); // the honest share is still accepted
+    assertEquals(List.of(ch.member(1).accountId()), ch.member(1).disclosure(d.id()).sharedBy());
+  }
+
+  @Test
+  void aVersion1ShareIsStillAcceptedAndCombinesWithVersion2Shares() throws Exception {
+    Disclosure d = openPublic("mixed encodings");
+    byte[] v1 = ch.shareBytesV1(ch.share(2), pk, d.id(), d.id());
+    assertEquals(1, v1[1]);
+    submitShare(2, d.id(), v1);
+    // A forged version-1 share (c_i·(1+n)) is refused as before.
+    byte[] v1of4 = ch.shareBytesV1(ch.share(4), pk, d.id(), d.id());
+    BigInteger n = pk.paillierKey().n();
+    BigInteger ci = new BigInteger(1, Arrays.copyOfRange(v1of4, 6, 6 + 512));
+    byte[] forged = v1of4.clone();
+    writeFixed(forged, 6, ci.multiply(n.add(BigInteger.ONE)).mod(n.multiply(n)));
+    refusedAndNothingWritten("SHARE_INVALID", 4, d.id(), forged);
+    submitShare(4, d.id(), honest(4, d.id()));
+    submitShare(5, d.id(), honest(5, d.id()));
+    Disclosure opened = ch.member(1).disclosure(d.id());
+    assertEquals("OPENED", opened.status());
+    assertEquals(BigInteger.valueOf(700), opened.plaintext().orElseThrow());
+  }
+
+  /** Writes {@code v} big-endian into the 512 bytes at {@code at}. */
+  private static void writeFixed(byte[] out, int at, BigInteger v) {
+    byte[] b = v.toByteArray();
+    Arrays.fill(out, at, at + 512, (byte) 0);
+    int len = Math.min(b.length, 512);
+    System.arraycopy(b, b.length - len, out, at + 512 - len, len);
+  }
+
   @Test
   void shareOfAnotherCiphertextIsRefused() throws Exception {
     Disclosure d = openPublic("other ciphertext");

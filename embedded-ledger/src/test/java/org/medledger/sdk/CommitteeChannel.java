@@ -15,6 +15,7 @@ import org.medledger.crypto.testing.TestRingPedersen;
 import org.medledger.crypto.testing.TestSafePrimes;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.threshold.KeyShare;
+import org.medledger.crypto.threshold.DecryptionShare;
 import org.medledger.crypto.threshold.PartialDecryption;
 import org.medledger.crypto.threshold.ThresholdPublicKey;
 import org.medledger.protocol.CommitteeProtocol;
@@ -102,12 +103,21 @@ final class CommitteeChannel {
    * the same request, a share of another ciphertext or for another request otherwise.
    */
   byte[] shareBytes(KeyShare share, ThresholdPublicKey pk, String ciphertextOf, String contextOf) throws LedgerCallException {
+    return decryptionShare(share, pk, ciphertextOf, contextOf).toBytesWithCommitments(pk);
+  }
+
+  /** As {@link #shareBytes}, in the version-1 encoding (no commitments) an older client sent. */
+  byte[] shareBytesV1(KeyShare share, ThresholdPublicKey pk, String ciphertextOf, String contextOf) throws LedgerCallException {
+    return decryptionShare(share, pk, ciphertextOf, contextOf).toBytes(pk);
+  }
+
+  private DecryptionShare decryptionShare(KeyShare share, ThresholdPublicKey pk, String ciphertextOf, String contextOf)
+      throws LedgerCallException {
     com.google.gson.JsonObject d = org.medledger.protocol.CanonicalJson.parseObject(
         gateway("RegulatorOrgMSP").evaluate("committee:getDisclosure", ciphertextOf));
     PaillierCiphertext c = PaillierCiphertext.fromBytes(java.util.Base64.getDecoder().decode(d.get("ciphertext").getAsString()),
         pk.paillierKey());
-    return PartialDecryption.create(share, pk, c, CommitteeProtocol.shareContext("medchannel", "medledger", contextOf), RND)
-        .toBytes(pk);
+    return PartialDecryption.create(share, pk, c, CommitteeProtocol.shareContext("medchannel", "medledger", contextOf), RND);
   }
 
   LedgerConnection gateway(String msp) {

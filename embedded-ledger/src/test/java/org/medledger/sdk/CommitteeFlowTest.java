@@ -63,6 +63,11 @@ class CommitteeFlowTest {
     ClientRefusalException few = assertThrows(ClientRefusalException.class, () -> ch.member(2).combine(p.id(), List.of(s1, s4)));
     assertEquals(ClientError.NOT_ENOUGH_SHARES, few.errorCode());
     byte[] s2 = ch.member(2).sharePrivately(p.id(), ch.share(2));
+    // Sent in the version-2 encoding (with the proof's commitments); the digest is over those bytes.
+    assertEquals(2, s1[1]);
+    assertEquals(org.medledger.protocol.CommitteeProtocol.shareDigest(s1), org.medledger.protocol.CanonicalJson.parseObject(
+        ch.gateway("RegulatorOrgMSP").evaluate("committee:getDisclosure", p.id())).getAsJsonArray("shares").get(0)
+        .getAsJsonObject().get("digest").getAsString());
     Disclosure shared = ch.member(2).disclosure(p.id());
     assertEquals("SHARED", shared.status());
     assertTrue(shared.plaintext().isEmpty(), "a PRIVATE request puts no plaintext on chain");
