@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.medledger.cli.demo.Demo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

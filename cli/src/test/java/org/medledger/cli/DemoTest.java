@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medledger.cli.demo.Facts;
 import org.medledger.embedded.MedLedgerContracts;
 import org.medledger.embedded.EmbeddedLedger;
 
@@ -95,13 +96,13 @@ class DemoTest {
     assertEquals(List.of("insurer:alice:true:", "insurer:alice:false:GRANT_REVOKED"), trail);
 
     // The demo checks these facts itself (so that 'demo --network' is a test too), and the check can fail.
-    Demo.check(facts);
+    Facts.check(facts);
     JsonObject tampered = facts.deepCopy();
     tampered.getAsJsonObject("audit").addProperty("transferred", audit.get("transferred").getAsLong() + 1);
-    assertEquals("DEMO_CHECK_FAILED", org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Demo.check(tampered)).code());
+    assertEquals("DEMO_CHECK_FAILED", org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(tampered)).code());
     JsonObject leaky = facts.deepCopy();
     leaky.getAsJsonObject("visibility").getAsJsonObject("decryptedBy").getAsJsonObject("bob").addProperty("amountPayee", 1_200);
-    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Demo.check(leaky));
+    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(leaky));
 
     // The kept ledger holds the story: configure, six registrations, the issue, the transfers, and
     // the records' set-up, write, claim, grant, read, link, revoke and denied read.
