@@ -21,7 +21,7 @@ import org.medledger.sdk.Transfer;
 final class Visibility {
   private Visibility() {}
 
-  static JsonObject run(Narrator say, Backend backend, Cast cast, String txId, String claimId) throws Exception {
+  static JsonObject run(Narrator say, Backend backend, Cast cast, Committee committee, String txId, String claimId) throws Exception {
     Party alice = cast.get("alice");
     Party stMary = cast.get("st-mary");
     say.heading("Who can see what");
@@ -38,10 +38,13 @@ final class Visibility {
       say.say(String.format("      %-16s %s", c, Ciphertexts.preview(copyOf.get(c))));
     }
     say.say("      proofDigest      " + record.proofDigest().substring(0, 16) + "...   (no plain amount anywhere)");
-    say.say("    Each party applies its own Paillier key to the three copies:");
+    say.say("    Each party with a Paillier key applies it to the three copies (the regulator account holds none):");
     say.say(String.format("      %-12s  %-12s  %-12s  %s", "", "payer copy", "payee copy", "regulator copy"));
     JsonObject matrix = new JsonObject();
     for (Party p : cast.all()) {
+      if (!p.readsOwnCopies()) {
+        continue;
+      }
       JsonObject row = new JsonObject();
       StringBuilder line = new StringBuilder(String.format("      %-12s", p.label()));
       for (String c : copies) {
@@ -52,7 +55,9 @@ final class Visibility {
       matrix.add(p.label(), row);
       say.say(line.toString().stripTrailing());
     }
-    say.say("    alice and st-mary read the amount from their own copy, the regulator from its copy, nobody else at all.");
+    say.say("    alice and st-mary read the amount from their own copy; nobody else, no committee member either.");
+    JsonObject committeeRead = committee.whoReads(PaillierCiphertext.fromBytes(
+        Base64.getDecoder().decode(record.amountRegulator()), committee.publicKey().paillierKey()));
 
     String aliceBalance = publicLedger.storedBalance(alice.account()).balance();
     say.say("    st-mary decrypts its own balance: " + Narrator.amount(stMary.client().balance()) + "; alice's balance it sees only as "
@@ -66,11 +71,16 @@ final class Visibility {
     JsonObject fees = new JsonObject();
     StringBuilder line = new StringBuilder("     ");
     for (Party p : cast.all()) {
+      if (!p.readsOwnCopies()) {
+        continue; // the regulator's copy of the fee is under the committee's key
+      }
       long fee = p.records().claim(claimId).fee();
       fees.addProperty(p.label(), fee);
       line.append(String.format(" %s: %s;", p.label(), fee >= 0 ? Narrator.amount(fee) : "no copy"));
     }
     say.say(line.substring(0, line.length() - 1));
+    say.say("      the regulator's copy is under the committee's key; the committee opens payments, not claims (a claim's copy is not"
+        + " proven to hold its fee), and it reads this fee through the settlement's transfer (below).");
     say.say("    alice's record: alice opens it with her key; the insurer read it under her grant, logged; st-mary wrote it"
         + " but holds no key for it; nobody else can read it.");
     JsonObject out = new JsonObject();
@@ -79,6 +89,7 @@ final class Visibility {
     out.addProperty("to", "st-mary");
     out.add("decryptedBy", matrix);
     out.add("claimFeeSeenBy", fees);
+    out.add("committee", committeeRead);
     return out;
   }
 
