@@ -3,7 +3,6 @@ package org.medledger.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.medledger.crypto.internal.EncodingHeader;
@@ -155,12 +154,8 @@ final class AccountsCommand extends Base {
         .equals(java.math.BigInteger.ONE);
   }
 
-  /** A short view of a base64-encoded Paillier ciphertext: the first and last bytes of c, and its size. */
+  /** {@link Ciphertexts#preview}. */
   static String ciphertextPreview(String base64) {
-    byte[] b = Base64.getDecoder().decode(base64);
-    int from = Math.min(EncodingHeader.LENGTH, b.length); // type, version, key size
-    HexFormat hex = HexFormat.of();
-    return "c = 0x" + hex.formatHex(b, from, Math.min(from + 6, b.length)) + "..." + hex.formatHex(b, Math.max(from, b.length - 3), b.length)
-        + " (" + 8 * (b.length - from) + "-bit)";
+    return Ciphertexts.preview(base64);
   }
 }

@@ -6,7 +6,7 @@ import org.medledger.sdk.LedgerConnection;
  * Where the command's ledger is: the embedded ledger in a local directory, or a Fabric network
  * reached through gateway connection profiles. Opened lazily, closed at the end of the command.
  */
-interface Backend extends AutoCloseable {
+public interface Backend extends AutoCloseable {
   /** A connection through the gateway of organisation {@code mspId} (a hint where the identity is fixed). */
   LedgerConnection connect(String mspId) throws CliException;
 

@@ -35,7 +35,7 @@ public final class CliException extends Exception {
     return new CliException(ExitCode.USAGE, "USAGE", message);
   }
 
-  static CliException local(String code, String message) {
+  public static CliException local(String code, String message) {
     return new CliException(ExitCode.LOCAL, code, message);
   }
 }

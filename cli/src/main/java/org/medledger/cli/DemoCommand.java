@@ -6,15 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.medledger.cli.demo.Demo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code medledger demo}: the whole story on a fresh embedded ledger, or on a running network. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Tell the whole story on a fresh embedded ledger: issue, fund, pay, settle, audit, and what each party can and cannot see.")
+    description = "Tell the whole story on a fresh embedded ledger: a 3-of-5 regulator committee is dealt and issues, the insurer"
+        + " funds, patients pay, a claim is settled, the committee audits through a disclosure request and re-shares when a member"
+        + " leaves, and what each party can and cannot see.")
 final class DemoCommand extends Base {
   @Option(names = "--bits", paramLabel = "<bits>", defaultValue = "2048",
-      description = "Paillier key size of the demo's accounts: 2048 (default, for speed) or 3072 (the production default).")
+      description = "Paillier key size of the demo's accounts and of the committee key: 2048 (default, for speed) or 3072 (the"
+          + " production default).")
   int bits;
 
   @Option(names = "--keep", paramLabel = "<dir>",

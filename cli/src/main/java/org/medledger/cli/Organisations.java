@@ -8,13 +8,13 @@ import org.medledger.protocol.Role;
  * default (docs/cli.md §2): hospitals, doctors and patients go through HospitalOrg, the insurer
  * through InsurerOrg, the regulator and its committee members through RegulatorOrg.
  */
-final class Organisations {
-  static final String HOSPITAL_ORG = "HospitalOrgMSP";
-  static final String INSURER_ORG = "InsurerOrgMSP";
-  static final String REGULATOR_ORG = "RegulatorOrgMSP";
+public final class Organisations {
+  public static final String HOSPITAL_ORG = "HospitalOrgMSP";
+  public static final String INSURER_ORG = "InsurerOrgMSP";
+  public static final String REGULATOR_ORG = "RegulatorOrgMSP";
   /** The embedded ledger's channel and chaincode names. */
-  static final String CHANNEL = "medchannel";
-  static final String CHAINCODE = "medledger";
+  public static final String CHANNEL = "medchannel";
+  public static final String CHAINCODE = "medledger";
   private static final Pattern MSP_ID = Pattern.compile("[A-Za-z0-9.-]{1,64}");
 
   private Organisations() {}
@@ -39,7 +39,7 @@ final class Organisations {
    * institutional roles (HospitalOrg: hospitals and doctors); every organisation's gateway may
    * register patients.
    */
-  static String standardConfig(String channel, String chaincode) {
+  public static String standardConfig(String channel, String chaincode) {
     return "{\"adminMsps\":[\"" + REGULATOR_ORG + "\"],\"chaincode\":\"" + chaincode + "\",\"channel\":\"" + channel + "\","
         + "\"patientMsps\":[\"" + HOSPITAL_ORG + "\",\"" + INSURER_ORG + "\",\"" + REGULATOR_ORG + "\"],"
         + "\"roles\":{\"" + HOSPITAL_ORG + "\":[\"DOCTOR\",\"HOSPITAL\"],\"" + INSURER_ORG + "\":[\"INSURER\"],\""

@@ -7,13 +7,14 @@ import java.util.Locale;
  * terminal, a spinner with the elapsed time, replaced by a "done" line at the end or erased if the
  * work failed (so that an error stays one line). Without a terminal it prints nothing.
  */
-final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable {
   private static final char[] SPIN = {'|', '/', '-', '\\'};
   private final Env env;
   private final String what;
   private final long start = System.nanoTime();
   private final Thread ticker;
   private volatile boolean done;
+  private volatile String detail = "";
   private boolean succeeded;
 
   private Progress(Env env, String what) {
@@ -28,24 +29,34 @@ final class Progress implements AutoCloseable {
     }
   }
 
-  static Progress start(Env env, String what) {
+  public static Progress start(Env env, String what) {
     return new Progress(env, what);
   }
 
+  /** What is done so far (e.g. "safe primes 1/2"), shown after the spinner; "" for nothing. */
+  public void detail(String text) {
+    detail = text == null ? "" : text;
+  }
+
   /** Marks the work as finished, so that closing reports it done rather than stopped. */
-  long succeeded() {
+  public long succeeded() {
     succeeded = true;
     return elapsedMillis();
   }
 
-  long elapsedMillis() {
+  public long elapsedMillis() {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
   private void tick() {
+    int printed = 0;
     for (int i = 0; !done; i++) {
       synchronized (env.err()) {
-        env.err().print(String.format(Locale.ROOT, "\r%s %c %.1f s ", what, SPIN[i % SPIN.length], elapsedMillis() / 1000.0));
+        String d = detail;
+        String line = String.format(Locale.ROOT, "\r%s %c %.1f s %s", what, SPIN[i % SPIN.length], elapsedMillis() / 1000.0,
+            d.isEmpty() ? "" : "(" + d + ") ");
+        env.err().print(line + " ".repeat(Math.max(0, printed - line.length())));
+        printed = line.length();
         env.err().flush();
       }
       try {
@@ -70,9 +81,10 @@ final class Progress implements AutoCloseable {
     }
     synchronized (env.err()) {
       if (succeeded) {
-        env.err().println(String.format(Locale.ROOT, "\r%s: done in %.1f s ", what, elapsedMillis() / 1000.0));
+        env.err().println(String.format(Locale.ROOT, "\r%s: done in %.1f s %s", what, elapsedMillis() / 1000.0,
+            " ".repeat(detail.length() + 3)));
       } else {
-        env.err().print("\r" + " ".repeat(what.length() + 12) + "\r");
+        env.err().print("\r" + " ".repeat(what.length() + detail.length() + 16) + "\r");
       }
       env.err().flush();
     }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medledger.cli.demo.Facts;
 import org.medledger.embedded.MedLedgerContracts;
 import org.medledger.embedded.EmbeddedLedger;
 
@@ -27,7 +28,7 @@ class DemoTest {
     assertEquals(0, r.exit(), r.toString());
     JsonObject facts = r.json();
     assertEquals(2048, facts.get("paillierBits").getAsInt());
-    assertEquals(6, facts.getAsJsonArray("accounts").size());
+    assertEquals(11, facts.getAsJsonArray("accounts").size(), "a regulator, five parties, five committee members");
 
     long issued = 0;
     long paid = 0;
@@ -42,10 +43,10 @@ class DemoTest {
       }
     }
     JsonObject audit = facts.getAsJsonObject("audit");
-    assertEquals(issued, audit.get("issued").getAsLong(), "the regulator's audit sees every issue");
-    assertEquals(paid, audit.get("transferred").getAsLong(), "the regulator decrypts every transfer");
-    assertEquals(transfers, audit.getAsJsonArray("transferAmounts").size());
+    assertEquals(issued, audit.get("issued").getAsLong(), "the committee's audit sees every issue");
+    assertEquals(transfers, audit.get("transfers").getAsInt(), "the committee's audit lists every transfer");
     assertEquals(1 + transfers, audit.get("transactions").getAsInt());
+    assertEquals(1_000_000, issued, "one issue, by the committee");
 
     long held = 0;
     for (Map.Entry<String, JsonElement> b : facts.getAsJsonObject("balances").entrySet()) {
@@ -54,9 +55,11 @@ class DemoTest {
     assertEquals(issued, held, "the balances, each decrypted by its owner, add up to what was issued");
     assertEquals(5_000 - 1_200 - 300, facts.getAsJsonObject("balances").get("alice").getAsLong());
 
-    // Of alice's payment to st-mary, each party reads exactly its own copy.
+    // Of alice's payment to st-mary, each party reads exactly its own copy; no member reads any.
     JsonObject seen = facts.getAsJsonObject("visibility").getAsJsonObject("decryptedBy");
-    Map<String, String> own = Map.of("alice", "amountPayer", "st-mary", "amountPayee", "regulator", "amountRegulator");
+    assertEquals(Set.of("insurer", "st-mary", "city-clinic", "alice", "bob", "member-1", "member-2", "member-3", "member-4",
+        "member-5"), seen.keySet(), "every party with a Paillier key tried it; the regulator account holds none");
+    Map<String, String> own = Map.of("alice", "amountPayer", "st-mary", "amountPayee");
     for (Map.Entry<String, JsonElement> row : seen.entrySet()) {
       for (String copy : Set.of("amountPayer", "amountPayee", "amountRegulator")) {
         long v = row.getValue().getAsJsonObject().get(copy).getAsLong();
@@ -82,10 +85,65 @@ class DemoTest {
     assertEquals("GRANT_REVOKED", records.get("readAfterRevoke").getAsString());
     JsonObject feeSeen = facts.getAsJsonObject("visibility").getAsJsonObject("claimFeeSeenBy");
     for (Map.Entry<String, JsonElement> e : feeSeen.entrySet()) {
-      boolean holdsCopy = Set.of("st-mary", "insurer", "regulator").contains(e.getKey());
+      boolean holdsCopy = Set.of("st-mary", "insurer").contains(e.getKey());
       assertEquals(holdsCopy ? fee : -1, e.getValue().getAsLong(), e.getKey() + " reading the claimed fee");
     }
-    assertEquals(6, feeSeen.size());
+    assertEquals(10, feeSeen.size());
+    assertEquals(5_000 + 3_000 + 1_200 + 800 + 300 + fee, paid, "the funding, the payments and the settlement");
+
+    // The committee: no member alone, no pair, reads the regulator copy; two different triples do.
+    JsonObject committee = facts.getAsJsonObject("committee");
+    assertEquals(3, committee.get("threshold").getAsInt());
+    assertEquals(5, committee.get("members").getAsInt());
+    JsonObject reads = facts.getAsJsonObject("visibility").getAsJsonObject("committee");
+    assertEquals(5, reads.getAsJsonObject("alone").size());
+    for (Map.Entry<String, JsonElement> e : reads.getAsJsonObject("alone").entrySet()) {
+      assertEquals("NOT_ENOUGH_SHARES", e.getValue().getAsString(), e.getKey() + " alone");
+    }
+    assertEquals("NOT_ENOUGH_SHARES", reads.get("pair").getAsString());
+    assertEquals(Map.of("member-1+member-2+member-3", 1_200L, "member-3+member-4+member-5", 1_200L),
+        reads.getAsJsonObject("triples").entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+            x -> x.getValue().getAsLong())));
+
+    // Issuing is an act of t members: the regulator account alone and two signatures are refused.
+    JsonObject issue = committee.getAsJsonObject("issue");
+    assertEquals("COMMITTEE_ACT", issue.get("regulatorAlone").getAsString());
+    assertEquals("NOT_ENOUGH_SIGNATURES", issue.get("twoSignatures").getAsString());
+    assertEquals(List.of("member-1", "member-2", "member-3"), strings(issue.getAsJsonArray("signers")));
+
+    // The audit's PRIVATE disclosure: two shares are refused, the third opens it to the amount paid;
+    // alice, the payer, lists it.
+    JsonObject disclosure = audit.getAsJsonObject("disclosure");
+    assertEquals("PRIVATE", disclosure.get("mode").getAsString());
+    assertEquals(facts.getAsJsonObject("visibility").get("txId").getAsString(), disclosure.get("txId").getAsString());
+    assertEquals(List.of("OPEN", "OPEN", "SHARED"), strings(disclosure.getAsJsonArray("statusAfterEachShare")));
+    assertEquals("NOT_ENOUGH_SHARES", disclosure.get("combineWithTwo").getAsString());
+    assertEquals(1_200, disclosure.get("plaintext").getAsLong());
+    assertEquals(List.of("member-1", "member-3", "member-4"), strings(disclosure.getAsJsonArray("sharedBy")));
+    assertEquals(List.of("alice", "st-mary"), strings(disclosure.getAsJsonArray("concerned")));
+    assertEquals(List.of(disclosure.get("id").getAsString()), strings(disclosure.getAsJsonArray("patientTrail")));
+
+    // member-5 leaves by a re-sharing to 3 of 4; the old shares are refused; the new ones open the settlement.
+    JsonObject reshare = facts.getAsJsonObject("reshare");
+    assertEquals(reshare.get("epochBefore").getAsLong() + 1, reshare.get("epochAfter").getAsLong());
+    assertEquals(3, reshare.get("threshold").getAsInt());
+    assertEquals(List.of("member-1", "member-2", "member-3", "member-4"), strings(reshare.getAsJsonArray("members")));
+    assertTrue(reshare.get("regulatorKeyUnchanged").getAsBoolean());
+    assertEquals("NOT_COMMITTEE_MEMBER", reshare.get("departedShare").getAsString());
+    assertEquals("WRONG_COMMITTEE", reshare.get("oldShareByClient").getAsString());
+    assertTrue(Set.of("MALFORMED_SHARE", "SHARE_INVALID").contains(reshare.get("oldShareByLedger").getAsString()),
+        reshare.toString());
+    JsonObject settled = reshare.getAsJsonObject("disclosure");
+    assertEquals(records.get("claimTransferTx").getAsString(), settled.get("txId").getAsString());
+    assertEquals(fee, settled.get("plaintext").getAsLong());
+    assertEquals(List.of("OPEN", "OPEN", "OPENED"), strings(settled.getAsJsonArray("statusAfterEachShare")));
+
+    // Per-phase timings.
+    assertEquals(Set.of("keys", "configure", "register", "issue", "payments", "records", "visibility", "audit", "reshare",
+        "conservation"), facts.getAsJsonObject("timings").getAsJsonObject("phases").keySet());
+    for (String k : List.of("safePrimePMillis", "safePrimeQMillis", "dealMillis", "ringPedersenMillis", "paillierMillisSum")) {
+      assertTrue(facts.getAsJsonObject("timings").getAsJsonObject("keys").has(k), k);
+    }
     List<String> trail = new java.util.ArrayList<>();
     for (JsonElement e : audit.getAsJsonArray("trail")) {
       JsonObject x = e.getAsJsonObject();
@@ -95,21 +153,42 @@ class DemoTest {
     assertEquals(List.of("insurer:alice:true:", "insurer:alice:false:GRANT_REVOKED"), trail);
 
     // The demo checks these facts itself (so that 'demo --network' is a test too), and the check can fail.
-    Demo.check(facts);
+    Facts.check(facts);
     JsonObject tampered = facts.deepCopy();
-    tampered.getAsJsonObject("audit").addProperty("transferred", audit.get("transferred").getAsLong() + 1);
-    assertEquals("DEMO_CHECK_FAILED", org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Demo.check(tampered)).code());
+    tampered.getAsJsonObject("audit").addProperty("transfers", audit.get("transfers").getAsInt() + 1);
+    assertEquals("DEMO_CHECK_FAILED", org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(tampered)).code());
     JsonObject leaky = facts.deepCopy();
     leaky.getAsJsonObject("visibility").getAsJsonObject("decryptedBy").getAsJsonObject("bob").addProperty("amountPayee", 1_200);
-    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Demo.check(leaky));
+    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(leaky));
+    JsonObject oneReads = facts.deepCopy();
+    oneReads.getAsJsonObject("visibility").getAsJsonObject("committee").getAsJsonObject("alone").addProperty("member-4", "");
+    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(oneReads));
+    JsonObject twoOpen = facts.deepCopy();
+    twoOpen.getAsJsonObject("audit").getAsJsonObject("disclosure").addProperty("combineWithTwo", "");
+    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(twoOpen));
+    JsonObject staleCounts = facts.deepCopy();
+    staleCounts.getAsJsonObject("reshare").addProperty("departedShare", "");
+    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(staleCounts));
+    JsonObject wrongAmount = facts.deepCopy();
+    wrongAmount.getAsJsonObject("reshare").getAsJsonObject("disclosure").addProperty("plaintext", fee + 1);
+    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(wrongAmount));
 
-    // The kept ledger holds the story: configure, six registrations, the issue, the transfers, and
-    // the records' set-up, write, claim, grant, read, link, revoke and denied read.
+    // The kept ledger holds the story: configure, eleven registrations, the committee's, the issue,
+    // the transfers, the records' set-up, write, claim, grant, read, link, revoke and denied read, the
+    // audit's request and its three digests, the re-sharing, the second request and its three
+    // shares. The refused calls (an issue by the regulator alone, by two members, the old shares)
+    // wrote nothing.
     assertEquals(kept.toString(), facts.get("ledgerDir").getAsString());
     try (EmbeddedLedger ledger = EmbeddedLedger.open(kept, Organisations.CHANNEL, MedLedgerContracts.dispatcher())) {
-      assertEquals(1 + 6 + 1 + transfers + 8, ledger.height());
+      assertEquals(1 + 11 + 1 + 1 + transfers + 8 + 4 + 1 + 4, ledger.height());
     }
     assertTrue(Files.exists(kept.resolve("blocks.jsonl")));
+  }
+
+  private static List<String> strings(com.google.gson.JsonArray a) {
+    List<String> out = new java.util.ArrayList<>();
+    a.forEach(x -> out.add(x.getAsString()));
+    return out;
   }
 
   @Test
@@ -125,8 +204,9 @@ class DemoTest {
       System.setProperty("java.io.tmpdir", before);
     }
     assertEquals(0, r.exit(), r.toString());
-    for (String s : new String[] {"issues", "funds the patients", "pay hospitals", "writes a record", "grants the insurer",
-        "settles the claim", "revokes", "Who can see what", "audits"}) {
+    for (String s : new String[] {"committee", "dealing: safe primes", "issues", "funds the patients", "pay hospitals",
+        "writes a record", "grants the insurer", "settles the claim", "revokes", "Who can see what", "alone",
+        "audits", "disclosure request", "NOT_ENOUGH_SHARES", "re-share", "NOT_COMMITTEE_MEMBER", "WRONG_COMMITTEE"}) {
       assertTrue(r.out().contains(s), s + " missing:\n" + r.out());
     }
     try (var files = Files.list(tmp)) {
