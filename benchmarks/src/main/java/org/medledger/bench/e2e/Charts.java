@@ -29,7 +29,7 @@ public final class Charts {
   private static final int TOP = 50;
   private static final int BOTTOM = 70;
   private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-      new Color(0x9467bd)};
+      new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2)};
 
   private Charts() {}
 
@@ -66,7 +66,7 @@ public final class Charts {
     maxY = niceCeil(maxY * 1.15);
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas(img, "Committed confidential payments per second", note);
-    axes(g, "concurrent payers", "committed tx/s", 0, maxX, maxY);
+    axes(g, "concurrent payers", "payments/s (floor rows: tx/s)", 0, maxX, maxY);
     int i = 0;
     for (Map.Entry<String, List<double[]>> s : series.entrySet()) {
       g.setColor(PALETTE[i % PALETTE.length]);
@@ -81,7 +81,7 @@ public final class Charts {
         }
         prev = q;
       }
-      legend(g, i, s.getKey().equals("inloop") ? "proofs built in the loop" : "proofs prebuilt (Fabric + verification only)");
+      legend(g, i, seriesName(s.getKey()));
       i++;
     }
     g.setColor(Color.GRAY);
@@ -100,7 +100,7 @@ public final class Charts {
     }
     maxY = niceCeil(maxY * 1.1);
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas(img, "Submit-to-commit latency per payment (ms)", note);
+    Graphics2D g = canvas(img, "Submit-to-commit latency per transaction (ms; a batch is one)", note);
     axes(g, "", "ms", -1, 0, maxY);
     int groups = runs.size();
     double slot = (W - LEFT - RIGHT) / (double) groups;
@@ -167,7 +167,18 @@ public final class Charts {
   }
 
   private static String label(JsonObject r) {
-    return (r.get("mode").getAsString().equals("inloop") ? "loop" : "pre") + " c=" + r.get("concurrency").getAsInt();
+    String mode = r.get("mode").getAsString();
+    String m = switch (mode) {
+      case "inloop" -> "loop";
+      case "prebuilt" -> "pre";
+      case "prebuilt-leadin" -> "lead-in";
+      case "batch-inloop" -> "b-loop";
+      case "batch-prebuilt" -> "b-pre";
+      case "floor-single" -> "floor";
+      case "floor-batch" -> "b-floor";
+      default -> mode;
+    };
+    return m + " c=" + r.get("concurrency").getAsInt();
   }
 
   private static Graphics2D canvas(BufferedImage img, String title, String note) {
@@ -213,9 +224,23 @@ public final class Charts {
     g.setTransform(t);
   }
 
+  private static String seriesName(String mode) {
+    return switch (mode) {
+      case "inloop" -> "proofs built in the loop";
+      case "prebuilt" -> "prebuilt (network only)";
+      case "prebuilt-leadin" -> "prebuilt, lead-in";
+      case "floor-single" -> "floor, transfer size (tx/s)";
+      case "batch-prebuilt" -> "batches of 16, prebuilt";
+      case "floor-batch" -> "floor, batch size (tx/s)";
+      case "batch-inloop" -> "batches, in the loop";
+      default -> mode;
+    };
+  }
+
+  /** Legend entry {@code i}: four to a row, two rows. */
   private static void legend(Graphics2D g, int i, String text) {
-    int y = H - 18;
-    int x = LEFT + i * 180;
+    int y = H - 22 + (i / 4) * 15;
+    int x = LEFT + (i % 4) * 170;
     Color c = g.getColor();
     g.fillRect(x, y - 9, 12, 10);
     g.setColor(Color.BLACK);

@@ -71,16 +71,29 @@ public final class EndToEndBench {
   private static final long AMOUNT = 1;
 
   private final SecureRandom rnd = new SecureRandom();
-  private final Path runDir;
+  final Path runDir;
   private final List<GatewayConnection> connections = new ArrayList<>();
-  private GatewayConnection hospitalGw;
+  GatewayConnection hospitalGw;
   private GatewayConnection insurerGw;
   private GatewayConnection regulatorGw;
-  private AccountClient hospital;
-  private final List<AccountSecrets> patientSecrets = new ArrayList<>();
-  private final List<AccountClient> patients = new ArrayList<>();
+  AccountClient hospital;
+  final List<AccountSecrets> patientSecrets = new ArrayList<>();
+  final List<AccountClient> patients = new ArrayList<>();
   /** The patients' connection: the hospital's gateway, timing each transfer submission. */
   private Timed patientGw;
+
+  /** From now on, the patients' transfer submissions are timed into the list returned. */
+  List<Long> timeSubmissions() {
+    List<Long> ms = Collections.synchronizedList(new ArrayList<>());
+    patientGw.ms = ms;
+    return ms;
+  }
+
+  /** Issue 17's plan ({@link Issue17Runs}) instead of the default windows, when set. */
+  private Issue17Plan issue17;
+
+  /** {@code --issue17}: single and batch concurrency, the chaincode probe, where profiles go. */
+  record Issue17Plan(int single, int batch, int floor, ChaincodeProbe probe, Path profileDir) {}
 
   private EndToEndBench(Path runDir) {
     this.runDir = runDir;
@@ -100,6 +113,12 @@ public final class EndToEndBench {
     Path json = Path.of(args.length > 3 ? args[3] : "benchmarks/results/e2e.json");
     Path img = Path.of(args.length > 4 ? args[4] : "docs/img");
     EndToEndBench b = new EndToEndBench(run);
+    if (args.length > 5 && args[5].equals("issue17")) {
+      // conc is "single,batch,floor"; args[6]: async-profiler's native library ("" for none); args[7]: profile dir
+      Path lib = args.length > 6 && !args[6].isEmpty() ? Path.of(args[6]) : null;
+      Path dir = Path.of(args.length > 7 ? args[7] : "benchmarks/results/profiles");
+      b.issue17 = new Issue17Plan(conc.get(0), conc.get(1), conc.get(2), new ChaincodeProbe(run, lib), dir);
+    }
     try {
       JsonObject result = b.run(conc, Duration.ofSeconds(seconds));
       Files.createDirectories(json.toAbsolutePath().getParent());
@@ -130,7 +149,7 @@ public final class EndToEndBench {
   }
 
   private JsonObject run(List<Integer> concurrencies, Duration window) throws Exception {
-    int payers = Collections.max(concurrencies);
+    int payers = issue17 != null ? Math.max(issue17.single(), issue17.batch()) : Collections.max(concurrencies);
     JsonObject out = new JsonObject();
     out.add("machine", machine());
     JsonObject params = new JsonObject();
@@ -216,9 +235,18 @@ public final class EndToEndBench {
     log(String.format("set up: configured, 3 institutions and %d patients registered, funded and folded in %.1f s",
         payers, (System.nanoTime() - t0) / 1e9));
 
+    if (issue17 != null) {
+      out.addProperty("plan", "issue17");
+      out.add("chaincodeThreadCpuSecondsBeforeWindows", threadCpu(issue17.probe()));
+      out.add("chaincodeJitBeforeWindows", issue17.probe().jitCounters());
+      out.add("runs", new Issue17Runs(this, issue17.probe(), issue17.profileDir(), window).run(issue17.single(), issue17.batch(), issue17.floor()));
+      out.addProperty("finished", Instant.now().toString());
+      out.addProperty("loadAverageAtEnd", loadAverage());
+      return out;
+    }
     JsonArray runs = new JsonArray();
     for (int c : concurrencies) {
-      JsonObject in = inLoop(c, window);
+      JsonObject in = inLoopWindow(c, window);
       runs.add(in);
       int perPayer = in.get("committed").getAsInt() / c;
       runs.add(prebuilt(c, window, Math.max(20, 3 * perPayer + 10)));
@@ -229,9 +257,16 @@ public final class EndToEndBench {
     return out;
   }
 
+  /** The chaincode servers' CPU by thread kind since they started (set-up, warm-up, everything before the windows). */
+  private static JsonObject threadCpu(ChaincodeProbe probe) throws IOException {
+    JsonObject o = new JsonObject();
+    probe.threadCpu().forEach((k, v) -> o.addProperty(k, round(v, 2)));
+    return o;
+  }
+
   // ---------------------------------------------------------------- in-loop mode
 
-  private JsonObject inLoop(int c, Duration window) throws Exception {
+  JsonObject inLoopWindow(int c, Duration window) throws Exception {
     List<Long> submitMs = Collections.synchronizedList(new ArrayList<>());
     List<Long> payMs = Collections.synchronizedList(new ArrayList<>());
     Map<String, AtomicInteger> failures = new ConcurrentSkipListMap<>();
@@ -296,7 +331,7 @@ public final class EndToEndBench {
     public String submit(String function, String... args) throws LedgerCallException {
       long t = System.nanoTime();
       String out = inner.submit(function, args);
-      if (function.equals("money:transfer")) {
+      if (function.startsWith("money:transfer")) { // money:transfer, money:transferBatch
         ms.add((System.nanoTime() - t) / 1_000_000);
       }
       return out;
@@ -325,7 +360,7 @@ public final class EndToEndBench {
    * on the balance the previous transfer leaves (the chaincode computes the same ciphertext), no
    * credits to fold (patients only pay, and every credit was folded).
    */
-  private List<String> chain(AccountSecrets s, int n, PaillierPublicKey payee, PaillierPublicKey reg, String payeeId)
+  List<String> chain(AccountSecrets s, int n, PaillierPublicKey payee, PaillierPublicKey reg, String payeeId)
       throws LedgerCallException {
     PaillierPublicKey pk = s.paillier().publicKey();
     JsonObject bal = CanonicalJson.parseObject(hospitalGw.evaluate("money:balance", s.accountId()));
@@ -350,12 +385,18 @@ public final class EndToEndBench {
     return out;
   }
 
-  private PaillierPublicKey key(String account) throws LedgerCallException {
+  PaillierPublicKey key(String account) throws LedgerCallException {
     JsonObject a = CanonicalJson.parseObject(hospitalGw.evaluate("accounts:getAccount", account));
     return PaillierPublicKey.fromBytes(Base64.getDecoder().decode(a.get("paillierKey").getAsString())).precompute();
   }
 
   private JsonObject prebuilt(int c, Duration window, int perPayer) throws Exception {
+    List<List<String>> chains = buildChains(c, perPayer);
+    return prebuiltWindow(c, window, perPayer, chains);
+  }
+
+  /** For each of the first {@code c} patients, a chain of {@code perPayer} signed transfers to the hospital. */
+  List<List<String>> buildChains(int c, int perPayer) throws Exception {
     String regulatorId = CanonicalJson.parseObject(hospitalGw.evaluate("accounts:getChannel")).get("regulator").getAsString();
     PaillierPublicKey payee = key(hospital.accountId());
     PaillierPublicKey reg = key(regulatorId);
@@ -372,6 +413,10 @@ public final class EndToEndBench {
     }
     builders.shutdown();
     log(String.format("prebuilt %d transfers for %d payers in %.1f s", perPayer * c, c, (System.nanoTime() - b0) / 1e9));
+    return chains;
+  }
+
+  private JsonObject prebuiltWindow(int c, Duration window, int perPayer, List<List<String>> chains) throws Exception {
 
     List<Long> submitMs = Collections.synchronizedList(new ArrayList<>());
     Map<String, AtomicInteger> failures = new ConcurrentSkipListMap<>();
@@ -445,7 +490,7 @@ public final class EndToEndBench {
 
   // ---------------------------------------------------------------- results
 
-  private static JsonObject result(String mode, int c, double seconds, int committed, Map<String, AtomicInteger> failures,
+  static JsonObject result(String mode, int c, double seconds, int committed, Map<String, AtomicInteger> failures,
       Cpu before, Cpu after) {
     JsonObject r = new JsonObject();
     r.addProperty("mode", mode);
@@ -475,7 +520,7 @@ public final class EndToEndBench {
     return r;
   }
 
-  private static String summary(JsonObject r) {
+  static String summary(JsonObject r) {
     return String.format("%s c=%d: %d committed in %.1f s = %.2f tx/s; submit->commit %s; cpu ms/tx %s; failures %s",
         r.get("mode").getAsString(), r.get("concurrency").getAsInt(), r.get("committed").getAsInt(), r.get("seconds").getAsDouble(),
         r.get("throughputTps").getAsDouble(), r.get("submitToCommitMs"), r.get("cpuMsPerCommitted"), r.get("failures"));
@@ -496,12 +541,12 @@ public final class EndToEndBench {
     return o;
   }
 
-  private static double round(double x, int digits) {
+  static double round(double x, int digits) {
     double f = Math.pow(10, digits);
     return Math.round(x * f) / f;
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] p = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return p[0] + " " + p[1] + " " + p[2];
