@@ -9,8 +9,9 @@ import java.util.Arrays;
  * Thread CPU time of the transfer benchmarks' operations, for a machine shared with other work
  * (docs/performance.md, "Issue 17 items 1–3"): wall-clock JMH medians there move with the other
  * load, the CPU time a thread spends on an operation much less. It drives the JMH state classes
- * ({@code TransferBench}, {@code ChaincodeTransferBench}) directly: set-up, then {@code warm}
- * untimed calls, then {@code n} timed calls of each method, and prints the median and quartiles.
+ * ({@code TransferBench}, {@code ChaincodeTransferBench}, {@code TransferBatchBench},
+ * {@code RangeProofBench}) directly: set-up, then {@code warm} untimed calls, then {@code n} timed
+ * calls of each method, and prints the median and quartiles.
  * Methods a jar lacks are skipped, so the same source runs against an older build.
  *
  * <p>Usage: {@code java -cp benchmarks.jar org.medledger.bench.CpuTimeHarness [bits] [warm] [n] [class regex]}
@@ -27,6 +28,8 @@ public final class CpuTimeHarness {
     run("org.medledger.bench.TransferBench", bits, warm, n, "prove", "verify");
     run("org.medledger.chaincode.ChaincodeTransferBench", bits, warm, n, "endorse", "endorseColdKeys");
     run("org.medledger.bench.TransferBatchBench", bits, warm, n, "verifySingle", "verifyBatch16Payers", "verifyBatchChain16");
+    // The 2 × 64-bit Bulletproof alone (independent of the Paillier size; bits is ignored).
+    run("org.medledger.bench.RangeProofBench", bits, warm, n, "prove", "verify");
   }
 
   /** A regular expression on the class names to run (optional fourth argument). */
@@ -43,7 +46,11 @@ public final class CpuTimeHarness {
       return;
     }
     Object state = c.getDeclaredConstructor().newInstance();
-    c.getField("bits").setInt(state, bits);
+    try {
+      c.getField("bits").setInt(state, bits);
+    } catch (NoSuchFieldException sizeIndependent) {
+      // RangeProofBench: the curve does not depend on the Paillier size.
+    }
     c.getMethod("setUp").invoke(state);
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     for (String name : methods) {

@@ -32,6 +32,32 @@ public final class NumberTheory {
     return m.equals(BigInteger.ONE) ? result : 0;
   }
 
+  /**
+   * x⁻¹ mod n² for x coprime to the odd modulus n, by one inversion modulo n and one Newton (Hensel)
+   * step: if x·v = 1 + k·n then x·v·(2 − x·v) = 1 − k²·n² ≡ 1 (mod n²). The same result as
+   * {@code x.modInverse(n²)} at about 40 % of its cost at 2048 bits (docs/protocol.md §3.2).
+   *
+   * @throws ArithmeticException if x is not coprime to n (as {@link BigInteger#modInverse} does)
+   */
+  public static BigInteger inverseModSquare(BigInteger x, BigInteger n, BigInteger nSquared) {
+    BigInteger v = x.mod(n).modInverse(n);
+    BigInteger xv = x.mod(nSquared).multiply(v).mod(nSquared);
+    return v.multiply(BigInteger.TWO.subtract(xv)).mod(nSquared);
+  }
+
+  /**
+   * True iff every x_i is coprime to n: gcd(Π x_i mod n, n) = 1 exactly when no prime factor of n
+   * divides any x_i, so one gcd on the product modulo n replaces one gcd per value
+   * (docs/protocol.md §3.2). A zero value makes the product zero and the answer false.
+   */
+  public static boolean allCoprime(BigInteger n, BigInteger... xs) {
+    BigInteger acc = BigInteger.ONE;
+    for (BigInteger x : xs) {
+      acc = acc.multiply(x.mod(n)).mod(n);
+    }
+    return acc.gcd(n).equals(BigInteger.ONE);
+  }
+
   /** Uniform integer in [0, bound). */
   public static BigInteger randomBelow(SecureRandom rnd, BigInteger bound) {
     int bits = bound.bitLength();

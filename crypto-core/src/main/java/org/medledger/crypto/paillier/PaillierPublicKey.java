@@ -217,6 +217,15 @@ public final class PaillierPublicKey {
     return x.mod(n).gcd(n).equals(BigInteger.ONE);
   }
 
+  /**
+   * True iff every x_i is coprime to n (one gcd on their product modulo n,
+   * {@link NumberTheory#allCoprime}). With range checks 0 &lt; x_i &lt; n² (or &lt; n) this is
+   * membership of every x_i in Z*_{n²} (or Z*_n).
+   */
+  public boolean allUnitsModN(BigInteger... xs) {
+    return NumberTheory.allCoprime(n, xs);
+  }
+
   /** True iff 0 &lt; x &lt; n² and x is coprime to n: membership in Z*_{n²}. */
   public boolean inUnitGroupOfNSquared(BigInteger x) {
     return x.signum() > 0 && x.compareTo(nSquared) < 0 && isUnitModN(x);
@@ -241,7 +250,8 @@ public final class PaillierPublicKey {
 
   /** Enc(a − b mod n). */
   public PaillierCiphertext subtract(PaillierCiphertext a, PaillierCiphertext b) {
-    return new PaillierCiphertext(v(a).multiply(v(b).modInverse(nSquared)).mod(nSquared), bits());
+    BigInteger inv = NumberTheory.inverseModSquare(v(b), n, nSquared);
+    return new PaillierCiphertext(v(a).multiply(inv).mod(nSquared), bits());
   }
 
   /** Enc(k·a mod n) for any integer constant k. */

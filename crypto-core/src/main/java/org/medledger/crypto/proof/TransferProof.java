@@ -354,15 +354,20 @@ public final class TransferProof {
   }
 
   void checkBounds(PaillierPublicKey pkA, PaillierPublicKey pkB, PaillierPublicKey pkR) {
+    // One gcd per key on the product of that key's group elements replaces nine gcds. If it holds,
+    // every element is coprime to its n and the checks below can only fail on a range; if not, the
+    // full per-element checks run and name the first culprit, as before (docs/protocol.md §4.3).
+    boolean coprime = pkA.allUnitsModN(w1, w2, a1, a2, cA.value()) && pkB.allUnitsModN(aB, cB.value())
+        && pkR.allUnitsModN(aR, cR.value());
     if (zT.signum() < 0 || zT.bitLength() > Z_BITS || zN.signum() < 0 || zN.bitLength() > Z_BITS) {
       throw fail("integer response outside [0, 2^" + Z_BITS + ")");
     }
-    unitN(pkA, w1, "w1");
-    unitN(pkA, w2, "w2");
-    unitN2(pkA, a1, "a1");
-    unitN2(pkA, a2, "a2");
-    unitN2(pkB, aB, "aB");
-    unitN2(pkR, aR, "aR");
+    unitN(pkA, w1, "w1", coprime);
+    unitN(pkA, w2, "w2", coprime);
+    unitN2(pkA, a1, "a1", coprime);
+    unitN2(pkA, a2, "a2", coprime);
+    unitN2(pkB, aB, "aB", coprime);
+    unitN2(pkR, aR, "aR", coprime);
     if (zBetaB.signum() < 0 || zBetaB.bitLength() > betaBits(pkB) + 1
         || zBetaR.signum() < 0 || zBetaR.bitLength() > betaBits(pkR) + 1) {
       throw fail("randomness response out of range");
@@ -373,19 +378,23 @@ public final class TransferProof {
     if (cA.keyBits() != pkA.bits() || cB.keyBits() != pkB.bits() || cR.keyBits() != pkR.bits()) {
       throw fail("ciphertext under a key of the wrong size");
     }
-    unitN2(pkA, cA.value(), "C_A");
-    unitN2(pkB, cB.value(), "C_B");
-    unitN2(pkR, cR.value(), "C_R");
+    unitN2(pkA, cA.value(), "C_A", coprime);
+    unitN2(pkB, cB.value(), "C_B", coprime);
+    unitN2(pkR, cR.value(), "C_R", coprime);
   }
 
-  private static void unitN(PaillierPublicKey key, BigInteger x, String name) {
-    if (!key.inUnitGroupOfN(x)) {
+  /** x ∈ Z*_n; {@code coprime} says gcd(x, n) = 1 is already known, leaving the range. */
+  private static void unitN(PaillierPublicKey key, BigInteger x, String name, boolean coprime) {
+    boolean ok = coprime ? x.signum() > 0 && x.compareTo(key.n()) < 0 : key.inUnitGroupOfN(x);
+    if (!ok) {
       throw new ProofException("TRANSFER_PROOF_INVALID", name + " is not a unit of its group");
     }
   }
 
-  private static void unitN2(PaillierPublicKey key, BigInteger x, String name) {
-    if (!key.inUnitGroupOfNSquared(x)) {
+  /** x ∈ Z*_{n²}; {@code coprime} says gcd(x, n) = 1 is already known, leaving the range. */
+  private static void unitN2(PaillierPublicKey key, BigInteger x, String name, boolean coprime) {
+    boolean ok = coprime ? x.signum() > 0 && x.compareTo(key.nSquared()) < 0 : key.inUnitGroupOfNSquared(x);
+    if (!ok) {
       throw new ProofException("TRANSFER_PROOF_INVALID", name + " is not a unit of its group");
     }
   }
