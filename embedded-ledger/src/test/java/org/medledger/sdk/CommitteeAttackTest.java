@@ -251,6 +251,39 @@ class CommitteeAttackTest {
     assertEquals(BigInteger.valueOf(700), ch.member(1).disclosure(d.id()).plaintext().orElseThrow());
   }
 
+  /**
+   * The t-th share is verified only inside the combination (docs/chaincode.md §10.3): a bad one is
+   * still SHARE_INVALID, and neither the share, the status, a plaintext nor the nonce is written.
+   */
+  @Test
+  void aBadTthShareIsRefusedAndNothingWritten() throws Exception {
+    Disclosure d = openPublic("bad t-th share");
+    submitShare(1, d.id(), honest(1, d.id()));
+    submitShare(2, d.id(), honest(2, d.id()));
+    byte[] s = honest(3, d.id());
+    BigInteger n = pk.paillierKey().n();
+    BigInteger nSq = n.multiply(n);
+    byte[] wrongValue = s.clone();
+    writeFixed(wrongValue, 6, new BigInteger(1, Arrays.copyOfRange(s, 6, 6 + 512)).multiply(n.add(BigInteger.ONE)).mod(nSq));
+    refusedAndNothingWritten("SHARE_INVALID", 3, d.id(), wrongValue);
+    byte[] tampered = s.clone();
+    int at = commitmentOffset(s);
+    writeFixed(tampered, at, new BigInteger(1, Arrays.copyOfRange(s, at, at + 512)).multiply(n.add(BigInteger.ONE)).mod(nSq));
+    refusedAndNothingWritten("SHARE_INVALID", 3, d.id(), tampered);
+    refusedAndNothingWritten("SHARE_INVALID", 3, d.id(), ch.shareBytes(ch.share(3), pk, d.id(), "disc-" + "0".repeat(32)));
+    byte[] v1 = ch.shareBytesV1(ch.share(3), pk, d.id(), d.id());
+    writeFixed(v1, 6, new BigInteger(1, Arrays.copyOfRange(v1, 6, 6 + 512)).multiply(n.add(BigInteger.ONE)).mod(nSq));
+    refusedAndNothingWritten("SHARE_INVALID", 3, d.id(), v1);
+    Disclosure still = ch.member(1).disclosure(d.id());
+    assertEquals("OPEN", still.status());
+    assertTrue(still.plaintext().isEmpty());
+    JsonObject stored = org.medledger.protocol.CanonicalJson.parseObject(
+        ch.gateway("RegulatorOrgMSP").evaluate("committee:getDisclosure", d.id()));
+    assertEquals(2, stored.getAsJsonArray("shares").size(), "no share of member 3 is stored");
+    submitShare(3, d.id(), s); // the honest t-th share opens the request
+    assertEquals(BigInteger.valueOf(700), ch.member(1).disclosure(d.id()).plaintext().orElseThrow());
+  }
+
   @Test
   void openRefusesUnknownTargetsAndBadReasons() throws Exception {
     refused("UNKNOWN_TARGET", () -> ch.member(1).open(Target.TRANSFER, "no-such-tx", "", "r", Mode.PUBLIC));
