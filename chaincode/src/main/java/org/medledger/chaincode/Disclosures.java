@@ -24,6 +24,7 @@ import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.CommitteeProtocol;
 import org.medledger.protocol.ErrorCode;
 import org.medledger.protocol.RecordProtocol;
+import org.medledger.protocol.Role;
 
 /**
  * Disclosure requests of the {@code committee} contract (docs/chaincode.md §10.3): a member opens
@@ -58,6 +59,7 @@ final class Disclosures {
     Account member = req.account();
     Committee committee = Committee.load(ledger); // members are COMMITTEE_MEMBER accounts (checked at registration)
     committee.requireMember(member.id());
+    Contracts.requireOrganisation(ledger, cfg, Role.COMMITTEE_MEMBER);
     JsonObject b = req.body();
     String id = Json.string(b, "disclosureId", 64);
     if (!id.equals(CommitteeProtocol.disclosureId(cfg.channel(), cfg.chaincode(), member.id(), req.nonce()))) {
@@ -182,6 +184,7 @@ final class Disclosures {
     Account member = req.account();
     Committee committee = Committee.load(ledger);
     int index = committee.requireMember(member.id());
+    Contracts.requireOrganisation(ledger, cfg, Role.COMMITTEE_MEMBER);
     String id = Json.string(req.body(), "disclosureId", 64);
     JsonObject d = CommitteeProtocol.DISCLOSURE_ID.matcher(id).matches() ? ledger.get(ledger.key(DISCLOSURE, id)) : null;
     if (d == null) {

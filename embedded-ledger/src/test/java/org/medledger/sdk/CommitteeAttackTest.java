@@ -284,6 +284,32 @@ class CommitteeAttackTest {
     assertEquals(BigInteger.valueOf(700), ch.member(1).disclosure(d.id()).plaintext().orElseThrow());
   }
 
+  /**
+   * A member's own acts (open, share) go through an organisation that may register
+   * COMMITTEE_MEMBER, like committee acts and the regulator's acts: a member's signed request sent
+   * through another organisation's gateway is FORBIDDEN_ORGANISATION, and nothing is written.
+   */
+  @Test
+  void membersOpenAndShareOnlyThroughACommitteeOrganisation() throws Exception {
+    for (String msp : List.of("HospitalOrgMSP", "InsurerOrgMSP")) {
+      long nonce = requests(1).nonce();
+      CommitteeClient elsewhere = new CommitteeClient(ch.memberSecrets.get(0), ch.gateway(msp), CommitteeChannel.RND);
+      refused("FORBIDDEN_ORGANISATION", () -> elsewhere.open(Target.TRANSFER, visit.txId(), "", "elsewhere", Mode.PUBLIC));
+      assertEquals(nonce, requests(1).nonce());
+      Disclosure d = openPublic("shared elsewhere");
+      Disclosure p = ch.member(2).open(Target.TRANSFER, visit.txId(), "", "shared elsewhere, private", Mode.PRIVATE);
+      refused("FORBIDDEN_ORGANISATION", () -> ch.gateway(msp).submit("committee:share",
+          shareRequest(1, d.id(), "share", Requests.b64(honest(1, d.id())))));
+      refused("FORBIDDEN_ORGANISATION", () -> ch.gateway(msp).submit("committee:share",
+          shareRequest(1, p.id(), "digest", CommitteeProtocol.shareDigest(honest(1, p.id())))));
+      assertEquals(List.of(), ch.member(1).disclosure(d.id()).sharedBy());
+      assertEquals(List.of(), ch.member(1).disclosure(p.id()).sharedBy());
+      assertEquals(nonce, requests(1).nonce());
+      ch.member(1).share(d.id(), ch.share(1)); // through RegulatorOrgMSP it is accepted
+      assertEquals(List.of(ch.member(1).accountId()), ch.member(1).disclosure(d.id()).sharedBy());
+    }
+  }
+
   @Test
   void openRefusesUnknownTargetsAndBadReasons() throws Exception {
     refused("UNKNOWN_TARGET", () -> ch.member(1).open(Target.TRANSFER, "no-such-tx", "", "r", Mode.PUBLIC));
