@@ -4,23 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.embedded.EmbeddedConnection;
-import org.medledger.embedded.EmbeddedLedger;
 import org.medledger.embedded.Identity;
 import org.medledger.embedded.TxResult;
 import org.medledger.protocol.CanonicalJson;
-import org.medledger.embedded.MedLedgerContracts;
 import org.medledger.protocol.Role;
 
 /**
@@ -28,31 +22,7 @@ import org.medledger.protocol.Role;
  * not trust: a transfer whose signed request pays someone else, or whose record names another
  * payer or nonce than its signed request, must not cost the honest transfers of the batch.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TillReviewTest {
-  private final SecureRandom rnd = new SecureRandom();
-  private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
-  private final Clock clock = new SteppingClock("2026-05-01T09:00:00Z");
-  private AccountClient hospital;
-  private AccountClient insurer;
-  private final List<AccountClient> patients = new ArrayList<>();
-  private LedgerConnection hospitalGateway;
-
-  @BeforeAll
-  void channel() throws Exception {
-    TestChannel.Institutions t = TestChannel.institutions(ledger, clock, rnd);
-    hospital = t.hospital();
-    insurer = new AccountClient(t.insurerSecrets(), new EmbeddedConnection(ledger, t.insurerGateway(), "medledger", clock), rnd);
-    hospitalGateway = new EmbeddedConnection(ledger, ledger.identity("HospitalOrgMSP", "till"), "medledger", clock);
-    for (int i = 0; i < 3; i++) {
-      AccountClient p = new AccountClient(AccountSecrets.generate(Role.PATIENT,
-          new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048), rnd), hospitalGateway, rnd);
-      p.register();
-      insurer.pay(p.accountId(), 1_000);
-      patients.add(p);
-    }
-  }
-
+class TillReviewTest extends TillFixture {
   @Test
   void aTransferToAnotherPayeeFirstDoesNotCostTheHonestOnes() throws Exception {
     AccountClient p0 = patients.get(0);
@@ -128,35 +98,17 @@ class TillReviewTest {
     honest.register();
     insurer.pay(honest.accountId(), 1_000);
     Identity relayer = ledger.identity("HospitalOrgMSP", "relaying-gateway");
-    LedgerConnection relaying = new LedgerConnection() {
-      @Override
-      public String submit(String function, String... args) throws LedgerCallException {
-        if (function.equals("money:transfer")) {
-          JsonArray a = new JsonArray();
-          a.add(CanonicalJson.parseObject(args[0]));
-          JsonObject b = new JsonObject();
-          b.add("transfers", a);
-          TxResult r = ledger.submit(relayer, clock.instant(), "money:transferBatch", CanonicalJson.toString(b));
-          assertTrue(r.isValid(), r.toString());
-        }
-        return hospitalGateway.submit(function, args);
+    LedgerConnection relaying = intercepting(hospitalGateway, (function, args) -> {
+      if (function.equals("money:transfer")) {
+        JsonArray a = new JsonArray();
+        a.add(CanonicalJson.parseObject(args[0]));
+        JsonObject b = new JsonObject();
+        b.add("transfers", a);
+        TxResult r = ledger.submit(relayer, clock.instant(), "money:transferBatch", CanonicalJson.toString(b));
+        assertTrue(r.isValid(), r.toString());
       }
-
-      @Override
-      public String evaluate(String function, String... args) throws LedgerCallException {
-        return hospitalGateway.evaluate(function, args);
-      }
-
-      @Override
-      public String channel() {
-        return hospitalGateway.channel();
-      }
-
-      @Override
-      public String chaincode() {
-        return hospitalGateway.chaincode();
-      }
-    };
+      return hospitalGateway.submit(function, args);
+    });
     AccountClient payer = new AccountClient(secrets, relaying, rnd);
     long h0 = hospital.balance();
     long b0 = payer.balance();
@@ -257,36 +209,12 @@ class TillReviewTest {
     Identity gw = ledger.identity("HospitalOrgMSP", "holding-till");
     EmbeddedConnection plain = new EmbeddedConnection(ledger, gw, "medledger", clock);
     List<org.medledger.embedded.Endorsement> held = new ArrayList<>();
-    java.util.Map<String, String> blocks = new java.util.HashMap<>();
-    LedgerConnection holding = new LedgerConnection() {
-      @Override
-      public String submit(String function, String... args) throws LedgerCallException {
-        org.medledger.embedded.Endorsement e = ledger.endorse(gw, clock.instant(), function, args);
-        held.add(e);
-        throw new LedgerCallException(LedgerCallException.Kind.TIMEOUT, "DEADLINE_EXCEEDED", e.txId(),
-            LedgerCallException.Committed.UNKNOWN, "commit status timed out");
-      }
-
-      @Override
-      public String evaluate(String function, String... args) throws LedgerCallException {
-        return plain.evaluate(function, args);
-      }
-
-      @Override
-      public java.util.Optional<String> commitStatus(String txId) {
-        return java.util.Optional.ofNullable(blocks.get(txId));
-      }
-
-      @Override
-      public String channel() {
-        return plain.channel();
-      }
-
-      @Override
-      public String chaincode() {
-        return plain.chaincode();
-      }
-    };
+    LedgerConnection holding = intercepting(plain, (function, args) -> {
+      org.medledger.embedded.Endorsement e = ledger.endorse(gw, clock.instant(), function, args);
+      held.add(e);
+      throw new LedgerCallException(LedgerCallException.Kind.TIMEOUT, "DEADLINE_EXCEEDED", e.txId(),
+          LedgerCallException.Committed.UNKNOWN, "commit status timed out");
+    });
     Till till = new Till(holding);
     List<SignedTransfer> mine = p0.prepareTransfers(hospital.accountId(), 9);
     BatchOutcome unknown = till.submit(mine).get(0);
