@@ -55,32 +55,20 @@ abstract class TillFixture {
     String submit(String function, String... args) throws LedgerCallException;
   }
 
-  /** A connection that hands submissions to {@code submit} and evaluations to {@code inner}. */
+  /**
+   * A connection that hands submissions to {@code submit}, everything else to {@code inner}
+   * ({@link ForwardingConnection}), and answers commit statuses from {@link #blocks}.
+   */
   LedgerConnection intercepting(LedgerConnection inner, Submission submit) {
-    return new LedgerConnection() {
+    return new ForwardingConnection(inner) {
       @Override
       public String submit(String function, String... args) throws LedgerCallException {
         return submit.submit(function, args);
       }
 
       @Override
-      public String evaluate(String function, String... args) throws LedgerCallException {
-        return inner.evaluate(function, args);
-      }
-
-      @Override
       public Optional<String> commitStatus(String txId) {
         return Optional.ofNullable(blocks.get(txId));
-      }
-
-      @Override
-      public String channel() {
-        return inner.channel();
-      }
-
-      @Override
-      public String chaincode() {
-        return inner.chaincode();
       }
     };
   }
