@@ -52,24 +52,11 @@ public final class CpuTimeHarness {
       // RangeProofBench: the curve does not depend on the Paillier size.
     }
     c.getMethod("setUp").invoke(state);
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     for (String name : methods) {
-      Method m;
-      try {
-        m = c.getMethod(name);
-      } catch (NoSuchMethodException absent) {
+      double[] ms = measure(state, name, warm, n);
+      if (ms == null) {
         continue;
       }
-      for (int i = 0; i < warm; i++) {
-        m.invoke(state);
-      }
-      double[] ms = new double[n];
-      for (int i = 0; i < n; i++) {
-        long t0 = mx.getCurrentThreadCpuTime();
-        m.invoke(state);
-        ms[i] = (mx.getCurrentThreadCpuTime() - t0) / 1e6;
-      }
-      Arrays.sort(ms);
       System.out.printf("%s.%s bits=%d cpu_ms median=%.2f q1=%.2f q3=%.2f n=%d%n", c.getSimpleName(), name, bits,
           ms[n / 2], ms[n / 4], ms[(3 * n) / 4], n);
       if (name.startsWith("verifyBatch")) {
@@ -79,5 +66,45 @@ public final class CpuTimeHarness {
             name, bits, ms[n / 2] / members, ms[n / 4] / members, ms[(3 * n) / 4] / members, members);
       }
     }
+  }
+
+  /** One operation to time; it may throw (a reflective call does). */
+  @FunctionalInterface
+  public interface Operation {
+    void run() throws Exception;
+  }
+
+  /**
+   * The thread CPU times, in milliseconds and sorted ascending, of {@code n} calls of {@code op}
+   * after {@code warm} untimed ones: median {@code ms[n / 2]}, quartiles {@code ms[n / 4]} and
+   * {@code ms[(3 * n) / 4]}. Shared by this harness, {@code ThresholdCpuHarness} and {@link StatsCpuTime}.
+   */
+  public static double[] measure(Operation op, int warm, int n) throws Exception {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < warm; i++) {
+      op.run();
+    }
+    double[] ms = new double[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = mx.getCurrentThreadCpuTime();
+      op.run();
+      ms[i] = (mx.getCurrentThreadCpuTime() - t0) / 1e6;
+    }
+    Arrays.sort(ms);
+    return ms;
+  }
+
+  /**
+   * As {@link #measure(Operation, int, int)} for the public no-argument method {@code name} of a
+   * benchmark state, or null when the state's class lacks it (an older build's jar).
+   */
+  public static double[] measure(Object state, String name, int warm, int n) throws Exception {
+    Method m;
+    try {
+      m = state.getClass().getMethod(name);
+    } catch (NoSuchMethodException absent) {
+      return null;
+    }
+    return measure(() -> m.invoke(state), warm, n);
   }
 }

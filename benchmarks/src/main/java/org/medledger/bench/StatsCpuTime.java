@@ -3,12 +3,9 @@ package org.medledger.bench;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * Thread CPU time of {@link StatsBench}'s operations, for a machine shared with other work (as
@@ -25,7 +22,6 @@ public final class StatsCpuTime {
     int warm = Integer.parseInt(args[1]);
     int n = Integer.parseInt(args[2]);
     JsonArray rows = new JsonArray();
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     for (int a = 3; a < args.length; a++) {
       StatsBench b = new StatsBench();
       b.bits = Integer.parseInt(args[a]);
@@ -34,16 +30,7 @@ public final class StatsCpuTime {
       String[] names = {"prove", "verify", "verifyColdKey", "decode", "fold"};
       for (int i = 0; i < ops.length; i++) {
         int reps = names[i].equals("fold") || names[i].equals("decode") ? n * 20 : n;
-        for (int w = 0; w < warm; w++) {
-          ops[i].run();
-        }
-        double[] ms = new double[reps];
-        for (int r = 0; r < reps; r++) {
-          long t0 = mx.getCurrentThreadCpuTime();
-          ops[i].run();
-          ms[r] = (mx.getCurrentThreadCpuTime() - t0) / 1e6;
-        }
-        Arrays.sort(ms);
+        double[] ms = CpuTimeHarness.measure(ops[i]::run, warm, reps);
         JsonObject o = new JsonObject();
         o.addProperty("op", "stats." + names[i]);
         o.addProperty("bits", b.bits);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medledger.crypto.testing.TestKeys;
@@ -30,37 +31,40 @@ class ErrorMessagesTest {
     return line;
   }
 
-  private void noLedger() {
+  private CliRunner cli;
+
+  @BeforeEach
+  void runner() {
+    cli = new CliRunner(dir);
+  }
+
+  /** {@code medledger args…} fails with one error line ({@link #fails}), and no ledger was created. */
+  private String refused(int exit, String code, String... args) {
+    String line = fails(cli.run(args), exit, code);
     assertFalse(Files.exists(dir.resolve("ledger")), "no ledger was created");
+    return line;
   }
 
   @Test
   void aZeroFeeBlamesFee() {
-    CliRunner cli = new CliRunner(dir);
-    String line = fails(cli.run("claims", "file", "--account", "hosp", "--record", "rec-1", "--insurer", "ins", "--fee", "0"),
-        2, "USAGE");
+    String line = refused(2, "USAGE", "claims", "file", "--account", "hosp", "--record", "rec-1", "--insurer", "ins", "--fee", "0");
     assertTrue(line.contains("--fee must be a positive whole number"), line);
     assertFalse(line.contains("--amount"), line);
-    noLedger();
   }
 
   @Test
   void aMistypedOptionIsNamedAsUnknown() {
-    CliRunner cli = new CliRunner(dir);
-    String line = fails(cli.run("pay", "--form", "alice", "--to", "hosp", "--amount", "5"), 2, "USAGE");
+    String line = refused(2, "USAGE", "pay", "--form", "alice", "--to", "hosp", "--amount", "5");
     assertTrue(line.contains("Unknown option: '--form'"), line);
     assertFalse(line.contains("Missing required option"), line);
-    noLedger();
   }
 
   @Test
   void aWrongRoleIsSaidInEnglish() throws Exception {
-    CliRunner cli = new CliRunner(dir);
     cli.keystore("insurer", Role.INSURER, TestKeys.key2048b());
     cli.keystore("hosp", Role.HOSPITAL, TestKeys.key2048a());
-    String line = fails(cli.run("pay", "--from", "insurer", "--to", "hosp", "--amount", "5"), 6, "WRONG_ROLE");
+    String line = refused(6, "WRONG_ROLE", "pay", "--from", "insurer", "--to", "hosp", "--amount", "5");
     assertEquals("medledger: error: WRONG_ROLE: pay is done by a patient account; 'insurer' is an insurer account", line);
-    noLedger();
   }
 
   /** Rewrites the Argon2id cost a keystore asks for (the check comes before any decryption). */
@@ -73,62 +77,52 @@ class ErrorMessagesTest {
 
   @Test
   void aKeystoreAskingForTooMuchWorkIsNotCalledWeak() throws Exception {
-    CliRunner cli = new CliRunner(dir);
     cli.keystore("alice", Role.PATIENT, TestKeys.key2048b());
     Path ks = dir.resolve("accounts").resolve("alice.keystore");
     setKdf(ks, 19 * 1024, 1_000);
-    String line = fails(cli.run("balance", "--account", "alice"), 5, "KDF_COST_TOO_HIGH");
+    String line = refused(5, "KDF_COST_TOO_HIGH", "balance", "--account", "alice");
     assertTrue(line.contains("keystore " + ks + " asks for more key-derivation work than this build allows"), line);
     assertFalse(line.contains("below") || line.contains("KdfParams"), line);
 
     setKdf(ks, 1024, 1);
-    line = fails(cli.run("balance", "--account", "alice"), 5, "WEAK_PARAMETERS");
+    line = refused(5, "WEAK_PARAMETERS", "balance", "--account", "alice");
     assertTrue(line.contains("keystore " + ks + " asks for less key-derivation work than the minimum"), line);
     assertFalse(line.contains("KdfParams"), line);
-    noLedger();
   }
 
   @Test
   void aMalformedNumberNamesTheOptionAndWhatItTakes() {
-    CliRunner cli = new CliRunner(dir);
-    String line = fails(cli.run("pay", "--from", "alice", "--to", "hosp", "--amount", "12abc"), 2, "USAGE");
+    String line = refused(2, "USAGE", "pay", "--from", "alice", "--to", "hosp", "--amount", "12abc");
     assertTrue(line.contains("--amount takes a whole number, got '12abc'"), line);
     assertFalse(line.contains("is not a long"), line);
-    noLedger();
   }
 
   @Test
   void aTruncatedKeystoreIsSaidToBeOne() throws Exception {
-    CliRunner cli = new CliRunner(dir);
     cli.keystore("alice", Role.PATIENT, TestKeys.key2048b());
     Path ks = dir.resolve("accounts").resolve("alice.keystore");
     byte[] whole = Files.readAllBytes(ks);
     Files.write(ks, java.util.Arrays.copyOf(whole, whole.length / 2));
-    String line = fails(cli.run("balance", "--account", "alice"), 5, "CORRUPT");
+    String line = refused(5, "CORRUPT", "balance", "--account", "alice");
     assertEquals("medledger: error: CORRUPT: keystore " + ks + " is truncated or not a MedLedger keystore", line);
-    noLedger();
   }
 
   @Test
   void aMissingFileIsSaidToBeMissing() throws Exception {
-    CliRunner cli = new CliRunner(dir);
     cli.keystore("hosp", Role.HOSPITAL, TestKeys.key2048a());
     cli.keystore("alice", Role.PATIENT, TestKeys.key2048b());
     Path nope = dir.resolve("nope.json");
-    String line = fails(cli.run("records", "write", "--account", "hosp", "--patient", "alice", "--type", "visit", "--file",
-        nope.toString()), 2, "USAGE");
+    String line = refused(2, "USAGE", "records", "write", "--account", "hosp", "--patient", "alice", "--type", "visit", "--file",
+        nope.toString());
     assertEquals("medledger: error: USAGE: cannot read --file " + nope + ": no such file", line);
-    noLedger();
   }
 
   @Test
   void anEmptyPasswordFileIsNotAWrongPassword() throws Exception {
-    CliRunner cli = new CliRunner(dir);
     cli.keystore("alice", Role.PATIENT, TestKeys.key2048b());
     Path empty = Files.createFile(dir.resolve("password.txt"));
-    String line = fails(cli.run("--password-file", empty.toString(), "balance", "--account", "alice"), 5, "PASSWORD_FILE");
+    String line = refused(5, "PASSWORD_FILE", "--password-file", empty.toString(), "balance", "--account", "alice");
     assertEquals("medledger: error: PASSWORD_FILE: the password file " + empty + " is empty (its first line is the password)",
         line);
-    noLedger();
   }
 }

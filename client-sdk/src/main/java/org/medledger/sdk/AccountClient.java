@@ -31,6 +31,7 @@ import org.medledger.crypto.proof.TransferStatement;
 import org.medledger.protocol.Contexts;
 import org.medledger.protocol.Limits;
 import org.medledger.protocol.Role;
+import org.medledger.sdk.internal.ClientBuilder;
 import org.medledger.sdk.internal.Requests;
 
 /**
@@ -84,33 +85,12 @@ public final class AccountClient {
   }
 
   /** Builds an {@link AccountClient}. */
-  public static final class Builder {
-    private AccountSecrets secrets;
-    private LedgerConnection ledger;
-    private SecureRandom rnd;
+  public static final class Builder extends ClientBuilder<Builder> {
     private Duration resolveWait = DEFAULT_RESOLVE_WAIT;
     private Duration retryPause = DEFAULT_RETRY_PAUSE;
     private Executor executor;
 
     private Builder() {}
-
-    /** The account's secrets (required). */
-    public Builder secrets(AccountSecrets s) {
-      this.secrets = Objects.requireNonNull(s, "secrets");
-      return this;
-    }
-
-    /** The connection to the ledger (required); several clients may share one. */
-    public Builder ledger(LedgerConnection l) {
-      this.ledger = Objects.requireNonNull(l, "ledger");
-      return this;
-    }
-
-    /** The source of every secret the client draws (required). */
-    public Builder random(SecureRandom r) {
-      this.rnd = Objects.requireNonNull(r, "random");
-      return this;
-    }
 
     /** How long {@link #pay} looks for an attempt of unknown outcome once its nonce has moved (default 30 s). */
     public Builder resolveWait(Duration d) {
@@ -140,10 +120,8 @@ public final class AccountClient {
     }
 
     public AccountClient build() {
-      if (secrets == null || ledger == null || rnd == null) {
-        throw new IllegalStateException("secrets, ledger and random are required");
-      }
-      Requests r = new Requests(secrets, ledger, rnd);
+      requireParts();
+      Requests r = new Requests(secrets(), ledger(), random());
       r.resolveWait(resolveWait);
       r.retryPause(retryPause);
       return new AccountClient(r, executor);

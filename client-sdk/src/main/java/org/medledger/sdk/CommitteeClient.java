@@ -8,7 +8,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.SecretAccess;
@@ -26,6 +25,7 @@ import org.medledger.crypto.threshold.ThresholdPublicKey;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.CommitteeProtocol;
 import org.medledger.protocol.Role;
+import org.medledger.sdk.internal.ClientBuilder;
 import org.medledger.sdk.internal.Requests;
 
 /**
@@ -57,33 +57,12 @@ public final class CommitteeClient {
   }
 
   /** Builds a {@link CommitteeClient}: secrets, ledger and random source are required. */
-  public static final class Builder {
-    private AccountSecrets secrets;
-    private LedgerConnection ledger;
-    private SecureRandom rnd;
-
+  public static final class Builder extends ClientBuilder<Builder> {
     private Builder() {}
 
-    public Builder secrets(AccountSecrets s) {
-      this.secrets = Objects.requireNonNull(s, "secrets");
-      return this;
-    }
-
-    public Builder ledger(LedgerConnection l) {
-      this.ledger = Objects.requireNonNull(l, "ledger");
-      return this;
-    }
-
-    public Builder random(SecureRandom r) {
-      this.rnd = Objects.requireNonNull(r, "random");
-      return this;
-    }
-
     public CommitteeClient build() {
-      Objects.requireNonNull(secrets, "secrets");
-      Objects.requireNonNull(ledger, "ledger");
-      Objects.requireNonNull(rnd, "random");
-      return new CommitteeClient(secrets, ledger, rnd);
+      requireParts();
+      return new CommitteeClient(secrets(), ledger(), random());
     }
   }
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.SecretAccess;
@@ -23,6 +22,7 @@ import org.medledger.protocol.Role;
 import org.medledger.protocol.SignedRequest;
 import org.medledger.crypto.proof.RingPedersenParams;
 import org.medledger.protocol.RecordProtocol;
+import org.medledger.sdk.internal.ClientBuilder;
 import org.medledger.sdk.internal.Requests;
 
 /**
@@ -73,36 +73,13 @@ public final class RecordClient {
   }
 
   /** Builds a {@link RecordClient}. */
-  public static final class Builder {
-    private AccountSecrets secrets;
-    private LedgerConnection ledger;
-    private SecureRandom rnd;
+  public static final class Builder extends ClientBuilder<Builder> {
 
     private Builder() {}
 
-    /** The account's secrets (required). */
-    public Builder secrets(AccountSecrets s) {
-      this.secrets = Objects.requireNonNull(s, "secrets");
-      return this;
-    }
-
-    /** The connection to the ledger (required); several clients may share one. */
-    public Builder ledger(LedgerConnection l) {
-      this.ledger = Objects.requireNonNull(l, "ledger");
-      return this;
-    }
-
-    /** The source of every secret the client draws (required). */
-    public Builder random(SecureRandom r) {
-      this.rnd = Objects.requireNonNull(r, "random");
-      return this;
-    }
-
     public RecordClient build() {
-      if (secrets == null || ledger == null || rnd == null) {
-        throw new IllegalStateException("secrets, ledger and random are required");
-      }
-      return new RecordClient(secrets, ledger, rnd);
+      requireParts();
+      return new RecordClient(secrets(), ledger(), random());
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Limits;
+import org.medledger.sdk.internal.Requests;
 
 /**
  * Submits transfers signed by their payers in batches ({@code money:transferBatch},
@@ -65,7 +66,15 @@ public final class Till {
     }
     BatchOutcome[] out = new BatchOutcome[transfers.size()];
     List<Integer> rest = new ArrayList<>();
+    // The same signed transfer given twice is one payment: sent once, the copy reported at the end.
+    int[] copyOf = new int[transfers.size()];
+    java.util.Map<String, Integer> firstOf = new java.util.HashMap<>();
     for (int i = 0; i < transfers.size(); i++) {
+      Integer first = firstOf.putIfAbsent(transfers.get(i).request(), i);
+      copyOf[i] = first == null ? -1 : first;
+      if (first != null) {
+        continue;
+      }
       // The till trusts no payer: a transfer whose signed request is not what its record says (it
       // pays someone else, or names another payer or nonce, which would decide what is dropped
       // with it) is not sent, and costs no other transfer.
@@ -112,6 +121,15 @@ public final class Till {
           break;
         }
         int culprit = culprit(e, rest.size());
+        if (culprit >= 0 && e.errorCode().equals("BATCH_DUPLICATE")) {
+          // Another transfer of the batch carries this one's payer and nonce (identical copies are
+          // never sent): this one is refused alone; the payer's later transfers spend from that one.
+          int i = rest.remove(culprit);
+          out[i] = new BatchOutcome(i, transfers.get(i), PaymentStatus.Outcome.NO, "", "", e.errorCode(),
+              "refused: transfer " + holderOf(transfers, rest, i) + " carries the same payer's nonce " + transfers.get(i).nonce()
+                  + " (" + e.getMessage() + ")", Optional.empty());
+          continue;
+        }
         if (culprit >= 0) {
           int i = rest.get(culprit);
           SignedTransfer bad = transfers.get(i);
@@ -155,13 +173,34 @@ public final class Till {
         rest.clear();
       }
     }
+    for (int i = 0; i < out.length; i++) {
+      if (copyOf[i] >= 0) {
+        BatchOutcome first = out[copyOf[i]];
+        out[i] = new BatchOutcome(i, transfers.get(i), first.committed(), first.batchTxId(), first.recordId(),
+            "BATCH_DUPLICATE", "not sent: the same signed transfer as transfer " + copyOf[i]
+                + ", which the batch carried once; this is its outcome: " + first.detail(), Optional.empty());
+      }
+    }
     return Arrays.asList(out);
+  }
+
+  /** The index among {@code sent} of the transfer with the payer and nonce of transfer {@code i}. */
+  private static int holderOf(List<SignedTransfer> transfers, List<Integer> sent, int i) {
+    SignedTransfer t = transfers.get(i);
+    for (int j : sent) {
+      if (transfers.get(j).payer().equals(t.payer()) && transfers.get(j).nonce() == t.nonce()) {
+        return j;
+      }
+    }
+    return -1;
   }
 
   /**
    * The outcome of a transfer {@link #submit} reported UNKNOWN, asked again: YES if its record is
-   * on the ledger; NO if its batch is in a block and was invalidated; UNKNOWN otherwise. Sends
-   * nothing. Any other outcome is returned as it is.
+   * on the ledger, or if its signed request committed under another transaction (the payer's own,
+   * another relayer's: {@code money:transferByNonce} names a record with its bundle's digest); NO
+   * if neither and its batch is in a block and was invalidated; UNKNOWN otherwise. Sends nothing.
+   * Any other outcome is returned as it is.
    */
   public BatchOutcome status(BatchOutcome o) throws LedgerCallException {
     if (o.committed() != PaymentStatus.Outcome.UNKNOWN || o.recordId().isEmpty()) {
@@ -175,6 +214,12 @@ public final class Till {
       if (e.kind() != LedgerCallException.Kind.REFUSED || !e.errorCode().equals("MALFORMED_REQUEST")) {
         throw e;
       }
+    }
+    Optional<JsonObject> copy = copyOf(o.transfer());
+    if (copy.isPresent()) {
+      String id = copy.get().get("txId").getAsString();
+      return new BatchOutcome(o.index(), o.transfer(), PaymentStatus.Outcome.YES, "", id, "",
+          "committed elsewhere as " + id, Optional.of(view.apply(copy.get())));
     }
     Optional<String> code = ledger.commitStatus(o.batchTxId());
     if (code.isPresent() && !code.get().equals("VALID")) {
@@ -220,18 +265,17 @@ public final class Till {
    */
   private Optional<JsonObject> committedCopy(SignedTransfer t) {
     try {
-      JsonObject body = CanonicalJson.parseObject(t.request()).getAsJsonObject("body");
-      byte[] bundle = java.util.Base64.getDecoder().decode(body.get("bundle").getAsString());
-      org.bouncycastle.crypto.digests.SHA256Digest d = new org.bouncycastle.crypto.digests.SHA256Digest();
-      d.update(bundle, 0, bundle.length);
-      byte[] h = new byte[32];
-      d.doFinal(h, 0);
-      JsonObject r = CanonicalJson.parseObject(ledger.evaluate("money:transferByNonce", t.payer(), Long.toString(t.nonce())));
-      return r.has("proofDigest") && java.util.HexFormat.of().formatHex(h).equals(r.get("proofDigest").getAsString())
-          ? Optional.of(r) : Optional.empty();
+      return copyOf(t);
     } catch (LedgerCallException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** As {@link #committedCopy}, throwing a failed look-up (it proves nothing either way). */
+  private Optional<JsonObject> copyOf(SignedTransfer t) throws LedgerCallException {
+    Optional<String> digest = Requests.bundleDigest(t.request());
+    return digest.isEmpty() ? Optional.empty()
+        : Requests.transferWithDigest(ledger, t.payer(), t.nonce(), List.of(digest.get()));
   }
 
   /** The index the chaincode named ("CODE: member i of N: …"), or −1 if it named none of these {@code count}. */

@@ -251,6 +251,65 @@ class CommitteeAttackTest {
     assertEquals(BigInteger.valueOf(700), ch.member(1).disclosure(d.id()).plaintext().orElseThrow());
   }
 
+  /**
+   * The t-th share is verified only inside the combination (docs/chaincode.md §10.3): a bad one is
+   * still SHARE_INVALID, and neither the share, the status, a plaintext nor the nonce is written.
+   */
+  @Test
+  void aBadTthShareIsRefusedAndNothingWritten() throws Exception {
+    Disclosure d = openPublic("bad t-th share");
+    submitShare(1, d.id(), honest(1, d.id()));
+    submitShare(2, d.id(), honest(2, d.id()));
+    byte[] s = honest(3, d.id());
+    BigInteger n = pk.paillierKey().n();
+    BigInteger nSq = n.multiply(n);
+    byte[] wrongValue = s.clone();
+    writeFixed(wrongValue, 6, new BigInteger(1, Arrays.copyOfRange(s, 6, 6 + 512)).multiply(n.add(BigInteger.ONE)).mod(nSq));
+    refusedAndNothingWritten("SHARE_INVALID", 3, d.id(), wrongValue);
+    byte[] tampered = s.clone();
+    int at = commitmentOffset(s);
+    writeFixed(tampered, at, new BigInteger(1, Arrays.copyOfRange(s, at, at + 512)).multiply(n.add(BigInteger.ONE)).mod(nSq));
+    refusedAndNothingWritten("SHARE_INVALID", 3, d.id(), tampered);
+    refusedAndNothingWritten("SHARE_INVALID", 3, d.id(), ch.shareBytes(ch.share(3), pk, d.id(), "disc-" + "0".repeat(32)));
+    byte[] v1 = ch.shareBytesV1(ch.share(3), pk, d.id(), d.id());
+    writeFixed(v1, 6, new BigInteger(1, Arrays.copyOfRange(v1, 6, 6 + 512)).multiply(n.add(BigInteger.ONE)).mod(nSq));
+    refusedAndNothingWritten("SHARE_INVALID", 3, d.id(), v1);
+    Disclosure still = ch.member(1).disclosure(d.id());
+    assertEquals("OPEN", still.status());
+    assertTrue(still.plaintext().isEmpty());
+    JsonObject stored = org.medledger.protocol.CanonicalJson.parseObject(
+        ch.gateway("RegulatorOrgMSP").evaluate("committee:getDisclosure", d.id()));
+    assertEquals(2, stored.getAsJsonArray("shares").size(), "no share of member 3 is stored");
+    submitShare(3, d.id(), s); // the honest t-th share opens the request
+    assertEquals(BigInteger.valueOf(700), ch.member(1).disclosure(d.id()).plaintext().orElseThrow());
+  }
+
+  /**
+   * A member's own acts (open, share) go through an organisation that may register
+   * COMMITTEE_MEMBER, like committee acts and the regulator's acts: a member's signed request sent
+   * through another organisation's gateway is FORBIDDEN_ORGANISATION, and nothing is written.
+   */
+  @Test
+  void membersOpenAndShareOnlyThroughACommitteeOrganisation() throws Exception {
+    for (String msp : List.of("HospitalOrgMSP", "InsurerOrgMSP")) {
+      long nonce = requests(1).nonce();
+      CommitteeClient elsewhere = new CommitteeClient(ch.memberSecrets.get(0), ch.gateway(msp), CommitteeChannel.RND);
+      refused("FORBIDDEN_ORGANISATION", () -> elsewhere.open(Target.TRANSFER, visit.txId(), "", "elsewhere", Mode.PUBLIC));
+      assertEquals(nonce, requests(1).nonce());
+      Disclosure d = openPublic("shared elsewhere");
+      Disclosure p = ch.member(2).open(Target.TRANSFER, visit.txId(), "", "shared elsewhere, private", Mode.PRIVATE);
+      refused("FORBIDDEN_ORGANISATION", () -> ch.gateway(msp).submit("committee:share",
+          shareRequest(1, d.id(), "share", Requests.b64(honest(1, d.id())))));
+      refused("FORBIDDEN_ORGANISATION", () -> ch.gateway(msp).submit("committee:share",
+          shareRequest(1, p.id(), "digest", CommitteeProtocol.shareDigest(honest(1, p.id())))));
+      assertEquals(List.of(), ch.member(1).disclosure(d.id()).sharedBy());
+      assertEquals(List.of(), ch.member(1).disclosure(p.id()).sharedBy());
+      assertEquals(nonce, requests(1).nonce());
+      ch.member(1).share(d.id(), ch.share(1)); // through RegulatorOrgMSP it is accepted
+      assertEquals(List.of(ch.member(1).accountId()), ch.member(1).disclosure(d.id()).sharedBy());
+    }
+  }
+
   @Test
   void openRefusesUnknownTargetsAndBadReasons() throws Exception {
     refused("UNKNOWN_TARGET", () -> ch.member(1).open(Target.TRANSFER, "no-such-tx", "", "r", Mode.PUBLIC));

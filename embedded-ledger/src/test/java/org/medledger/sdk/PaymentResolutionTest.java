@@ -51,6 +51,11 @@ class PaymentResolutionTest {
     NEVER_ORDERED,
     /** Endorses and holds the transaction (the test commits it later), reports a timeout. */
     IN_FLIGHT,
+    /**
+     * Endorses and holds the transaction (the test commits it later); a relayer that saw the
+     * signed request commits a copy of it in a transaction of its own first; reports a timeout.
+     */
+    RELAYED,
     /** Commits the held transaction first, then this one normally. */
     HELD_COMMITS_FIRST,
     /** Fails before endorsement as an unreachable peer does: nothing happened. */
@@ -74,6 +79,8 @@ class PaymentResolutionTest {
     final Deque<Fault> faults = new ArrayDeque<>();
     final List<Long> transferNonces = new ArrayList<>();
     final List<Endorsement> held = new ArrayList<>();
+    /** The transactions in which a relayer committed copies of the requests (Fault.RELAYED). */
+    final List<String> relayed = new ArrayList<>();
     final java.util.Map<String, TxStatus> blocks = new java.util.HashMap<>();
     Runnable afterFault = () -> { };
     /** How many of the next evaluations fail as a dead gateway peer's do. */
@@ -103,6 +110,15 @@ class PaymentResolutionTest {
         case IN_FLIGHT -> {
           Endorsement e = ledger.endorse(gw, clock.instant(), function, args);
           held.add(e);
+          throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", e.txId(), Committed.UNKNOWN, "commit status timed out");
+        }
+        case RELAYED -> {
+          Endorsement e = ledger.endorse(gw, clock.instant(), function, args);
+          held.add(e);
+          TxResult copy = ledger.submit(ledger.identity("HospitalOrgMSP", "relaying-gateway"), clock.instant(), function, args);
+          assertTrue(copy.isValid(), copy.message());
+          relayed.add(copy.txId());
+          afterFault.run();
           throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", e.txId(), Committed.UNKNOWN, "commit status timed out");
         }
         case UNREACHABLE -> throw new LedgerCallException(Kind.UNAVAILABLE, "UNAVAILABLE", "", Committed.NO, "peer unreachable");
@@ -435,5 +451,51 @@ class PaymentResolutionTest {
     assertEquals(PaymentStatus.Outcome.NO, after.committed(), after.detail());
     String rebuilt = record.txId();
     assertEquals(PaymentStatus.Outcome.YES, insurer.paymentStatus(rebuilt, nonce).committed());
+  }
+
+  /**
+   * Review of issue 17: a relayer commits a copy of the payer's signed request under its own
+   * transaction while the payer's attempt is in flight. The payment is that copy's record: pay
+   * finds it through money:transferByNonce and the bundle's digest instead of waiting out its
+   * resolve wait and answering UNKNOWN.
+   */
+  @Test
+  void aCopyCommittedByARelayerWhileTheAttemptIsInFlightIsThePayment() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.RELAYED);
+    AccountClient insurer = AccountClient.builder().secrets(insurerSecrets).ledger(c).random(rnd)
+        .resolveWait(Duration.ofMillis(300)).retryPause(Duration.ofMillis(5)).build();
+    Transfer paid = insurer.pay(hospital.accountId(), 400);
+    assertEquals(c.relayed.get(0), paid.txId());
+    assertEquals(1, c.transferNonces.size(), "nothing was sent again");
+    assertEquals(TxStatus.MVCC_READ_CONFLICT, c.commitHeld().status());
+    assertEquals(1, transfers().size());
+    assertEquals(9_600, insurer.balance());
+    assertEquals(400, hospital.balance());
+  }
+
+  /**
+   * The same when pay could not look anything up: it is UNKNOWN, and once the payer's own attempt
+   * is in a block, invalidated (the copy took its nonce), paymentStatus must say YES with the
+   * copy's record, not NO (it said NO before: every attempt it knew of was invalidated).
+   */
+  @Test
+  void paymentStatusAfterARelayedCopyCommittedIsYesNotNo() throws Exception {
+    Faulty c = new Faulty();
+    c.faults.add(Fault.RELAYED);
+    c.afterFault = () -> c.evaluationsDown = 1_000;
+    AccountClient insurer = AccountClient.builder().secrets(insurerSecrets).ledger(c).random(rnd)
+        .retryPause(Duration.ofMillis(5)).build();
+    LedgerCallException e = assertThrows(LedgerCallException.class, () -> insurer.pay(hospital.accountId(), 400));
+    assertEquals(Committed.UNKNOWN, e.committed(), e.getMessage());
+    PendingPayment p = e.pending().orElseThrow();
+    c.evaluationsDown = 0;
+    assertEquals(TxStatus.MVCC_READ_CONFLICT, c.commitHeld().status());
+    PaymentStatus s = insurer.paymentStatus(p);
+    assertEquals(PaymentStatus.Outcome.YES, s.committed(), s.detail());
+    assertEquals(c.relayed.get(0), s.txId());
+    assertEquals(400L, s.transfer().orElseThrow().amount().getAsLong());
+    assertEquals(1, transfers().size());
+    assertEquals(9_600, insurer.balance());
   }
 }

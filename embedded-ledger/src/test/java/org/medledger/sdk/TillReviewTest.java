@@ -4,23 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.embedded.EmbeddedConnection;
-import org.medledger.embedded.EmbeddedLedger;
 import org.medledger.embedded.Identity;
 import org.medledger.embedded.TxResult;
 import org.medledger.protocol.CanonicalJson;
-import org.medledger.embedded.MedLedgerContracts;
 import org.medledger.protocol.Role;
 
 /**
@@ -28,31 +22,7 @@ import org.medledger.protocol.Role;
  * not trust: a transfer whose signed request pays someone else, or whose record names another
  * payer or nonce than its signed request, must not cost the honest transfers of the batch.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TillReviewTest {
-  private final SecureRandom rnd = new SecureRandom();
-  private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
-  private final Clock clock = new SteppingClock("2026-05-01T09:00:00Z");
-  private AccountClient hospital;
-  private AccountClient insurer;
-  private final List<AccountClient> patients = new ArrayList<>();
-  private LedgerConnection hospitalGateway;
-
-  @BeforeAll
-  void channel() throws Exception {
-    TestChannel.Institutions t = TestChannel.institutions(ledger, clock, rnd);
-    hospital = t.hospital();
-    insurer = new AccountClient(t.insurerSecrets(), new EmbeddedConnection(ledger, t.insurerGateway(), "medledger", clock), rnd);
-    hospitalGateway = new EmbeddedConnection(ledger, ledger.identity("HospitalOrgMSP", "till"), "medledger", clock);
-    for (int i = 0; i < 3; i++) {
-      AccountClient p = new AccountClient(AccountSecrets.generate(Role.PATIENT,
-          new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048), rnd), hospitalGateway, rnd);
-      p.register();
-      insurer.pay(p.accountId(), 1_000);
-      patients.add(p);
-    }
-  }
-
+class TillReviewTest extends TillFixture {
   @Test
   void aTransferToAnotherPayeeFirstDoesNotCostTheHonestOnes() throws Exception {
     AccountClient p0 = patients.get(0);
@@ -128,35 +98,17 @@ class TillReviewTest {
     honest.register();
     insurer.pay(honest.accountId(), 1_000);
     Identity relayer = ledger.identity("HospitalOrgMSP", "relaying-gateway");
-    LedgerConnection relaying = new LedgerConnection() {
-      @Override
-      public String submit(String function, String... args) throws LedgerCallException {
-        if (function.equals("money:transfer")) {
-          JsonArray a = new JsonArray();
-          a.add(CanonicalJson.parseObject(args[0]));
-          JsonObject b = new JsonObject();
-          b.add("transfers", a);
-          TxResult r = ledger.submit(relayer, clock.instant(), "money:transferBatch", CanonicalJson.toString(b));
-          assertTrue(r.isValid(), r.toString());
-        }
-        return hospitalGateway.submit(function, args);
+    LedgerConnection relaying = intercepting(hospitalGateway, (function, args) -> {
+      if (function.equals("money:transfer")) {
+        JsonArray a = new JsonArray();
+        a.add(CanonicalJson.parseObject(args[0]));
+        JsonObject b = new JsonObject();
+        b.add("transfers", a);
+        TxResult r = ledger.submit(relayer, clock.instant(), "money:transferBatch", CanonicalJson.toString(b));
+        assertTrue(r.isValid(), r.toString());
       }
-
-      @Override
-      public String evaluate(String function, String... args) throws LedgerCallException {
-        return hospitalGateway.evaluate(function, args);
-      }
-
-      @Override
-      public String channel() {
-        return hospitalGateway.channel();
-      }
-
-      @Override
-      public String chaincode() {
-        return hospitalGateway.chaincode();
-      }
-    };
+      return hospitalGateway.submit(function, args);
+    });
     AccountClient payer = new AccountClient(secrets, relaying, rnd);
     long h0 = hospital.balance();
     long b0 = payer.balance();
@@ -182,5 +134,101 @@ class TillReviewTest {
     assertEquals(r.txId(), out.get(0).recordId());
     assertEquals(b0 - 11, p0.balance());
     assertEquals(h0 + 11, hospital.balance());
+  }
+
+  /**
+   * Review of issue 17: the same signed transfer twice in one batch is one payment. The copy is not
+   * sent; it is reported BATCH_DUPLICATE naming the transfer it repeats, with that transfer's
+   * outcome (before: NO, as if the payment had failed, and the payer's later transfer was dropped
+   * with it although it spends from the first copy, which committed).
+   */
+  @Test
+  void theSameTransferTwiceIsOnePaymentReportedAsADuplicate() throws Exception {
+    AccountClient p0 = patients.get(0);
+    AccountClient p1 = patients.get(1);
+    long h0 = hospital.balance();
+    long b0 = p0.balance();
+    long b1 = p1.balance();
+    List<SignedTransfer> chain = p0.prepareTransfers(hospital.accountId(), 25, 26);
+    List<SignedTransfer> batch = new ArrayList<>(chain);
+    batch.addAll(p1.prepareTransfers(hospital.accountId(), 5));
+    batch.add(chain.get(0));
+    List<BatchOutcome> out = new Till(hospitalGateway).submit(batch);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(PaymentStatus.Outcome.YES, out.get(i).committed(), out.get(i).detail());
+      assertEquals("", out.get(i).errorCode());
+    }
+    BatchOutcome dup = out.get(3);
+    assertEquals(PaymentStatus.Outcome.YES, dup.committed(), "it was paid, once: " + dup.detail());
+    assertEquals("BATCH_DUPLICATE", dup.errorCode());
+    assertTrue(dup.detail().contains("transfer 0"), dup.detail());
+    assertEquals(out.get(0).recordId(), dup.recordId());
+    assertTrue(dup.result().isEmpty(), "one result per payment");
+    assertEquals(h0 + 25 + 26 + 5, hospital.balance());
+    assertEquals(b0 - 51, p0.balance());
+    assertEquals(b1 - 5, p1.balance());
+  }
+
+  /**
+   * Two different transfers of one payer with the same nonce: the chaincode names the second
+   * BATCH_DUPLICATE; the till reports it NO naming the transfer that holds the nonce (its caller's
+   * index, not the position in the batch it last sent).
+   */
+  @Test
+  void aSecondTransferWithTheSameNonceIsNamedAsTheFirstsDuplicate() throws Exception {
+    AccountClient p1 = patients.get(1);
+    AccountClient p2 = patients.get(2);
+    long h0 = hospital.balance();
+    long b2 = p2.balance();
+    SignedTransfer first = p2.prepareTransfers(hospital.accountId(), 3).get(0);
+    SignedTransfer second = p2.prepareTransfers(hospital.accountId(), 4).get(0);
+    assertEquals(first.nonce(), second.nonce());
+    List<SignedTransfer> batch = new ArrayList<>(p1.prepareTransfers(hospital.accountId(), 1));
+    batch.add(first);
+    batch.add(second);
+    List<BatchOutcome> out = new Till(hospitalGateway).submit(batch);
+    assertEquals(PaymentStatus.Outcome.YES, out.get(0).committed(), out.get(0).detail());
+    assertEquals(PaymentStatus.Outcome.YES, out.get(1).committed(), out.get(1).detail());
+    assertEquals(PaymentStatus.Outcome.NO, out.get(2).committed(), out.get(2).detail());
+    assertEquals("BATCH_DUPLICATE", out.get(2).errorCode());
+    assertTrue(out.get(2).detail().contains("transfer 1"), out.get(2).detail());
+    assertEquals(h0 + 1 + 3, hospital.balance());
+    assertEquals(b2 - 3, p2.balance());
+  }
+
+  /**
+   * Review of issue 17: a batch of unknown outcome is invalidated because the payer's very request
+   * was committed elsewhere meanwhile (by the payer, or another relayer). Till.status must say YES
+   * with that record, not NO (it said NO: the batch was invalidated).
+   */
+  @Test
+  void statusOfAnInvalidatedBatchWhoseTransferCommittedElsewhereIsYes() throws Exception {
+    AccountClient p0 = patients.get(0);
+    long h0 = hospital.balance();
+    long b0 = p0.balance();
+    Identity gw = ledger.identity("HospitalOrgMSP", "holding-till");
+    EmbeddedConnection plain = new EmbeddedConnection(ledger, gw, "medledger", clock);
+    List<org.medledger.embedded.Endorsement> held = new ArrayList<>();
+    LedgerConnection holding = intercepting(plain, (function, args) -> {
+      org.medledger.embedded.Endorsement e = ledger.endorse(gw, clock.instant(), function, args);
+      held.add(e);
+      throw new LedgerCallException(LedgerCallException.Kind.TIMEOUT, "DEADLINE_EXCEEDED", e.txId(),
+          LedgerCallException.Committed.UNKNOWN, "commit status timed out");
+    });
+    Till till = new Till(holding);
+    List<SignedTransfer> mine = p0.prepareTransfers(hospital.accountId(), 9);
+    BatchOutcome unknown = till.submit(mine).get(0);
+    assertEquals(PaymentStatus.Outcome.UNKNOWN, unknown.committed(), unknown.detail());
+    TxResult copy = ledger.submit(ledger.identity("HospitalOrgMSP", "other-till"), clock.instant(), "money:transfer",
+        mine.get(0).request());
+    assertTrue(copy.isValid(), copy.toString());
+    TxResult batch = ledger.commitBlock(List.of(held.get(0))).get(0);
+    assertTrue(!batch.isValid(), batch.toString());
+    blocks.put(batch.txId(), batch.status().name());
+    BatchOutcome later = till.status(unknown);
+    assertEquals(PaymentStatus.Outcome.YES, later.committed(), later.detail());
+    assertEquals(copy.txId(), later.recordId());
+    assertEquals(b0 - 9, p0.balance());
+    assertEquals(h0 + 9, hospital.balance());
   }
 }

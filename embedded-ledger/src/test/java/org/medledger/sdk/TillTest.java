@@ -4,21 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.medledger.crypto.paillier.KeySize;
-import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.embedded.EmbeddedConnection;
-import org.medledger.embedded.EmbeddedLedger;
 import org.medledger.embedded.Identity;
-import org.medledger.embedded.MedLedgerContracts;
 import org.medledger.embedded.TxResult;
-import org.medledger.protocol.Role;
 import org.medledger.sdk.LedgerCallException.Committed;
 import org.medledger.sdk.LedgerCallException.Kind;
 
@@ -29,31 +20,7 @@ import org.medledger.sdk.LedgerCallException.Kind;
  * of 16 through {@link AccountClient#payBatch}; a batch whose outcome is lost is UNKNOWN, never
  * sent again, and {@link Till#status} finds it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TillTest {
-  private final SecureRandom rnd = new SecureRandom();
-  private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
-  private final Clock clock = new SteppingClock("2026-05-01T09:00:00Z");
-  private AccountClient hospital;
-  private AccountClient insurer;
-  private final List<AccountClient> patients = new ArrayList<>();
-  private LedgerConnection hospitalGateway;
-
-  @BeforeAll
-  void channel() throws Exception {
-    TestChannel.Institutions t = TestChannel.institutions(ledger, clock, rnd);
-    hospital = t.hospital();
-    insurer = new AccountClient(t.insurerSecrets(), new EmbeddedConnection(ledger, t.insurerGateway(), "medledger", clock), rnd);
-    hospitalGateway = new EmbeddedConnection(ledger, ledger.identity("HospitalOrgMSP", "till"), "medledger", clock);
-    for (int i = 0; i < 3; i++) {
-      AccountClient p = new AccountClient(AccountSecrets.generate(Role.PATIENT,
-          new PaillierKeyGenerator(rnd).generate(KeySize.BITS_2048), rnd), hospitalGateway, rnd);
-      p.register();
-      insurer.pay(p.accountId(), 1_000);
-      patients.add(p);
-    }
-  }
-
+class TillTest extends TillFixture {
   @Test
   void aTillDropsTheCulpritAndItsLaterTransfersAndTheRestCommit() throws Exception {
     AccountClient p0 = patients.get(0);
@@ -121,30 +88,12 @@ class TillTest {
     Identity gw = ledger.identity("HospitalOrgMSP", "lossy-till");
     EmbeddedConnection plain = new EmbeddedConnection(ledger, gw, "medledger", clock);
     int[] sends = {0};
-    LedgerConnection lossy = new LedgerConnection() {
-      @Override
-      public String submit(String function, String... args) throws LedgerCallException {
-        sends[0]++;
-        TxResult r = ledger.submit(gw, clock.instant(), function, args);
-        assertTrue(r.isValid(), r.message());
-        throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", r.txId(), Committed.UNKNOWN, "commit status timed out");
-      }
-
-      @Override
-      public String evaluate(String function, String... args) throws LedgerCallException {
-        return plain.evaluate(function, args);
-      }
-
-      @Override
-      public String channel() {
-        return plain.channel();
-      }
-
-      @Override
-      public String chaincode() {
-        return plain.chaincode();
-      }
-    };
+    LedgerConnection lossy = intercepting(plain, (function, args) -> {
+      sends[0]++;
+      TxResult r = ledger.submit(gw, clock.instant(), function, args);
+      assertTrue(r.isValid(), r.message());
+      throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", r.txId(), Committed.UNKNOWN, "commit status timed out");
+    });
     Till till = new Till(lossy);
     List<BatchOutcome> out = till.submit(p0.prepareTransfers(hospital.accountId(), 3, 4));
     assertEquals(1, sends[0], "a batch of unknown outcome is not sent again");

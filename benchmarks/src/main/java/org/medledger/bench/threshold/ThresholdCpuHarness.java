@@ -1,17 +1,16 @@
 package org.medledger.bench.threshold;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.lang.reflect.Method;
 import java.util.Arrays;
+import org.medledger.bench.CpuTimeHarness;
 
 /**
  * Thread CPU time of {@link ThresholdBench}'s operations, for a machine shared with other work
  * (docs/performance.md, "Threshold decryption"): it drives the JMH state directly — set-up, then
  * {@code warm} untimed calls, then {@code n} timed calls of each method — and prints the median and
- * quartiles of {@code ThreadMXBean.getCurrentThreadCpuTime} differences. Methods a jar lacks are
- * skipped, so the same source runs against an older build (source-file launcher:
- * {@code java -cp old-benchmarks.jar ThresholdCpuHarness.java ...}).
+ * quartiles of {@code ThreadMXBean.getCurrentThreadCpuTime} differences ({@link CpuTimeHarness#measure}).
+ * Methods a jar lacks are skipped, so the same source runs against an older build (source-file
+ * launcher: {@code java -cp old-benchmarks.jar ThresholdCpuHarness.java ...}; the jar must have
+ * {@code CpuTimeHarness.measure}, so a build older than it needs this file's previous version).
  *
  * <p>Usage: {@code ThresholdCpuHarness bits shape warm n [method...]}, e.g. {@code 2048 3of5 3 9}.
  */
@@ -32,24 +31,11 @@ public final class ThresholdCpuHarness {
     c.getField("bits").setInt(state, bits);
     c.getField("shape").set(state, shape);
     c.getMethod("setUp").invoke(state);
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     for (String name : methods) {
-      Method m;
-      try {
-        m = c.getMethod(name);
-      } catch (NoSuchMethodException absent) {
+      double[] ms = CpuTimeHarness.measure(state, name, warm, n);
+      if (ms == null) {
         continue;
       }
-      for (int i = 0; i < warm; i++) {
-        m.invoke(state);
-      }
-      double[] ms = new double[n];
-      for (int i = 0; i < n; i++) {
-        long t0 = mx.getCurrentThreadCpuTime();
-        m.invoke(state);
-        ms[i] = (mx.getCurrentThreadCpuTime() - t0) / 1e6;
-      }
-      Arrays.sort(ms);
       System.out.printf("threshold.%s bits=%d shape=%s cpu_ms median=%.2f q1=%.2f q3=%.2f n=%d%n", name, bits, shape,
           ms[n / 2], ms[n / 4], ms[(3 * n) / 4], n);
     }

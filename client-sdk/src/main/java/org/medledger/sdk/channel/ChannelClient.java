@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Objects;
 import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.ChannelMessages;
@@ -19,6 +18,7 @@ import org.medledger.crypto.proof.TransferStatement;
 import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
+import org.medledger.sdk.internal.ClientBuilder;
 import org.medledger.sdk.internal.Requests;
 
 /**
@@ -72,36 +72,13 @@ public final class ChannelClient {
   }
 
   /** Builds a {@link ChannelClient}. */
-  public static final class Builder {
-    private AccountSecrets secrets;
-    private LedgerConnection ledger;
-    private SecureRandom rnd;
+  public static final class Builder extends ClientBuilder<Builder> {
 
     private Builder() {}
 
-    /** The account's secrets (required). */
-    public Builder secrets(AccountSecrets s) {
-      this.secrets = Objects.requireNonNull(s, "secrets");
-      return this;
-    }
-
-    /** The connection to the ledger (required); several clients may share one. */
-    public Builder ledger(LedgerConnection l) {
-      this.ledger = Objects.requireNonNull(l, "ledger");
-      return this;
-    }
-
-    /** The source of every secret the client draws (required). */
-    public Builder random(SecureRandom r) {
-      this.rnd = Objects.requireNonNull(r, "random");
-      return this;
-    }
-
     public ChannelClient build() {
-      if (secrets == null || ledger == null || rnd == null) {
-        throw new IllegalStateException("secrets, ledger and random are required");
-      }
-      return new ChannelClient(secrets, ledger, rnd);
+      requireParts();
+      return new ChannelClient(secrets(), ledger(), random());
     }
   }
 

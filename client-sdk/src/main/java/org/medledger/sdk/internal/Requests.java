@@ -225,16 +225,33 @@ public final class Requests {
   }
 
   /**
-   * The record of this account's transfer that used {@code nonce}, if it carries the bundle of
-   * {@code request} (a {@code transfer} request): the request committed, maybe under another
-   * party's transaction (a relayer, a till's batch). Empty for another request or none
-   * (docs/client-sdk.md §5.3).
+   * The record of {@code account}'s transfer that used {@code nonce}
+   * ({@code money:transferByNonce}, the chaincode's {@code spent/<payer>/<nonce>}), if its
+   * {@code proofDigest} is one of {@code digests}; empty if another request or none used it. A
+   * failed look-up is thrown (it proves nothing).
    */
-  public Optional<JsonObject> committedCopy(long nonce, String request) throws LedgerCallException {
-    String digest;
+  public static Optional<JsonObject> transferWithDigest(LedgerConnection ledger, String account, long nonce,
+      java.util.Collection<String> digests) throws LedgerCallException {
+    JsonObject r;
+    try {
+      r = CanonicalJson.parseObject(ledger.evaluate("money:transferByNonce", account, Long.toString(nonce)));
+    } catch (LedgerCallException e) {
+      if (e.kind() == LedgerCallException.Kind.REFUSED && e.errorCode().equals("MALFORMED_REQUEST")) {
+        return Optional.empty(); // no transfer used the nonce
+      }
+      throw e;
+    }
+    return r.has("proofDigest") && digests.contains(r.get("proofDigest").getAsString()) ? Optional.of(r) : Optional.empty();
+  }
+
+  /**
+   * The {@code proofDigest} a transfer record gets for {@code request} (SHA-256 of its bundle, lower-case
+   * hex), or empty if the request is not a {@code transfer} request.
+   */
+  public static Optional<String> bundleDigest(String request) {
     try {
       JsonObject body = CanonicalJson.parseObject(request).getAsJsonObject("body");
-      if (!"transfer".equals(body.get("type").getAsString()) || !accountId().equals(body.get("account").getAsString())) {
+      if (!"transfer".equals(body.get("type").getAsString())) {
         return Optional.empty();
       }
       org.bouncycastle.crypto.digests.SHA256Digest d = new org.bouncycastle.crypto.digests.SHA256Digest();
@@ -242,20 +259,19 @@ public final class Requests {
       d.update(bundle, 0, bundle.length);
       byte[] out = new byte[32];
       d.doFinal(out, 0);
-      digest = java.util.HexFormat.of().formatHex(out);
+      return Optional.of(java.util.HexFormat.of().formatHex(out));
     } catch (RuntimeException notATransfer) {
       return Optional.empty();
     }
-    JsonObject r;
+  }
+
+  /** The signing account a request names, or "" if it names none. */
+  private static String payer(String request) {
     try {
-      r = CanonicalJson.parseObject(ledger.evaluate("money:transferByNonce", accountId(), Long.toString(nonce)));
-    } catch (LedgerCallException e) {
-      if (e.kind() == LedgerCallException.Kind.REFUSED && e.errorCode().equals("MALFORMED_REQUEST")) {
-        return Optional.empty(); // no transfer used the nonce
-      }
-      throw e;
+      return CanonicalJson.parseObject(request).getAsJsonObject("body").get("account").getAsString();
+    } catch (RuntimeException malformed) {
+      return "";
     }
-    return r.has("proofDigest") && digest.equals(r.get("proofDigest").getAsString()) ? Optional.of(r) : Optional.empty();
   }
 
   /**
@@ -351,6 +367,8 @@ public final class Requests {
    */
   public JsonObject submitResolving(Attempts attempts) throws LedgerCallException, ClientRefusalException {
     List<LedgerCallException> unknown = new ArrayList<>(); // attempts that may commit, all with nonce `pinned`
+    // The bundle digests of every transfer request sent, by nonce: any of them may be relayed and commit.
+    java.util.Map<Long, java.util.Set<String>> sentDigests = new java.util.HashMap<>();
     long pinned = -1;
     LedgerCallException last = null;
     int rebuilt = 0; // counted against MAX_ATTEMPTS: rebuilt attempts and attempts of unknown outcome
@@ -360,7 +378,7 @@ public final class Requests {
       Built t = null;
       try {
         if (!unknown.isEmpty()) {
-          Optional<JsonObject> committed = resolve(unknown, pinned);
+          Optional<JsonObject> committed = resolve(unknown, pinned, digests(sentDigests, pinned));
           if (committed.isPresent()) {
             return committed.get();
           }
@@ -374,10 +392,15 @@ public final class Requests {
           if (unknown.isEmpty()) {
             throw refused; // nothing was sent
           }
-          throw unconfirmed(unknown.get(0).kind(), unknown, pinned, "the rebuilt attempt was refused by the client ("
-              + refused.getMessage() + ")", refused);
+          throw unconfirmed(unknown.get(0).kind(), unknown, pinned, digests(sentDigests, pinned),
+              "the rebuilt attempt was refused by the client (" + refused.getMessage() + ")", refused);
         }
         sent = t.nonce();
+        String request = t.request();
+        Optional<String> digest = bundleDigest(request).filter(d -> accountId().equals(payer(request)));
+        if (digest.isPresent()) {
+          sentDigests.computeIfAbsent(t.nonce(), n -> new java.util.LinkedHashSet<>()).add(digest.get());
+        }
         return CanonicalJson.parseObject(ledger.submit(t.function(), t.request()));
       } catch (LedgerCallException e) {
         if (e.pending().isPresent()) {
@@ -390,7 +413,7 @@ public final class Requests {
           if (++transients > MAX_TRANSIENT_RETRIES) {
             break;
           }
-          backOff(transients, unknown, pinned);
+          backOff(transients, unknown, pinned, digests(sentDigests, pinned));
           continue;
         } else if (e.committed() == LedgerCallException.Committed.UNKNOWN) {
           unknown.add(e);
@@ -410,8 +433,8 @@ public final class Requests {
             retry = true; // cannot tell yet: ask again after a pause
           }
           if (!retry) {
-            // The nonce moved: if this very request committed (someone relayed it first), it is the payment.
-            Optional<JsonObject> mine = committedCopy(sent, t.request());
+            // The nonce moved: if a request of ours committed (someone relayed it first), it is the payment.
+            Optional<JsonObject> mine = transferWithDigest(ledger, accountId(), sent, digests(sentDigests, sent));
             if (mine.isPresent()) {
               return mine.get();
             }
@@ -425,11 +448,11 @@ public final class Requests {
           if (++transients > MAX_TRANSIENT_RETRIES) {
             break;
           }
-          backOff(transients, unknown, pinned);
+          backOff(transients, unknown, pinned, digests(sentDigests, pinned));
           continue;
         }
         if (sent >= 0 && e.kind() == LedgerCallException.Kind.CONFLICT) {
-          Optional<JsonObject> mine = committedCopy(sent, t.request());
+          Optional<JsonObject> mine = transferWithDigest(ledger, accountId(), sent, digests(sentDigests, sent));
           if (mine.isPresent()) {
             return mine.get(); // the attempt lost to a copy of itself
           }
@@ -449,8 +472,12 @@ public final class Requests {
       }
       throw last; // every attempt is known to have written nothing
     }
-    throw unconfirmed(unknown.get(0).kind(), unknown, pinned, "no later attempt was confirmed, and the last call failed with "
-        + summary(last), last);
+    throw unconfirmed(unknown.get(0).kind(), unknown, pinned, digests(sentDigests, pinned),
+        "no later attempt was confirmed, and the last call failed with " + summary(last), last);
+  }
+
+  private static List<String> digests(java.util.Map<Long, java.util.Set<String>> sent, long nonce) {
+    return List.copyOf(sent.getOrDefault(nonce, java.util.Set.of()));
   }
 
   /**
@@ -466,9 +493,12 @@ public final class Requests {
     return e.kind() + (e.errorCode().isEmpty() ? "" : " " + e.errorCode()) + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
   }
 
-  /** The UNKNOWN verdict of a payment whose attempts {@code unknown}, all with nonce {@code pinned}, were not found. */
-  private LedgerCallException unconfirmed(LedgerCallException.Kind kind, List<LedgerCallException> unknown, long pinned, String why,
-      Throwable cause) {
+  /**
+   * The UNKNOWN verdict of a payment whose attempts {@code unknown}, all with nonce {@code pinned}, were not found;
+   * {@code digests} are the bundle digests of every transfer request sent with that nonce.
+   */
+  private LedgerCallException unconfirmed(LedgerCallException.Kind kind, List<LedgerCallException> unknown, long pinned,
+      List<String> digests, String why, Throwable cause) {
     LedgerCallException first = unknown.get(0);
     String text = "payment not confirmed: " + ids(unknown) + " (nonce " + pinned + ") may have committed or may still commit; "
         + why + "; ask paymentStatus later, do not pay again before it says NO";
@@ -476,7 +506,8 @@ public final class Requests {
     if (txIds.isEmpty()) {
       return new LedgerCallException(kind, first.errorCode(), "", LedgerCallException.Committed.UNKNOWN, text, cause);
     }
-    return new LedgerCallException(kind, first.errorCode(), first.txId(), text, cause, new PendingPayment(accountId(), pinned, txIds));
+    return new LedgerCallException(kind, first.errorCode(), first.txId(), text, cause,
+        new PendingPayment(accountId(), pinned, txIds, digests));
   }
 
   /**
@@ -484,7 +515,7 @@ public final class Requests {
    * all of min(p · 2^(n−1), 8p), p = the retry pause (2 s by default), so that clients that failed
    * together do not retry together.
    */
-  private void backOff(int n, List<LedgerCallException> unknown, long pinned) throws LedgerCallException {
+  private void backOff(int n, List<LedgerCallException> unknown, long pinned, List<String> digests) throws LedgerCallException {
     long ceiling = Math.min(retryPause.toMillis() << (n - 1), retryPause.toMillis() * 8);
     long ms = ceiling / 2 + (long) (rnd.nextDouble() * (ceiling / 2));
     try {
@@ -493,7 +524,7 @@ public final class Requests {
       Thread.currentThread().interrupt();
       if (!unknown.isEmpty()) {
         // An earlier attempt may have committed: the payment is UNKNOWN, never NO.
-        throw unconfirmed(unknown.get(0).kind(), unknown, pinned, "interrupted before retrying", ie);
+        throw unconfirmed(unknown.get(0).kind(), unknown, pinned, digests, "interrupted before retrying", ie);
       }
       throw new LedgerCallException(LedgerCallException.Kind.UNAVAILABLE, "", "", LedgerCallException.Committed.NO,
           "interrupted before retrying");
@@ -507,9 +538,13 @@ public final class Requests {
    * with nonce {@code pinned} committed; a client sends one request at a time, so it is one of
    * these attempts, and the ledger is asked for each until one is found (a gateway peer may lag
    * behind the one that answered the nonce) or the resolve wait passes; then the payment is
-   * UNKNOWN. A look-up that fails is thrown as it is (committed NO: it wrote nothing).
+   * UNKNOWN. The request that used the nonce may also be a copy of one of ours committed under
+   * another party's transaction (a relayer): the transfer that used it is asked for too and is the
+   * payment if its bundle digest is one of {@code digests}. A look-up that fails is thrown as it is
+   * (committed NO: it wrote nothing).
    */
-  private Optional<JsonObject> resolve(List<LedgerCallException> unknown, long pinned) throws LedgerCallException {
+  private Optional<JsonObject> resolve(List<LedgerCallException> unknown, long pinned, List<String> digests)
+      throws LedgerCallException {
     if (nonce() <= pinned) {
       return Optional.empty();
     }
@@ -524,15 +559,21 @@ public final class Requests {
           }
         }
       }
+      if (!digests.isEmpty()) {
+        Optional<JsonObject> copy = transferWithDigest(ledger, accountId(), pinned, digests);
+        if (copy.isPresent()) {
+          return copy;
+        }
+      }
       if (System.nanoTime() - deadline > 0) {
-        throw unconfirmed(LedgerCallException.Kind.TIMEOUT, unknown, pinned, "nonce " + pinned + " of " + accountId()
+        throw unconfirmed(LedgerCallException.Kind.TIMEOUT, unknown, pinned, digests, "nonce " + pinned + " of " + accountId()
             + " was consumed, but none of them is visible after " + wait.toSeconds() + " s", unknown.get(0));
       }
       try {
         Thread.sleep(RESOLVE_POLL.toMillis());
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
-        throw unconfirmed(unknown.get(0).kind(), unknown, pinned, "interrupted while looking them up", ie);
+        throw unconfirmed(unknown.get(0).kind(), unknown, pinned, digests, "interrupted while looking them up", ie);
       }
     }
   }
@@ -563,6 +604,15 @@ public final class Requests {
       if (record.isPresent()) {
         return new PaymentStatus(PaymentStatus.Outcome.YES, txId, record.map(this::transfer),
             "transaction " + txId + " is on the ledger");
+      }
+    }
+    // A copy of one of the signed attempts, committed under another party's transaction (a relayer).
+    if (!p.proofDigests().isEmpty()) {
+      Optional<JsonObject> copy = transferWithDigest(ledger, accountId(), p.nonce(), p.proofDigests());
+      if (copy.isPresent()) {
+        String id = copy.get().get("txId").getAsString();
+        return new PaymentStatus(PaymentStatus.Outcome.YES, id, copy.map(this::transfer),
+            "nonce " + p.nonce() + " was used by " + id + ", a copy of one of the attempts committed by another party");
       }
     }
     List<String> invalid = new ArrayList<>();

@@ -7,61 +7,34 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.SecretAccess;
-import org.medledger.crypto.paillier.PaillierCiphertext;
-import org.medledger.crypto.paillier.PaillierPublicKey;
 
 /**
  * Shares that carry their proof's commitments (a, b) and the batch rule of docs/protocol.md §10.2:
  * a batch with one bad share names it, the commitment encoding is strict, and the batch accepts
  * what the share-by-share rule accepts.
  */
-class ThresholdBatchTest {
+class ThresholdBatchTest extends DealtCommittee {
   private static final byte[] CTX = Committees.context("disclosure-request/batch");
-  private static ThresholdDealer.Dealing dealing;
-  private static ThresholdPublicKey pk;
-  private static PaillierPublicKey paillier;
-  private static BigInteger nSq;
-  private static PaillierCiphertext c;
-  private static DecryptionShare[] good;
+
+  ThresholdBatchTest() {
+    super(CTX, 271_828L, 5);
+  }
 
   @BeforeAll
-  static void deal() {
-    dealing = Committees.dealing(2048, 3, 5);
-    pk = dealing.publicKey();
-    paillier = pk.paillierKey();
-    nSq = paillier.nSquared();
-    c = paillier.encrypt(271_828L, Committees.RND);
-    good = new DecryptionShare[6];
+  void sharesCarryCommitments() {
     for (int i = 1; i <= 5; i++) {
-      good[i] = PartialDecryption.create(dealing.shares().get(i - 1), pk, c, CTX, Committees.RND);
       assertTrue(good[i].hasCommitments());
     }
   }
 
-  /** All five shares with member {@code slot}'s (or several) replaced. */
-  private static List<DecryptionShare> allWith(DecryptionShare... bad) {
-    List<DecryptionShare> out = new ArrayList<>();
-    for (int i = 1; i <= 5; i++) {
-      DecryptionShare s = good[i];
-      for (DecryptionShare b : bad) {
-        if (b.member() == i) {
-          s = b;
-        }
-      }
-      out.add(s);
-    }
-    return out;
-  }
-
   /** Refused the same way by verifyBatch, by both combiners, naming {@code member}. */
-  private static InvalidShareException refusedEverywhere(List<DecryptionShare> shares, int member) {
+  private InvalidShareException refusedEverywhere(List<DecryptionShare> shares, int member) {
     InvalidShareException e = assertThrows(InvalidShareException.class,
         () -> PartialDecryption.verifyBatch(pk, c, CTX, shares, Committees.RND));
     assertEquals("DECRYPTION_SHARE_INVALID", e.code());
@@ -76,7 +49,7 @@ class ThresholdBatchTest {
   }
 
   /** A share with commitments whose challenge matches (a, b) but whose response is off by {@code delta}. */
-  private static DecryptionShare responseShifted(DecryptionShare g, BigInteger delta) {
+  private DecryptionShare responseShifted(DecryptionShare g, BigInteger delta) {
     return new DecryptionShare(g.member(), g.value(), g.challenge(), g.response().add(delta), g.commitmentA(),
         g.commitmentB());
   }

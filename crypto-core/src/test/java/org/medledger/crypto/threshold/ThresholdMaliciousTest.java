@@ -12,39 +12,27 @@ import org.junit.jupiter.api.Test;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.paillier.PaillierCiphertext;
-import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.paillier.UncheckedCiphertexts;
 
 /**
  * The malicious-share suite (docs/protocol.md §10.6): every forged or misplaced share is refused
  * by the combiner with a clear error naming its member, and no plaintext comes out.
  */
-class ThresholdMaliciousTest {
+class ThresholdMaliciousTest extends DealtCommittee {
   private static final byte[] CTX = Committees.context("disclosure-request/7");
-  private static ThresholdDealer.Dealing dealing;
-  private static ThresholdPublicKey pk;
-  private static PaillierPublicKey paillier;
-  private static BigInteger nSq;
-  private static PaillierCiphertext c;
-  private static PaillierCiphertext other;
-  private static DecryptionShare[] good;
+  private PaillierCiphertext other;
+
+  ThresholdMaliciousTest() {
+    super(CTX, 31_337L, 3);
+  }
 
   @BeforeAll
-  static void deal() {
-    dealing = Committees.dealing(2048, 3, 5);
-    pk = dealing.publicKey();
-    paillier = pk.paillierKey();
-    nSq = paillier.nSquared();
-    c = paillier.encrypt(31_337L, Committees.RND);
+  void anotherCiphertext() {
     other = paillier.encrypt(31_337L, Committees.RND);
-    good = new DecryptionShare[6];
-    for (int i = 1; i <= 3; i++) {
-      good[i] = PartialDecryption.create(dealing.shares().get(i - 1), pk, c, CTX, Committees.RND);
-    }
   }
 
   /** Shares 1, 2, 3 with member {@code slot}'s replaced by {@code bad}. */
-  private static List<DecryptionShare> with(int slot, DecryptionShare bad) {
+  private List<DecryptionShare> with(int slot, DecryptionShare bad) {
     List<DecryptionShare> out = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       out.add(i == slot ? bad : good[i]);
@@ -52,7 +40,7 @@ class ThresholdMaliciousTest {
     return out;
   }
 
-  private static InvalidShareException refused(List<DecryptionShare> shares, String code, int member) {
+  private InvalidShareException refused(List<DecryptionShare> shares, String code, int member) {
     InvalidShareException e = assertThrows(InvalidShareException.class, () -> Combiner.combine(pk, c, CTX, shares));
     assertEquals(code, e.code());
     assertEquals(member, e.member());

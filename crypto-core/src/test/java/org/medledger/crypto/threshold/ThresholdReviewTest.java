@@ -9,62 +9,30 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.medledger.crypto.MalformedInputException;
 import org.medledger.crypto.SecretAccess;
-import org.medledger.crypto.paillier.PaillierCiphertext;
-import org.medledger.crypto.paillier.PaillierPublicKey;
 
 /**
  * Adversarial review of the batch verification and the squared rule (docs/protocol.md §10.2,
  * §10.3, §10.6): degenerate verification bases, cancelling errors across shares, the tolerated
  * sign of c_i, reordering and duplication.
  */
-class ThresholdReviewTest {
+class ThresholdReviewTest extends DealtCommittee {
   private static final byte[] CTX = Committees.context("disclosure-request/review");
   private static final long AMOUNT = 31_415L;
-  private static ThresholdDealer.Dealing dealing;
-  private static ThresholdPublicKey pk;
-  private static PaillierPublicKey paillier;
-  private static BigInteger nSq;
-  private static PaillierCiphertext c;
-  private static DecryptionShare[] good;
 
-  @BeforeAll
-  static void deal() {
-    dealing = Committees.dealing(2048, 3, 5);
-    pk = dealing.publicKey();
-    paillier = pk.paillierKey();
-    nSq = paillier.nSquared();
-    c = paillier.encrypt(AMOUNT, Committees.RND);
-    good = new DecryptionShare[6];
-    for (int i = 1; i <= 5; i++) {
-      good[i] = PartialDecryption.create(dealing.shares().get(i - 1), pk, c, CTX, Committees.RND);
-    }
+  ThresholdReviewTest() {
+    super(CTX, AMOUNT, 5);
   }
 
-  private static List<DecryptionShare> allWith(DecryptionShare... bad) {
-    List<DecryptionShare> out = new ArrayList<>();
-    for (int i = 1; i <= 5; i++) {
-      DecryptionShare s = good[i];
-      for (DecryptionShare b : bad) {
-        if (b.member() == i) {
-          s = b;
-        }
-      }
-      out.add(s);
-    }
-    return out;
-  }
-
-  private static DecryptionShare shifted(DecryptionShare g, long delta) {
+  private DecryptionShare shifted(DecryptionShare g, long delta) {
     return new DecryptionShare(g.member(), g.value(), g.challenge(), g.response().add(BigInteger.valueOf(delta)),
         g.commitmentA(), g.commitmentB());
   }
 
   /** Member i's honest proof for the value {@code ci} (any square root of c^{4x}). */
-  private static DecryptionShare provenFor(int i, BigInteger ci) {
+  private DecryptionShare provenFor(int i, BigInteger ci) {
     BigInteger x = pk.delta().multiply(dealing.shares().get(i - 1).secret(SecretAccess.explicit()));
     BigInteger r = new BigInteger(pk.nonceBits(), Committees.RND);
     BigInteger a = c.value().modPow(BigInteger.valueOf(4), nSq).modPow(r, nSq);
