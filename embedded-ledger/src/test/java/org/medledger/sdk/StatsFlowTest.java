@@ -91,6 +91,10 @@ class StatsFlowTest {
     assertEquals(State.FOLDED, stats.foldAll(settle).state());
     assertEquals(2, stats.bucket(settle).folded());
     unchanged(ch, "STATS_BELOW_K", () -> committee.requestOpening(settle, "March settlements"));
+    unchanged(ch, "UNKNOWN_TARGET", () -> committee.requestOpening(StatsClient.bucketId(hospital, Kind.TRANSFER, MARCH),
+        "a bucket nobody paid into"));
+    assertTrue(stats.bucket(pay).reachesK());
+    assertTrue(!stats.bucket(settle).reachesK());
     unchanged(ch, "STATS_NOT_CLOSED", () -> committee.requestOpening(StatsClient.bucketId(hospital, Kind.PAY,
         YearMonth.of(2026, 4)), "April so far"));
     for (String notOne : List.of("2026-03.*." + hospital, "2026-03.PAY." + hospital + ",2026-03.SETTLE." + hospital,
