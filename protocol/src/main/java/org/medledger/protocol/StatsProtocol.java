@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -134,9 +135,12 @@ public final class StatsProtocol {
     return YearMonth.of(d.getYear(), d.getMonth());
   }
 
-  /** {@code yyyy-MM} with a four-digit year. */
+  /**
+   * {@code yyyy-MM} with a four-digit year, in ASCII digits whatever the JVM's default locale (under
+   * ar-EG, say, String.format would write Arabic-Indic digits: another key on another peer).
+   */
   public static String monthText(YearMonth m) {
-    return String.format("%04d-%02d", m.getYear(), m.getMonthValue());
+    return String.format(Locale.ROOT, "%04d-%02d", m.getYear(), m.getMonthValue());
   }
 
   /** {@link #monthText} of {@link #month}. */
