@@ -40,7 +40,11 @@ final class RecordStats {
     }
     byte[] bytes = Json.base64(body, "stats", MAX_STATS_BYTES);
     PaillierPublicKey pk = Contracts.regulator(ledger).publicKeyForVerification();
-    Bucket bucket = new Bucket(StatsProtocol.month(ledger.timestamp()), Kind.RECORDS, hospital.id());
+    java.time.YearMonth month = StatsBuckets.month(ledger);
+    if (month == null) {
+      throw LedgerException.of(ErrorCode.STATS_CONTRIBUTION_INVALID, "the transaction is dated outside the years 0000..9999");
+    }
+    Bucket bucket = new Bucket(month, Kind.RECORDS, hospital.id());
     PaillierCiphertext packed;
     try {
       StatsContext ctx = new StatsContext(cfg.channel(), cfg.chaincode(), recordId, hospital.id(), bucket.monthText());

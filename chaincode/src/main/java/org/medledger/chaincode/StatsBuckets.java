@@ -3,6 +3,7 @@ package org.medledger.chaincode;
 import com.google.gson.JsonObject;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.List;
 import org.hyperledger.fabric.shim.ledger.KeyValue;
 import org.medledger.crypto.paillier.PaillierCiphertext;
@@ -52,7 +53,20 @@ final class StatsBuckets {
    * {@code id} (the transaction id, or a batch member's id). One blind write, nothing read.
    */
   static void money(Ledger ledger, Kind kind, String account, String id, PaillierCiphertext amount) {
-    write(ledger, new Bucket(StatsProtocol.month(ledger.timestamp()), kind, account), id, amount);
+    YearMonth month = month(ledger);
+    if (month == null) {
+      return; // A payment is never refused for statistics; no bucket id could name this month.
+    }
+    write(ledger, new Bucket(month, kind, account), id, amount);
+  }
+
+  /**
+   * The month of this transaction's timestamp, or null when its year lies outside 0000..9999 (a
+   * client-chosen timestamp Fabric does not check): no canonical bucket id names such a month.
+   */
+  static YearMonth month(Ledger ledger) {
+    YearMonth m = StatsProtocol.month(ledger.timestamp());
+    return m.getYear() < 0 || m.getYear() > 9999 ? null : m;
   }
 
   /**
