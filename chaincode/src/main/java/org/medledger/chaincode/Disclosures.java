@@ -254,7 +254,7 @@ final class Disclosures {
       }
       stored.addProperty("digest", digest);
     }
-    ledger.put(ledger.key(SHARE, id, Long.toString(committee.epoch()), String.format("%02d", index)), stored);
+    ledger.put(ledger.key(SHARE, id, Long.toString(committee.epoch()), String.format(java.util.Locale.ROOT, "%02d", index)), stored);
     sharedBy.add(member.id());
     if (sharedBy.size() >= pk.threshold()) {
       if (onChain) {

@@ -254,7 +254,7 @@ public final class MoneyContract implements ContractInterface {
 
   /** A nonce as a key part: 19 decimal digits. */
   static String nonceKey(long nonce) {
-    return String.format("%019d", nonce);
+    return String.format(java.util.Locale.ROOT, "%019d", nonce);
   }
 
   static PaillierCiphertext storedBalance(Ledger ledger, Account a, PaillierPublicKey pk) {
@@ -333,7 +333,7 @@ public final class MoneyContract implements ContractInterface {
   static String order(Instant t) {
     BigInteger nanos = BigInteger.valueOf(t.getEpochSecond()).multiply(BigInteger.valueOf(1_000_000_000L))
         .add(BigInteger.valueOf(t.getNano()));
-    return String.format("%020d", nanos);
+    return String.format(java.util.Locale.ROOT, "%020d", nanos);
   }
 
   private static Ledger.Page resolve(Ledger ledger, Ledger.Page refs) {

@@ -73,4 +73,29 @@ class StatsLedgerAttackTest {
         ch.hospital.sign(d.body())), ErrorCode.STATS_CONTRIBUTION_INVALID);
     assertEquals(height, ch.ledger.height());
   }
+
+  /**
+   * Same root cause outside the buckets: the audit order (20 digits of nanoseconds) and the spent-nonce
+   * key were String.format'ed in the default locale, so under ar-EG a transfer wrote keys with
+   * Arabic-Indic digits (the history, audit and disclosure-trail keys of a stats opening too).
+   */
+  @Test
+  void everyKeyATransferWritesIsAsciiWhateverTheLocale() {
+    Locale saved = Locale.getDefault();
+    try {
+      Locale.setDefault(Locale.forLanguageTag("ar-EG"));
+      StatsBench bench = new StatsBench();
+      Channel ch = bench.ch;
+      Actor patient = bench.desk.patient("alice");
+      ch.issue(100_000, ch.insurer);
+      assertTrue(ch.pay(ch.insurer, patient, 10_000).isValid());
+      org.medledger.embedded.Endorsement e = ch.endorseTransfer(patient, ch.hospital, 100);
+      assertTrue(e.succeeded(), e.toString());
+      for (String k : e.writtenKeys()) {
+        assertTrue(k.chars().allMatch(c -> c < 0x80), "non-ASCII key: " + k);
+      }
+    } finally {
+      Locale.setDefault(saved);
+    }
+  }
 }
