@@ -4,8 +4,10 @@ import com.google.gson.JsonObject;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.proof.RecordProof;
 import org.medledger.crypto.record.RecordCipher;
+import org.medledger.crypto.stats.StatsOpening;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.RecordProtocol;
+import org.medledger.protocol.StatsProtocol;
 import org.medledger.sdk.RecordClient.RecordInfo;
 import org.medledger.sdk.RecordClient.Written;
 import org.medledger.sdk.internal.Requests;
@@ -20,13 +22,31 @@ final class RecordAuthor {
 
   Written writeDocument(String patient, String recordType, byte[] document)
       throws LedgerCallException, ClientRefusalException {
+    return writeDocument(patient, recordType, document, null, null);
+  }
+
+  /**
+   * As above; with a {@code visit}, attaches the record's statistical contribution (rebuilt for the
+   * record id of each attempt's nonce) and leaves its opening in {@code opening[0]}.
+   */
+  Written writeDocument(String patient, String recordType, byte[] document, StatsVisit visit, StatsOpening[] opening)
+      throws LedgerCallException, ClientRefusalException {
     if (!RecordProtocol.RECORD_TYPE.matcher(recordType).matches()) {
       throw new ClientRefusalException(ClientError.BAD_RECORD_TYPE, "record type must be 1..32 of a-z, 0-9 and '-'");
     }
     byte[] plaintext = plaintext(document);
     PaillierPublicKey pk = core.requests.key(patient);
-    return written(core.requests.submit("records:write",
-        nonce -> recordBody("record.write", nonce, patient, pk, recordType, plaintext, "")));
+    return written(core.requests.submit("records:write", nonce -> {
+      JsonObject b = recordBody("record.write", nonce, patient, pk, recordType, plaintext, "");
+      if (visit != null) {
+        // The bucket month is the transaction's; a write that straddles a month end is refused and retried by the caller.
+        StatsOpening o = StatsClient.contribution(core.requests, core.ledger, core.requests.random(),
+            b.get("recordId").getAsString(), StatsProtocol.month(core.ledger.queryTime()), visit);
+        b.addProperty("stats", Requests.b64(o.contribution().toBytes()));
+        opening[0] = o;
+      }
+      return b;
+    }));
   }
 
   Written correctDocument(String recordId, byte[] document) throws LedgerCallException, ClientRefusalException {

@@ -197,6 +197,20 @@ public final class RecordClient {
   }
 
   /**
+   * Hospital: writes a Table 1 record about {@code patient} with its statistical contribution
+   * (docs/protocol.md §11) for {@code visit}, bucketed under this hospital and the month of the
+   * write. Returns the write and the contribution's opening, which the hospital keeps (secret).
+   *
+   * @throws ClientRefusalException BAD_RECORD_TYPE, RECORD_TOO_LARGE
+   */
+  public StatsClient.Contributed write(String patient, String recordType, MedicalRecord record, StatsVisit visit)
+      throws LedgerCallException, ClientRefusalException {
+    org.medledger.crypto.stats.StatsOpening[] opening = new org.medledger.crypto.stats.StatsOpening[1];
+    Written w = author.writeDocument(patient, recordType, record.toJson(), java.util.Objects.requireNonNull(visit), opening);
+    return new StatsClient.Contributed(w, opening[0]);
+  }
+
+  /**
    * Hospital: writes any document (at most {@link #MAX_DOCUMENT_BYTES}) about {@code patient}.
    *
    * @throws ClientRefusalException BAD_RECORD_TYPE, RECORD_TOO_LARGE

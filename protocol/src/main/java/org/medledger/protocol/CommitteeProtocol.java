@@ -35,7 +35,12 @@ public final class CommitteeProtocol {
      */
     CLAIM_FEE,
     /** One party's deposit into a payment channel, under the regulator key. */
-    CHANNEL_DEPOSIT
+    CHANNEL_DEPOSIT,
+    /**
+     * A statistics bucket's aggregate (docs/chaincode.md §11): PUBLIC only, once per bucket, when
+     * the bucket is folded, its month over and it holds at least k contributions.
+     */
+    STATS_BUCKET
   }
 
   /** PUBLIC: shares and plaintext on chain. PRIVATE: shares off chain to the requester, digests on chain. */

@@ -94,7 +94,17 @@ public enum ErrorCode {
   SHARE_INVALID("the decryption share's proof does not verify for this request, ciphertext and member"),
   SHARE_NOT_YOURS("the share names another member index than the signer's"),
   DUPLICATE_SHARE("this member has already shared for this request"),
-  RESHARE_INVALID("a re-sharing message or the new committee does not validate");
+  RESHARE_INVALID("a re-sharing message or the new committee does not validate"),
+  // --- encrypted statistics (docs/chaincode.md §11) ---
+  STATS_BAD_BUCKET("the query does not name exactly one bucket by its canonical id (yyyy-MM.KIND.account)"),
+  STATS_CONTRIBUTION_INVALID("the record's statistical contribution is malformed or its proof does not verify for this record, hospital and month"),
+  STATS_NOT_CLOSED("the bucket's month is not over by this transaction's timestamp"),
+  STATS_BELOW_K("the bucket holds fewer contributions than the channel's minimum k"),
+  STATS_NOT_FOLDED("the bucket still has contributions to fold"),
+  STATS_ALREADY_OPENED("the bucket's opening has already been requested (a bucket is opened once)"),
+  STATS_SEALED("the bucket's folding is finished: nothing more is folded into it"),
+  STATS_NOT_OPENED("the bucket's committee disclosure has not produced its plaintext yet"),
+  STATS_PUBLIC_ONLY("a bucket is opened only by a PUBLIC disclosure");
 
   private final String meaning;
 
