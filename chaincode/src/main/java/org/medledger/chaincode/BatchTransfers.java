@@ -145,6 +145,7 @@ final class BatchTransfers {
       finalBalance.put(m.payer().id(), newBalances.get(i));
       finalNonce.put(m.payer().id(), m.nonce() + 1);
       MoneyContract.writeCredit(ledger, payee.id(), id, b.amountForPayee(), m.payer().id(), "TRANSFER");
+      StatsBuckets.transfer(ledger, m.payer(), payee, id, b.amountForRegulator(), false);
       JsonObject record = MoneyContract.baseRecord(ledger, "TRANSFER", m.payer().id(), payee.id());
       record.addProperty("txId", id);
       record.addProperty("batch", tx);

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.ErrorCode;
 import org.medledger.protocol.Role;
+import org.medledger.protocol.StatsProtocol;
 
 /**
  * Chaincode configuration, set once per channel by an administrator organisation
@@ -21,12 +22,28 @@ import org.medledger.protocol.Role;
  * <pre>{"channel":"medchannel","chaincode":"medledger","adminMsps":["RegulatorOrgMSP"],
  *  "roles":{"HospitalOrgMSP":["HOSPITAL"],"InsurerOrgMSP":["INSURER"],"RegulatorOrgMSP":["REGULATOR"]},
  *  "patientMsps":["HospitalOrgMSP","InsurerOrgMSP","RegulatorOrgMSP"]}</pre>
+ *
+ * <p>Optional: {@code "statsMinContributions"}, the k of the statistics buckets (docs/chaincode.md
+ * §11.4), {@value StatsProtocol#MIN_MIN_CONTRIBUTIONS}..{@value StatsProtocol#MAX_MIN_CONTRIBUTIONS},
+ * default {@value StatsProtocol#DEFAULT_MIN_CONTRIBUTIONS} (then absent from the stored JSON).
  */
 public record ChannelConfig(String channel, String chaincode, Set<String> adminMsps,
-    Map<String, Set<Role>> roles, Set<String> patientMsps) {
+    Map<String, Set<Role>> roles, Set<String> patientMsps, int statsMinContributions) {
+
+  /** A configuration with the default k. */
+  public ChannelConfig(String channel, String chaincode, Set<String> adminMsps, Map<String, Set<Role>> roles,
+      Set<String> patientMsps) {
+    this(channel, chaincode, adminMsps, roles, patientMsps, StatsProtocol.DEFAULT_MIN_CONTRIBUTIONS);
+  }
 
   public static ChannelConfig parse(String json) {
     JsonObject o = Json.object(json);
+    int k = StatsProtocol.DEFAULT_MIN_CONTRIBUTIONS;
+    if (o.has("statsMinContributions")) {
+      k = (int) Json.integer(o, "statsMinContributions", StatsProtocol.MIN_MIN_CONTRIBUTIONS,
+          StatsProtocol.MAX_MIN_CONTRIBUTIONS);
+      o.remove("statsMinContributions");
+    }
     Json.onlyMembers(o, "channel", "chaincode", "adminMsps", "roles", "patientMsps");
     String channel = Json.string(o, "channel", 64);
     String chaincode = Json.string(o, "chaincode", 64);
@@ -51,7 +68,7 @@ public record ChannelConfig(String channel, String chaincode, Set<String> adminM
     if (admins.isEmpty()) {
       throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "at least one admin organisation is needed");
     }
-    return new ChannelConfig(channel, chaincode, admins, roles, patients);
+    return new ChannelConfig(channel, chaincode, admins, roles, patients, k);
   }
 
   /** True iff a client of {@code mspId} may register an account with {@code role}. */
@@ -76,6 +93,9 @@ public record ChannelConfig(String channel, String chaincode, Set<String> adminM
       r.add(e.getKey(), a);
     }
     o.add("roles", r);
+    if (statsMinContributions != StatsProtocol.DEFAULT_MIN_CONTRIBUTIONS) {
+      o.addProperty("statsMinContributions", statsMinContributions);
+    }
     return CanonicalJson.toString(o);
   }
 

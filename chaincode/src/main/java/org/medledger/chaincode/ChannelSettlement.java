@@ -150,6 +150,8 @@ final class ChannelSettlement {
     String tx = ledger.txId();
     MoneyContract.writeCredit(ledger, x, tx, MoneyContract.ciphertext(pkX, a.newBalance()), ch.id, "CHANNEL");
     MoneyContract.writeCredit(ledger, y, tx, toY, ch.id, "CHANNEL");
+    StatsBuckets.transfer(ledger, ledger.account(x), ledger.account(y), tx,
+        MoneyContract.ciphertext(Contracts.regulator(ledger).publicKey(), a.amountRegulator()), true);
     JsonObject record = MoneyContract.baseRecord(ledger, "CHANNEL_SETTLE", x, y);
     record.addProperty("channel", ch.id);
     record.addProperty("how", how);
@@ -181,6 +183,8 @@ final class ChannelSettlement {
         depositCiphertext(ledger, ch, loser, "other", pkW));
     MoneyContract.writeCredit(ledger, winner, ledger.txId(), all, ch.id, "CHANNEL");
     JsonObject dep = ledger.get(ledger.key(DEPOSIT, ch.id, loser));
+    StatsBuckets.transfer(ledger, ledger.account(loser), ledger.account(winner), ledger.txId(),
+        MoneyContract.ciphertext(Contracts.regulator(ledger).publicKey(), dep.get("regulator").getAsString()), true);
     JsonObject record = MoneyContract.baseRecord(ledger, "CHANNEL_" + kind, loser, winner);
     record.addProperty("channel", ch.id);
     record.addProperty("how", reason);

@@ -28,7 +28,7 @@ public final class ContractDispatcher {
   /** A dispatcher over fresh instances of every MedLedger contract. */
   public static ContractDispatcher medledger() {
     return new ContractDispatcher(new AccountContract(), new MoneyContract(), new RecordContract(),
-        new ChannelContract(), new CommitteeContract());
+        new ChannelContract(), new CommitteeContract(), new StatsContract());
   }
 
   public ContractDispatcher(ContractInterface... contracts) {

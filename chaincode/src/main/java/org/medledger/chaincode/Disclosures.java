@@ -23,6 +23,7 @@ import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.CommitteeProtocol;
 import org.medledger.protocol.ErrorCode;
 import org.medledger.protocol.RecordProtocol;
+import org.medledger.protocol.StatsProtocol;
 
 /**
  * Disclosure requests of the {@code committee} contract (docs/chaincode.md §10.3): a member opens
@@ -64,13 +65,15 @@ final class Disclosures {
     }
     CommitteeProtocol.Target kind = enumOf(CommitteeProtocol.Target.class, Json.string(b, "targetKind", 32), "targetKind");
     CommitteeProtocol.Mode mode = enumOf(CommitteeProtocol.Mode.class, Json.string(b, "mode", 16), "mode");
-    String targetId = Json.id(b, "targetId");
+    String targetId = kind == CommitteeProtocol.Target.STATS_BUCKET
+        ? Json.string(b, "targetId", StatsProtocol.MAX_BUCKET_ID_CHARS) : Json.id(b, "targetId");
     String targetAccount = Json.optionalString(b, "targetAccount", 64);
     if (!targetAccount.isEmpty()) {
       Ids.check("targetAccount", targetAccount);
     }
     String reason = checkReason(Json.string(b, "reason", CommitteeProtocol.MAX_REASON_CHARS));
-    Target t = target(ledger, kind, targetId, targetAccount);
+    Target t = kind == CommitteeProtocol.Target.STATS_BUCKET
+        ? statsTarget(ledger, cfg, targetId, targetAccount, mode, id) : target(ledger, kind, targetId, targetAccount);
     String order = MoneyContract.order(ledger.timestamp());
     JsonObject d = new JsonObject();
     d.addProperty("disclosureId", id);
@@ -159,6 +162,16 @@ final class Disclosures {
       }
       default -> throw new IllegalStateException(kind.name());
     }
+  }
+
+  /** A statistics bucket's aggregate ({@link StatsDisclosure}: closed, folded, at least k, once, PUBLIC). */
+  private static Target statsTarget(Ledger ledger, ChannelConfig cfg, String bucketId, String account,
+      CommitteeProtocol.Mode mode, String disclosureId) {
+    if (!account.isEmpty()) {
+      throw LedgerException.of(ErrorCode.MALFORMED_REQUEST, "targetAccount is for CHANNEL_DEPOSIT only; send \"\"");
+    }
+    StatsDisclosure.Target t = StatsDisclosure.target(ledger, cfg, bucketId, mode, disclosureId);
+    return new Target(t.ciphertext(), t.concerned());
   }
 
   private static List<String> distinct(String... accounts) {

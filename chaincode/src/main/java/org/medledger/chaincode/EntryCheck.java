@@ -34,7 +34,9 @@ final class EntryCheck {
     /** A page size; its value is checked by the function. */
     PAGE_SIZE(32),
     /** A bookmark; its value is checked by the function. */
-    BOOKMARK(1024);
+    BOOKMARK(1024),
+    /** A statistics bucket id or month ("" for all months); its value is checked by the function. */
+    BUCKET(org.medledger.protocol.StatsProtocol.MAX_BUCKET_ID_CHARS);
 
     final int maxBytes;
 
@@ -107,6 +109,10 @@ final class EntryCheck {
     fn("committee:getDisclosure", i);
     fn("committee:listDisclosures", p, b);
     fn("committee:trail", r, p, b);
+    fn("stats:getBucket", Kind.BUCKET);
+    fn("stats:listBuckets", Kind.BUCKET, p, b);
+    fn("stats:fold", Kind.BUCKET, p);
+    fn("stats:publish", Kind.BUCKET);
     // Fabric's system contract, which the router adds on a peer: the contracts' metadata.
     fn("org.hyperledger.fabric:GetMetadata");
   }

@@ -86,6 +86,7 @@ public final class MoneyContract implements ContractInterface {
     PaillierCiphertext credit = pk.ciphertext(pk.gPow(BigInteger.valueOf(amount)));
     String tx = ledger.txId();
     writeCredit(ledger, to.id(), tx, credit, regulator.id(), "ISSUE");
+    StatsBuckets.issue(ledger, regulator, to.id(), amount);
     JsonObject record = baseRecord(ledger, "ISSUE", regulator.id(), to.id());
     record.addProperty("amount", amount);
     record.addProperty("amountPayee", b64(credit));
@@ -134,6 +135,7 @@ public final class MoneyContract implements ContractInterface {
     String tx = ledger.txId();
     writeBalance(ledger, payer.id(), newBalance);
     writeCredit(ledger, payee.id(), tx, bundle.amountForPayee(), payer.id(), "TRANSFER");
+    StatsBuckets.transfer(ledger, payer, payee, tx, bundle.amountForRegulator(), false);
     JsonObject record = baseRecord(ledger, "TRANSFER", payer.id(), payee.id());
     record.addProperty("amountPayer", b64(bundle.amountForPayer()));
     record.addProperty("amountPayee", b64(bundle.amountForPayee()));

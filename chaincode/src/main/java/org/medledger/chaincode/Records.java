@@ -103,8 +103,11 @@ final class Records {
     Requests.Authenticated req = correction
         ? Requests.authenticate(ledger, cfg, requestJson, "record.correct", "recordId", "patient", "recordType",
             "record", "proof", "commitment", "replaces")
-        : Requests.authenticate(ledger, cfg, requestJson, "record.write", "recordId", "patient", "recordType",
-            "record", "proof", "commitment");
+        : RecordStats.present(requestJson)
+            ? Requests.authenticate(ledger, cfg, requestJson, "record.write", "recordId", "patient", "recordType",
+                "record", "proof", "commitment", "stats")
+            : Requests.authenticate(ledger, cfg, requestJson, "record.write", "recordId", "patient", "recordType",
+                "record", "proof", "commitment");
     Account author = req.account();
     requireRole(author, Role.HOSPITAL);
     JsonObject b = req.body();
@@ -166,6 +169,7 @@ final class Records {
     if (correction) {
       store.put(RecordStore.ref("recordId", recordId), RecordStore.RECORD_NEXT, replaces);
     }
+    RecordStats.attach(ledger, cfg, b, recordId, author);
     ledger.consumeNonce(author.id(), req.nonce());
     emit(ledger, "medledger.RecordWritten", "recordId", recordId, "patient", patient.id(), "author", author.id(),
         "recordType", recordType, "version", Long.toString(version));

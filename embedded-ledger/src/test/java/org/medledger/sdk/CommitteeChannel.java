@@ -40,7 +40,7 @@ final class CommitteeChannel {
   static final SecureRandom RND = new SecureRandom();
 
   final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
-  final Clock clock = new SteppingClock("2026-03-01T09:00:00Z");
+  final SteppingClock clock = new SteppingClock("2026-03-01T09:00:00Z");
   final AccountSecrets regulatorSecrets;
   final CommitteeClient regulator;
   final ThresholdDealer.Dealing dealing;

@@ -1,0 +1,50 @@
+package org.medledger.chaincode;
+
+import com.google.gson.JsonObject;
+import java.util.List;
+import org.medledger.protocol.CommitteeProtocol;
+import org.medledger.protocol.ErrorCode;
+import org.medledger.protocol.StatsProtocol.Bucket;
+import org.medledger.protocol.StatsProtocol.State;
+
+/**
+ * The STATS_BUCKET target of a disclosure request (docs/chaincode.md §11.4): the rules under which a
+ * committee member may ask to open a bucket, checked in this order, each with its own code and
+ * nothing written on refusal: exactly one canonical bucket id (STATS_BAD_BUCKET), PUBLIC mode
+ * (STATS_PUBLIC_ONLY), its month over by this transaction's timestamp (STATS_NOT_CLOSED), not
+ * requested before (STATS_ALREADY_OPENED), every contribution folded (STATS_NOT_FOLDED), at least k
+ * contributions (STATS_BELOW_K). On success the bucket moves to OPENING with the disclosure's id, so
+ * a second request for it is refused.
+ */
+final class StatsDisclosure {
+  private StatsDisclosure() {}
+
+  /** What {@link Disclosures} stores for the request: the aggregate and the accounts concerned. */
+  record Target(String ciphertext, List<String> concerned) {}
+
+  static Target target(Ledger ledger, ChannelConfig cfg, String bucketId, CommitteeProtocol.Mode mode,
+      String disclosureId) {
+    Bucket b = StatsBuckets.parse(bucketId);
+    if (mode != CommitteeProtocol.Mode.PUBLIC) {
+      throw LedgerException.of(ErrorCode.STATS_PUBLIC_ONLY, "a bucket's result is published on chain: use PUBLIC");
+    }
+    StatsFold.requireClosed(ledger, b);
+    JsonObject st = StatsBuckets.state(ledger, b);
+    State s = StatsBuckets.stateAt(b, st, ledger.timestamp());
+    if (s == State.OPENING || s == State.OPENED) {
+      throw LedgerException.of(ErrorCode.STATS_ALREADY_OPENED, b.id() + " was opened by " + st.get("disclosureId").getAsString());
+    }
+    if (s != State.FOLDED) {
+      throw LedgerException.of(ErrorCode.STATS_NOT_FOLDED, b.id() + " is " + s + ": run stats:fold until it is FOLDED");
+    }
+    long count = st.get("folded").getAsLong();
+    if (count < cfg.statsMinContributions()) {
+      throw LedgerException.of(ErrorCode.STATS_BELOW_K, b.id() + " holds " + count + " contributions; k = "
+          + cfg.statsMinContributions());
+    }
+    st.addProperty("state", State.OPENING.name());
+    st.addProperty("disclosureId", disclosureId);
+    StatsBuckets.save(ledger, b, st);
+    return new Target(st.get("aggregate").getAsString(), List.of(b.account()));
+  }
+}
