@@ -164,9 +164,15 @@ final class StatsCommand extends Base {
         throw CliException.local("NOT_COMMITTEE_MEMBER", "'" + name + "' is not a member of the current committee (epoch "
             + c.epoch() + "); nothing was sent");
       }
-      refuseForFree(anyone(this).bucket(id));
+      StatsBucket before = anyone(this).bucket(id);
+      refuseForFree(before, root().clock.instant());
       Acting a = acting(name, null, Role.COMMITTEE_MEMBER, "stats open");
       StatsClient client = new StatsClient(a.secrets(), a.connection(), root().random);
+      if (before.state() == StatsProtocol.State.COLLECTING) {
+        // The query was judged at an earlier time than this run's (the embedded ledger stamps a query
+        // with its last transaction's time): the month is over by the clock, so a fold, stamped now, starts.
+        client.fold(id);
+      }
       StatsBucket folded = client.foldAll(id);
       Disclosure d = client.requestOpening(id, why);
       Map<String, String> names = localNames();
@@ -181,12 +187,18 @@ final class StatsCommand extends Base {
           + "  then anyone runs 'medledger stats publish " + id + "' and 'medledger stats show " + id + "'");
     }
 
-    /** What the ledger would refuse, refused from its public state before the keystore is unlocked (exit 3, its code). */
-    private static void refuseForFree(StatsBucket b) throws CliException {
+    /**
+     * What the ledger would refuse, refused from its public state before the keystore is unlocked
+     * (exit 3, its code). Whether the month is over is judged by this run's clock, which stamps the
+     * transactions it sends.
+     */
+    private static void refuseForFree(StatsBucket b, java.time.Instant now) throws CliException {
       String state = " (state " + b.state() + "); nothing was sent";
+      if (now.isBefore(b.closesAt())) {
+        throw new CliException(ExitCode.REFUSED, "STATS_NOT_CLOSED", b.id() + " is still collecting: its month is over at "
+            + b.closesAt() + state);
+      }
       switch (b.state()) {
-        case COLLECTING -> throw new CliException(ExitCode.REFUSED, "STATS_NOT_CLOSED", b.id() + " is still collecting: its"
-            + " month is over at " + b.closesAt() + state);
         case OPENING, OPENED -> throw new CliException(ExitCode.REFUSED, "STATS_ALREADY_OPENED", b.id() + " has been"
             + " opened already (disclosure " + b.disclosureId().orElse("?") + "); a bucket is opened once" + state);
         default -> {
