@@ -82,6 +82,12 @@ final class StatsReport {
     return names.getOrDefault(account, account);
   }
 
+  /** A chart's label of an account: its local name, else its id cut to 13 characters and "…" (the legend is narrow). */
+  private String shortName(String account) {
+    String n = names.get(account);
+    return n != null ? n : account.length() <= 14 ? account : account.substring(0, 13) + "…";
+  }
+
   /** The tables, for people. */
   String text() {
     if (rows.isEmpty()) {
@@ -131,7 +137,7 @@ final class StatsReport {
         values.add(money.stream().filter(r -> r.bucket().monthText().equals(m) && r.bucket().account().equals(account)
             && r.bucket().kind().name().equals(kind)).map(r -> r.result().total()).findFirst().orElse(BigInteger.ZERO));
       }
-      series.add(new BarChart.Series(name(account) + " " + kind, values));
+      series.add(new BarChart.Series(shortName(account) + " " + kind, values));
     }
     return new BarChart("Monthly totals per institution (opened buckets)", "month (UTC)", "amount (units)", months, series);
   }
@@ -148,7 +154,7 @@ final class StatsReport {
       for (int i = 0; i < categories.size(); i++) {
         values.add(BigInteger.valueOf(count.of(t, i)));
       }
-      series.add(new BarChart.Series(name(r.bucket().account()) + " " + r.bucket().monthText(), values));
+      series.add(new BarChart.Series(shortName(r.bucket().account()) + " " + r.bucket().monthText(), values));
     }
     return new BarChart(title, xLabel, "visits", categories, series);
   }
