@@ -122,18 +122,26 @@ final class StatsBuckets {
     return ledger.scan(CONTRIBUTION, attrs(b), limit);
   }
 
-  /** The view a query returns ({@code StatsBucket} in the SDK). */
+  /** The view a query returns ({@code StatsBucket} in the SDK), from the committed state. */
   static JsonObject view(Ledger ledger, ChannelConfig cfg, Bucket b) {
-    JsonObject stored = state(ledger, b);
-    int unfolded = unfolded(ledger, b, COUNT_CAP + 1).size();
+    int n = unfolded(ledger, b, COUNT_CAP + 1).size();
+    return view(ledger, cfg, b, state(ledger, b), Math.min(n, COUNT_CAP), n <= COUNT_CAP);
+  }
+
+  /**
+   * The view of {@code stored} with {@code unfolded} contributions not folded (a lower bound unless
+   * {@code exact}). A transaction passes the state it wrote: Fabric's reads do not see the
+   * transaction's own writes.
+   */
+  static JsonObject view(Ledger ledger, ChannelConfig cfg, Bucket b, JsonObject stored, int unfolded, boolean exact) {
     long folded = stored == null ? 0 : stored.get("folded").getAsLong();
     JsonObject o = new JsonObject();
     o.addProperty("bucketId", b.id());
     o.addProperty("state", stateAt(b, stored, ledger.timestamp()).name());
-    o.addProperty("contributions", folded + Math.min(unfolded, COUNT_CAP));
-    o.addProperty("countExact", unfolded <= COUNT_CAP);
+    o.addProperty("contributions", folded + unfolded);
+    o.addProperty("countExact", exact);
     o.addProperty("folded", folded);
-    o.addProperty("unfolded", Math.min(unfolded, COUNT_CAP));
+    o.addProperty("unfolded", unfolded);
     o.addProperty("minContributions", cfg.statsMinContributions());
     o.addProperty("closesAt", b.closesAt().toString());
     o.addProperty("disclosureId", stored == null ? "" : stored.get("disclosureId").getAsString());

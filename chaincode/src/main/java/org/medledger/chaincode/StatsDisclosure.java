@@ -11,8 +11,8 @@ import org.medledger.protocol.StatsProtocol.State;
  * The STATS_BUCKET target of a disclosure request (docs/chaincode.md §11.4): the rules under which a
  * committee member may ask to open a bucket, checked in this order, each with its own code and
  * nothing written on refusal: exactly one canonical bucket id (STATS_BAD_BUCKET), PUBLIC mode
- * (STATS_PUBLIC_ONLY), its month over by this transaction's timestamp (STATS_NOT_CLOSED), not
- * requested before (STATS_ALREADY_OPENED), every contribution folded (STATS_NOT_FOLDED), at least k
+ * (STATS_PUBLIC_ONLY), its month over by this transaction's timestamp (STATS_NOT_CLOSED), a
+ * contribution or a state (UNKNOWN_TARGET), not requested before (STATS_ALREADY_OPENED), every contribution folded (STATS_NOT_FOLDED), at least k
  * contributions (STATS_BELOW_K). On success the bucket moves to OPENING with the disclosure's id, so
  * a second request for it is refused.
  */
@@ -30,6 +30,9 @@ final class StatsDisclosure {
     }
     StatsFold.requireClosed(ledger, b);
     JsonObject st = StatsBuckets.state(ledger, b);
+    if (st == null && StatsBuckets.unfolded(ledger, b, 1).isEmpty()) {
+      throw LedgerException.of(ErrorCode.UNKNOWN_TARGET, b.id() + " holds no contribution");
+    }
     State s = StatsBuckets.stateAt(b, st, ledger.timestamp());
     if (s == State.OPENING || s == State.OPENED) {
       throw LedgerException.of(ErrorCode.STATS_ALREADY_OPENED, b.id() + " was opened by " + st.get("disclosureId").getAsString());

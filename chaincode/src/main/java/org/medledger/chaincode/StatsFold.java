@@ -71,7 +71,9 @@ final class StatsFold {
     StatsBuckets.save(ledger, b, st);
     Contracts.emit(ledger, "medledger.StatsFolded", "bucketId", b.id(), "folded", Long.toString(folded + take),
         "state", st.get("state").getAsString());
-    return CanonicalJson.toString(StatsBuckets.view(ledger, cfg, b));
+    // Still FOLDING: at least the one past the batch is left (a lower bound, countExact false).
+    int left = found.size() - take;
+    return CanonicalJson.toString(StatsBuckets.view(ledger, cfg, b, st, left, left == 0));
   }
 
   private static int batch(String s) {
@@ -152,6 +154,8 @@ final class StatsFold {
     st.addProperty("state", State.OPENED.name());
     StatsBuckets.save(ledger, b, st);
     Contracts.emit(ledger, "medledger.StatsPublished", "bucketId", b.id(), "count", Long.toString(count));
-    return CanonicalJson.toString(StatsBuckets.view(ledger, cfg, b));
+    int late = StatsBuckets.unfolded(ledger, b, StatsBuckets.COUNT_CAP + 1).size();
+    return CanonicalJson.toString(StatsBuckets.view(ledger, cfg, b, st, Math.min(late, StatsBuckets.COUNT_CAP),
+        late <= StatsBuckets.COUNT_CAP));
   }
 }

@@ -29,9 +29,14 @@ public record StatsBucket(String id, YearMonth month, StatsProtocol.Kind kind, S
     long contributions, boolean countExact, long folded, int minContributions, Instant closesAt,
     Optional<String> disclosureId, Optional<StatsResult> result) {
 
-  /** True iff the bucket holds enough contributions to be opened (k). */
+  /**
+   * True iff the bucket holds enough contributions to be opened (k): once folding is done, the
+   * folded ones (late contributions after the fold are never opened), else all it holds so far.
+   */
   public boolean reachesK() {
-    return contributions >= minContributions;
+    boolean sealed = state == StatsProtocol.State.FOLDED || state == StatsProtocol.State.OPENING
+        || state == StatsProtocol.State.OPENED;
+    return (sealed ? folded : contributions) >= minContributions;
   }
 
   static StatsBucket fromJson(JsonObject o) {

@@ -89,6 +89,9 @@ class GatewayNetworkIT {
   private RecordStory story;
   /** The committee key the regulator registered with, and its five members' shares. */
   private ThresholdDealer.Dealing dealing;
+  /** A member of the committee registered at step 13 (its client and secrets), for step 14. */
+  private CommitteeClient committeeMember;
+  private AccountSecrets committeeMemberSecrets;
 
   /** The records story's configuration, with COMMITTEE_MEMBER accounts at the regulator's organisation. */
   static final String CONFIG = committeeConfig();
@@ -819,6 +822,8 @@ class GatewayNetworkIT {
     }
     CommitteeClient.Committee committee = new CommitteeClient(regulatorSecrets, regulatorGw, rnd)
         .registerCommittee(dealing.publicKey(), memberIds);
+    committeeMember = members.get(0);
+    committeeMemberSecrets = memberSecrets.get(0);
     assertEquals(memberIds, committee.members());
     assertEquals(3, committee.publicKey().threshold());
     LedgerCallException single = assertThrows(LedgerCallException.class, () -> regulator.issue(insurer.accountId(), 1));
@@ -870,6 +875,22 @@ class GatewayNetworkIT {
     assertEquals("OPENED", trail.get(0).status());
     log(String.format("committee: 5 members and a 3-of-5 committee registered, an issue act, a PUBLIC disclosure opened by "
         + "the third share (a forged share refused with SHARE_INVALID), the patient's trail, in %.1f s", (System.nanoTime() - t0) / 1e9));
+  }
+
+  /**
+   * Issue 14 on the real peers ({@link StatsOnPeers}): a record contribution verified and bucketed,
+   * the payments of the earlier steps in the hospital's PAY bucket, a replayed contribution refused,
+   * folding and opening refused while the month runs.
+   */
+  @Test
+  @Order(14)
+  void statisticsBucketsOnThePeers() throws Exception {
+    registered();
+    Assumptions.assumeTrue(story != null && committeeMember != null, "skipped: the records story or the committee step did not run");
+    long t0 = System.nanoTime();
+    String done = StatsOnPeers.run(hospitalGw, story, hospital.accountId(), committeeMember, committeeMemberSecrets,
+        regulatorGw, rnd);
+    log(String.format("%s, in %.1f s", done, (System.nanoTime() - t0) / 1e9));
   }
 
   /** Replaces the share of every committee:share request by the same share with c_i multiplied by 1 + n (its proof unchanged). */

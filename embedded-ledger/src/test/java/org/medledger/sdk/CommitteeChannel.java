@@ -66,7 +66,12 @@ final class CommitteeChannel {
    * fixed primes; without {@code registerCommittee}, everything but committee:register is done.
    */
   CommitteeChannel(boolean freshPrimes, boolean registerCommittee) throws Exception {
-    gateway("RegulatorOrgMSP").submit("accounts:configure", CONFIG);
+    this(freshPrimes, registerCommittee, CONFIG);
+  }
+
+  /** As above, with the channel configuration {@code config} (e.g. another statistics k). */
+  CommitteeChannel(boolean freshPrimes, boolean registerCommittee, String config) throws Exception {
+    gateway("RegulatorOrgMSP").submit("accounts:configure", config);
     regulatorSecrets = AccountSecrets.signingOnly(Role.REGULATOR, RND);
     regulator = CommitteeClient.builder().secrets(regulatorSecrets).ledger(gateway("RegulatorOrgMSP")).random(RND).build();
     BigInteger[] pq = TestSafePrimes.pair(1024);

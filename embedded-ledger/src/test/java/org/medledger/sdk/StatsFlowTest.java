@@ -1,0 +1,151 @@
+package org.medledger.sdk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.medledger.sdk.CommitteeChannel.refused;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.medledger.crypto.stats.AgeBand;
+import org.medledger.crypto.stats.IcdChapter;
+import org.medledger.crypto.stats.SlotLayout;
+import org.medledger.crypto.stats.StatsTally;
+import org.medledger.protocol.CommitteeProtocol.Mode;
+import org.medledger.protocol.CommitteeProtocol.Target;
+import org.medledger.protocol.StatsProtocol.Kind;
+import org.medledger.protocol.StatsProtocol.State;
+import org.medledger.sdk.synthetic.SyntheticRecords;
+
+/**
+ * Encrypted statistics end to end on the embedded ledger (docs/client-sdk.md §13), with k = 4: a
+ * hospital is paid four times and writes four records with contributions in March; in April the
+ * buckets are folded, the 3-of-5 committee opens the payments and records buckets (PUBLIC disclosures, three
+ * verified shares each) and the published results equal the plaintext sums; a bucket below k, an
+ * open month, an unfolded bucket, a second opening, a PRIVATE opening and a query that is not one
+ * bucket are refused with nothing written.
+ */
+class StatsFlowTest {
+  static final YearMonth MARCH = YearMonth.of(2026, 3);
+
+  @Test
+  void committeeOpensClosedBucketsOfAtLeastKAndNothingElse() throws Exception {
+    // k = 4 here (the default is 10), to keep the test short.
+    CommitteeChannel ch = new CommitteeChannel(false, true, CommitteeChannel.CONFIG.replace("\"patientMsps\"",
+        "\"statsMinContributions\":4,\"patientMsps\""));
+    String hospital = ch.hospital.accountId();
+    ch.act(ch.member(1).issueAct(ch.insurer.accountId(), 100_000), 1, 2, 3);
+    ch.insurer.pay(ch.patient.accountId(), 60_000);
+    RecordClient records = new RecordClient(ch.hospitalSecrets, ch.gateway("HospitalOrgMSP"), CommitteeChannel.RND);
+    StatsClient stats = StatsClient.builder().secrets(ch.hospitalSecrets).ledger(ch.gateway("HospitalOrgMSP"))
+        .random(CommitteeChannel.RND).build();
+    SyntheticRecords synthetic = new SyntheticRecords(14);
+    Random rnd = new Random(14);
+    long paid = 0;
+    long fees = 0;
+    long[] counters = new long[SlotLayout.COUNTERS];
+    for (int i = 0; i < 4; i++) {
+      long amount = 100 + rnd.nextInt(2_000);
+      ch.patient.pay(hospital, amount);
+      paid += amount;
+      StatsVisit visit = StatsVisit.of(IcdChapter.values()[rnd.nextInt(IcdChapter.COUNT)], rnd.nextInt(100), amount);
+      StatsClient.Contributed c = records.write(ch.patient.accountId(), "visit", synthetic.next(), visit);
+      assertEquals(visit.chapter(), c.opening().chapter());
+      assertEquals(amount, c.opening().fee());
+      fees += amount;
+      counters[SlotLayout.slot(visit.chapter())]++;
+      counters[SlotLayout.slot(visit.band())]++;
+    }
+    ch.insurer.pay(hospital, 500);
+    ch.insurer.pay(hospital, 700);
+
+    String pay = StatsClient.bucketId(hospital, Kind.PAY, MARCH);
+    String recs = StatsClient.bucketId(hospital, Kind.RECORDS, MARCH);
+    String settle = StatsClient.bucketId(hospital, Kind.SETTLE, MARCH);
+    List<StatsBucket> march = stats.buckets(MARCH);
+    assertEquals(List.of(StatsClient.bucketId(ch.insurer.accountId(), Kind.FUND, MARCH),
+        StatsClient.bucketId(ch.insurer.accountId(), Kind.ISSUE, MARCH), pay, recs, settle),
+        march.stream().map(StatsBucket::id).toList());
+    assertEquals(List.of(1L, 1L, 4L, 4L, 2L), march.stream().map(StatsBucket::contributions).toList());
+    assertTrue(march.stream().allMatch(b -> b.state() == State.COLLECTING && b.countExact() && b.minContributions() == 4));
+    StatsClient.Page first = stats.buckets(MARCH, 2, "");
+    assertEquals(2, first.buckets().size());
+    assertEquals(march.get(2).id(), stats.buckets(MARCH, 2, first.bookmark()).buckets().get(0).id());
+
+    StatsClient committee = StatsClient.builder().secrets(ch.memberSecrets.get(0)).ledger(ch.gateway("RegulatorOrgMSP"))
+        .random(CommitteeChannel.RND).build();
+    unchanged(ch, "STATS_NOT_CLOSED", () -> committee.requestOpening(pay, "March payments"));
+    unchanged(ch, "STATS_NOT_CLOSED", () -> stats.fold(pay));
+
+    ch.clock.jumpTo(Instant.parse("2026-04-01T00:00:00Z"));
+    ch.patient.pay(hospital, 1); // April: another bucket
+    assertEquals(State.CLOSED, stats.bucket(pay).state());
+    unchanged(ch, "STATS_NOT_FOLDED", () -> committee.requestOpening(pay, "March payments"));
+    assertEquals(State.FOLDED, stats.foldAll(pay).state());
+    assertEquals(State.FOLDED, stats.foldAll(recs).state());
+    assertEquals(State.FOLDED, stats.foldAll(settle).state());
+    assertEquals(2, stats.bucket(settle).folded());
+    unchanged(ch, "STATS_BELOW_K", () -> committee.requestOpening(settle, "March settlements"));
+    unchanged(ch, "UNKNOWN_TARGET", () -> committee.requestOpening(StatsClient.bucketId(hospital, Kind.TRANSFER, MARCH),
+        "a bucket nobody paid into"));
+    assertTrue(stats.bucket(pay).reachesK());
+    assertTrue(!stats.bucket(settle).reachesK());
+    unchanged(ch, "STATS_NOT_CLOSED", () -> committee.requestOpening(StatsClient.bucketId(hospital, Kind.PAY,
+        YearMonth.of(2026, 4)), "April so far"));
+    for (String notOne : List.of("2026-03.*." + hospital, "2026-03.PAY." + hospital + ",2026-03.SETTLE." + hospital,
+        "2026-03.PAY", "2026-3.PAY." + hospital)) {
+      unchanged(ch, "STATS_BAD_BUCKET", () -> ch.member(2).open(Target.STATS_BUCKET, notOne, "", "overlap", Mode.PUBLIC));
+      assertThrows(IllegalArgumentException.class, () -> committee.requestOpening(notOne, "overlap"));
+    }
+    unchanged(ch, "STATS_PUBLIC_ONLY", () -> ch.member(2).open(Target.STATS_BUCKET, pay, "", "quietly", Mode.PRIVATE));
+    unchanged(ch, "STATS_NOT_OPENED", () -> stats.publish(pay));
+    unchanged(ch, "NOT_COMMITTEE_MEMBER", () -> stats.requestOpening(pay, "a hospital is no member"));
+
+    Disclosure d = committee.requestOpening(pay, "March payments to the hospital");
+    assertEquals(Target.STATS_BUCKET, d.targetKind());
+    assertEquals(List.of(hospital), d.concerned());
+    unchanged(ch, "STATS_ALREADY_OPENED", () -> ch.member(3).open(Target.STATS_BUCKET, pay, "", "again", Mode.PUBLIC));
+    assertEquals(State.OPENING, stats.bucket(pay).state());
+    ch.member(1).share(d.id(), ch.share(1));
+    ch.member(3).share(d.id(), ch.share(3));
+    unchanged(ch, "STATS_NOT_OPENED", () -> stats.publish(pay));
+    assertEquals("OPENED", ch.member(5).share(d.id(), ch.share(5)).status());
+    StatsResult r = stats.publish(pay);
+    assertEquals(4, r.count());
+    assertEquals(BigInteger.valueOf(paid), r.total());
+    assertTrue(r.tally().isEmpty());
+    assertEquals(d.id(), r.disclosureId());
+    unchanged(ch, "STATS_ALREADY_OPENED", () -> stats.publish(pay));
+    StatsBucket opened = stats.bucket(pay);
+    assertEquals(State.OPENED, opened.state());
+    assertEquals(r, opened.result().orElseThrow());
+
+    Disclosure dr = committee.requestOpening(recs, "March visits by chapter and age");
+    for (int m : new int[] {2, 4, 5}) {
+      ch.member(m).share(dr.id(), ch.share(m));
+    }
+    StatsResult rr = stats.publish(recs);
+    StatsTally t = rr.tally().orElseThrow();
+    assertEquals(4, rr.count());
+    assertArrayEquals(counters, t.counters());
+    assertEquals(BigInteger.valueOf(fees), rr.total());
+    assertEquals(rr, stats.result(recs).orElseThrow());
+    assertTrue(stats.result(settle).isEmpty());
+
+    // The hospital sees both openings in its disclosure trail.
+    CommitteeClient hospitalView = new CommitteeClient(ch.hospitalSecrets, ch.gateway("HospitalOrgMSP"), CommitteeChannel.RND);
+    assertEquals(List.of(d.id(), dr.id()), hospitalView.trail().stream().map(Disclosure::id).toList());
+  }
+
+  /** The call is refused with {@code code} and the ledger does not grow. */
+  private static void unchanged(CommitteeChannel ch, String code, CommitteeChannel.Executable call) {
+    long height = ch.ledger.height();
+    refused(code, call);
+    assertEquals(height, ch.ledger.height(), code + ": a refused request must not be ordered");
+  }
+}
