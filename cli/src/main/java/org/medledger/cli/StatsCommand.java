@@ -202,6 +202,9 @@ final class StatsCommand extends Base {
         case OPENING, OPENED -> throw new CliException(ExitCode.REFUSED, "STATS_ALREADY_OPENED", b.id() + " has been"
             + " opened already (disclosure " + b.disclosureId().orElse("?") + "); a bucket is opened once" + state);
         default -> {
+          if (b.contributions() == 0 && b.folded() == 0) {
+            throw new CliException(ExitCode.REFUSED, "UNKNOWN_TARGET", b.id() + " holds no contribution" + state);
+          }
           if (b.countExact() && !b.reachesK()) {
             throw new CliException(ExitCode.REFUSED, "STATS_BELOW_K", b.id() + " holds " + b.contributions()
                 + " contribution(s), fewer than the channel's k = " + b.minContributions() + state);
