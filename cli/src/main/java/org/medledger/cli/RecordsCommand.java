@@ -18,8 +18,6 @@ import org.medledger.crypto.proof.RingPedersenParams;
 import org.medledger.sdk.ClientRefusalException;
 import org.medledger.sdk.MedicalRecord;
 import org.medledger.sdk.RecordClient;
-import org.medledger.sdk.StatsClient;
-import org.medledger.sdk.StatsVisit;
 import org.medledger.sdk.synthetic.SyntheticRecords;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -177,18 +175,11 @@ final class RecordsCommand extends Base {
       recordType("--type", type);
       String patientId = home().resolve(patient);
       byte[] document = content.bytes(seed, opaque);
-      StatsVisit visit = stats.visit(stats.asked() ? table1(document) : null);
+      stats.check(stats.asked() ? table1(document) : null);
       Acting a = acting(name, null, Role.HOSPITAL, "records write");
       RecordClient.Written w;
-      java.nio.file.Path opening = null;
       try (Progress p = Progress.start(env(), "encrypting and proving the record")) {
-        if (visit == null) {
-          w = a.records().writeDocument(patientId, type, document);
-        } else {
-          StatsClient.Contributed c = a.records().write(patientId, type, MedicalRecord.fromJson(document), visit);
-          w = c.written();
-          opening = StatsVisitOptions.keep(home(), w.recordId(), c.opening());
-        }
+        w = stats.write(a.records(), home(), patientId, type, document);
         p.succeeded();
       } catch (ClientRefusalException e) {
         throw refusedLocally(e);
@@ -200,14 +191,10 @@ final class RecordsCommand extends Base {
       } else {
         o.add("fee", JsonNull.INSTANCE);
       }
-      if (opening != null) {
-        o.addProperty("statsOpening", opening.toString());
-      }
+      stats.describe(o);
       emit(o, "Wrote " + type + " record " + w.recordId() + " (version " + w.version() + ") about "
           + label(localNames(), patientId) + " (tx " + w.txId() + ")" + (m == null ? "" : "; its fee is " + amount(m.fee())) + "\n"
-          + "  On the ledger: ciphertext segments under the patient's key, a proof and the author's commitment."
-          + (opening == null ? "" : "\n  With a statistical contribution (" + visit.chapter().numeral() + ", age " + visit.band().label()
-              + ") in this hospital's RECORDS bucket of the month; its opening is kept in " + opening));
+          + "  On the ledger: ciphertext segments under the patient's key, a proof and the author's commitment." + stats.note());
     }
   }
 

@@ -6,7 +6,10 @@ import org.medledger.crypto.SecretAccess;
 import org.medledger.crypto.stats.AgeBand;
 import org.medledger.crypto.stats.IcdChapter;
 import org.medledger.crypto.stats.StatsOpening;
+import com.google.gson.JsonObject;
 import org.medledger.sdk.MedicalRecord;
+import org.medledger.sdk.RecordClient;
+import org.medledger.sdk.StatsClient;
 import org.medledger.sdk.StatsVisit;
 import picocli.CommandLine.Option;
 
@@ -30,13 +33,51 @@ final class StatsVisitOptions {
       + AgeBand.MAX_AGE + ".")
   Integer age;
 
+  private StatsVisit visit;
+  private Path kept;
+
   /** True if a contribution was asked for. */
   boolean asked() {
     return chapter != null || age != null;
   }
 
-  /** The visit to contribute for {@code record} (null: not asked); a usage error for a bad option, before anything is unlocked. */
-  StatsVisit visit(MedicalRecord record) throws CliException {
+  /**
+   * Checks the options against {@code record} (null: not a Table 1 record) and sets the visit to
+   * contribute; a bad option is a usage error, before anything is unlocked.
+   */
+  void check(MedicalRecord record) throws CliException {
+    visit = visit(record);
+  }
+
+  /**
+   * Writes {@code document} about {@code patient}: with the checked contribution if one was asked
+   * for (keeping its opening under {@code home}), else as a plain document.
+   */
+  RecordClient.Written write(RecordClient records, Home home, String patient, String type, byte[] document)
+      throws Exception {
+    if (visit == null) {
+      return records.writeDocument(patient, type, document);
+    }
+    StatsClient.Contributed c = records.write(patient, type, MedicalRecord.fromJson(document), visit);
+    kept = keep(home, c.written().recordId(), c.opening());
+    return c.written();
+  }
+
+  /** Adds {@code statsOpening} to a write's JSON if a contribution was made. */
+  void describe(JsonObject o) {
+    if (kept != null) {
+      o.addProperty("statsOpening", kept.toString());
+    }
+  }
+
+  /** A line for the write's text if a contribution was made, else "". */
+  String note() {
+    return kept == null ? "" : "\n  With a statistical contribution (" + visit.chapter().numeral() + ", age "
+        + visit.band().label() + ") in this hospital's RECORDS bucket of the month; its opening is kept in " + kept;
+  }
+
+  /** The visit to contribute for {@code record} (null: not asked). */
+  private StatsVisit visit(MedicalRecord record) throws CliException {
     if (!asked()) {
       return null;
     }
