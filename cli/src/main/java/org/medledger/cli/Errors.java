@@ -25,7 +25,10 @@ final class Errors {
       "RECORDS_NOT_SET_UP", "the regulator registers first and runs 'medledger records setup'; then the others register",
       "UNKNOWN_ACCOUNT", "is the account registered? ('medledger accounts register')",
       "FORBIDDEN_ORGANISATION", "this organisation's gateway may not do this (see --org)",
-      "ALREADY_CONFIGURED", "the channel is configured already; nothing to do");
+      "ALREADY_CONFIGURED", "the channel is configured already; nothing to do",
+      "STATS_NOT_CLOSED", "a bucket is opened once its month (UTC) is over",
+      "STATS_BELOW_K", "a bucket is opened only with at least k contributions ('medledger stats buckets' shows them)",
+      "STATS_NOT_OPENED", "t committee members share first ('medledger disclose share <disclosure>')");
 
   private Errors() {}
 

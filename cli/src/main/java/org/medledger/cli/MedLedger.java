@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
         TransferCommand.Fund.class, TransferCommand.Pay.class, TransferCommand.Settle.class, FoldCommand.class,
         BalanceCommand.class, HistoryCommand.class, AuditCommand.class, RecordsCommand.class, ClaimsCommand.class,
         LedgerCommand.class, ChannelCommand.class, EventsCommand.class, CommitteeCommand.class, DiscloseCommand.class,
+        StatsCommand.class,
         DemoCommand.class},
     sortOptions = false)
 public final class MedLedger implements Callable<Integer> {

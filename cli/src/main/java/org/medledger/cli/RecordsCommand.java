@@ -21,6 +21,7 @@ import org.medledger.sdk.RecordClient;
 import org.medledger.sdk.synthetic.SyntheticRecords;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code medledger records}: medical records, consent and the access trail (docs/records.md). */
@@ -166,15 +167,19 @@ final class RecordsCommand extends Base {
     @Option(names = "--opaque", description = "With --file: store a JSON file that is not a valid Table 1 record as an opaque document (no claim can be settled on it).")
     boolean opaque;
 
+    @Mixin
+    StatsVisitOptions stats;
+
     @Override
     void execute() throws Exception {
       recordType("--type", type);
       String patientId = home().resolve(patient);
       byte[] document = content.bytes(seed, opaque);
+      stats.check(stats.asked() ? table1(document) : null);
       Acting a = acting(name, null, Role.HOSPITAL, "records write");
       RecordClient.Written w;
       try (Progress p = Progress.start(env(), "encrypting and proving the record")) {
-        w = a.records().writeDocument(patientId, type, document);
+        w = stats.write(a.records(), home(), patientId, type, document);
         p.succeeded();
       } catch (ClientRefusalException e) {
         throw refusedLocally(e);
@@ -186,9 +191,10 @@ final class RecordsCommand extends Base {
       } else {
         o.add("fee", JsonNull.INSTANCE);
       }
+      stats.describe(o);
       emit(o, "Wrote " + type + " record " + w.recordId() + " (version " + w.version() + ") about "
           + label(localNames(), patientId) + " (tx " + w.txId() + ")" + (m == null ? "" : "; its fee is " + amount(m.fee())) + "\n"
-          + "  On the ledger: ciphertext segments under the patient's key, a proof and the author's commitment.");
+          + "  On the ledger: ciphertext segments under the patient's key, a proof and the author's commitment." + stats.note());
     }
   }
 

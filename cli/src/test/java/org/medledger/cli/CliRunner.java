@@ -40,6 +40,8 @@ final class CliRunner {
   final Map<String, String> variables = new HashMap<>();
   /** Passwords a fake terminal answers with, in order; null means no terminal. */
   Deque<String> typed;
+  /** The clock the embedded ledger stamps transactions with; null: the system's. */
+  java.time.Clock clock;
 
   CliRunner(Path home) {
     this.home = home;
@@ -55,7 +57,7 @@ final class CliRunner {
       return p == null ? null : p.toCharArray();
     };
     Env env = new Env(Map.copyOf(variables), home.resolve("user-home"), terminal, new PrintWriter(out, true), new PrintWriter(err, true));
-    int exit = MedLedger.run(env, args);
+    int exit = clock == null ? MedLedger.run(env, args) : MedLedger.run(env, clock, args);
     return new Run(exit, out.toString(), err.toString());
   }
 

@@ -37,11 +37,11 @@ class CommandLineTest {
     CliRunner.Run help = cli().run("--help");
     assertEquals(0, help.exit());
     for (String c : List.of("keys", "accounts", "configure", "issue", "fund", "pay", "settle", "fold", "balance", "history",
-        "audit", "committee", "disclose", "demo")) {
+        "audit", "committee", "disclose", "stats", "demo")) {
       assertTrue(help.out().contains("\n  " + c + " "), c + " missing from\n" + help.out());
     }
     for (String sub : List.of("committee deal", "committee show", "committee issue", "committee reshare", "disclose request",
-        "disclose share", "disclose status", "disclose open")) {
+        "disclose share", "disclose status", "disclose open", "stats buckets", "stats open", "stats publish", "stats show")) {
       CliRunner.Run h = cli().run((sub + " --help").split(" "));
       assertEquals(0, h.exit(), h.toString());
       assertTrue(h.out().startsWith("Usage: medledger " + sub), h.out());
