@@ -1,10 +1,12 @@
 package org.medledger.chaincode;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
 import org.hyperledger.fabric.contract.ContractRouter;
+import org.hyperledger.fabric.shim.Chaincode;
 import org.hyperledger.fabric.shim.ChaincodeServer;
 import org.hyperledger.fabric.shim.NettyChaincodeServer;
 
@@ -24,7 +26,7 @@ import org.hyperledger.fabric.shim.NettyChaincodeServer;
 public final class ChaincodeService {
   static final String ADDRESS_VARIABLE = "CHAINCODE_SERVER_ADDRESS";
   static final String ID_VARIABLE = "CORE_CHAINCODE_ID_NAME";
-  /** Number of sample verifications at start ({@link Warmup#ROUNDS} when unset, 0 for none). */
+  /** Warm-up rounds at start ({@link Warmup#ROUNDS} when unset, 0 for none). */
   static final String WARMUP_VARIABLE = "MEDLEDGER_WARMUP_ROUNDS";
 
   private ChaincodeService() {}
@@ -40,10 +42,21 @@ public final class ChaincodeService {
       return;
     }
     GuardedChaincode chaincode = new GuardedChaincode(args);
-    warmUp(warmUpRounds);
-    ChaincodeServer server = new NettyChaincodeServer(chaincode, chaincode.getChaincodeServerConfig());
-    // Scans the contracts, builds their metadata, then serves until the JVM is stopped.
-    chaincode.start(server);
+    ChaincodeServer netty = new NettyChaincodeServer(chaincode, chaincode.getChaincodeServerConfig());
+    // Scans the contracts, builds their metadata, then starts the server, which warms up first
+    // (the router can route only once it has scanned) and then serves until the JVM is stopped.
+    chaincode.start(new ChaincodeServer() {
+      @Override
+      public void start() throws IOException, InterruptedException {
+        warmUp(warmUpRounds, chaincode);
+        netty.start();
+      }
+
+      @Override
+      public void stop() {
+        netty.stop();
+      }
+    });
   }
 
   /** The warm-up rounds {@code value} asks for: {@link Warmup#ROUNDS} when unset, 0 for none, at most 10000. */
@@ -64,18 +77,19 @@ public final class ChaincodeService {
   }
 
   /**
-   * Verifies a sample transfer {@code rounds} times before the server listens, so that the first
-   * proposals do not run while the JIT compiles (docs/chaincode.md §1). Outside any transaction;
-   * fresh keys from SecureRandom.
+   * Replays the built-in sample transfer and batch through {@code chaincode} for {@code rounds}
+   * rounds before the server listens, so that the first proposals do not run while the JIT
+   * compiles (docs/chaincode.md §1, {@link Warmup}). Outside any transaction; no randomness.
    */
-  static void warmUp(int rounds) {
+  static Warmup.Counts warmUp(int rounds, Chaincode chaincode) {
     if (rounds == 0) {
-      return;
+      return new Warmup.Counts(0, 0, 0);
     }
     long start = System.nanoTime();
-    int passed = Warmup.run(rounds, new java.security.SecureRandom());
-    System.err.printf("medledger chaincode service: warm-up verified %d sample transfers in %d ms%n", passed,
-        (System.nanoTime() - start) / 1_000_000);
+    Warmup.Counts c = Warmup.run(rounds, chaincode);
+    System.err.printf("medledger chaincode service: warm-up ran %d sample transfers and %d sample batches"
+        + " (%d failed) in %d ms%n", c.transfers(), c.batches(), c.failed(), (System.nanoTime() - start) / 1_000_000);
+    return c;
   }
 
   /**
