@@ -21,7 +21,9 @@ import org.medledger.embedded.TxResult;
 
 /**
  * A connection to the embedded ledger through one organisation's gateway identity. The client
- * (not the chaincode) supplies transaction timestamps, from a clock that never goes backwards.
+ * (not the chaincode) supplies proposal timestamps, from a clock that never goes backwards: as a
+ * Fabric gateway client stamps every proposal it creates, a query ({@link #evaluate}) as well as a
+ * transaction ({@link #submit}), with its own clock.
  * Events come from the ledger's listeners, which replay committed blocks from any block number.
  */
 public final class EmbeddedConnection implements LedgerConnection, LedgerEvents {
@@ -38,6 +40,7 @@ public final class EmbeddedConnection implements LedgerConnection, LedgerEvents 
     this.clock = clock;
   }
 
+  /** The connection's clock, read once: strictly after every earlier reading of this connection. */
   private synchronized Instant now() {
     Instant t = clock.instant();
     last = t.isAfter(last) ? t : last.plusNanos(1000);
@@ -57,16 +60,20 @@ public final class EmbeddedConnection implements LedgerConnection, LedgerEvents 
     }
   }
 
-  /** The embedded ledger stamps a query with its latest committed transaction's time. */
+  /**
+   * The connection's clock, as a Fabric client's query time is its own clock; the next {@link
+   * #evaluate} carries a timestamp no earlier than this one.
+   */
   @Override
   public Instant queryTime() {
-    return ledger.lastTimestamp();
+    return now();
   }
 
+  /** Evaluates a query whose proposal carries this connection's clock, as a Fabric gateway client's does. */
   @Override
   public String evaluate(String function, String... args) throws LedgerCallException {
     try {
-      return new String(ledger.evaluate(identity, function, args), StandardCharsets.UTF_8);
+      return new String(ledger.evaluate(identity, now(), function, args), StandardCharsets.UTF_8);
     } catch (ChaincodeException e) {
       byte[] p = e.getPayload();
       throw new LedgerCallException(LedgerCallException.Kind.REFUSED, p == null ? "" : new String(p, StandardCharsets.UTF_8), "",

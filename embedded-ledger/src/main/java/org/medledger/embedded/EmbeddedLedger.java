@@ -200,7 +200,10 @@ public final class EmbeddedLedger implements AutoCloseable {
   /**
    * Simulates a query and returns its response, committing nothing. The proposal carries the
    * timestamp of the latest committed transaction (the epoch on an empty ledger), so that no
-   * clock is read.
+   * clock is read. This is for callers that hold no clock (the contract tests that drive the
+   * ledger directly); it differs from a peer, whose query proposals carry the client's clock, so a
+   * caller that stands for a client uses {@link #evaluate(Identity, Instant, String, String...)}
+   * with its clock, as {@link EmbeddedConnection} does.
    *
    * @throws ChaincodeException with the contract's message and payload if it refuses
    */
@@ -209,7 +212,10 @@ public final class EmbeddedLedger implements AutoCloseable {
     return evaluate(who, lastTimestamp, function, args);
   }
 
-  /** The timestamp of the latest committed transaction (the epoch on an empty ledger): a query's proposal time. */
+  /**
+   * The timestamp of the latest committed transaction (the epoch on an empty ledger): the proposal
+   * time of {@link #evaluate(Identity, String, String...)}.
+   */
   public synchronized Instant lastTimestamp() {
     return lastTimestamp;
   }
