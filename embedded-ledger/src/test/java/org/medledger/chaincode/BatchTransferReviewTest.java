@@ -2,9 +2,9 @@ package org.medledger.chaincode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.medledger.chaincode.BatchRequests.batch;
 import static org.medledger.chaincode.Channel.assertRefused;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -56,16 +56,6 @@ class BatchTransferReviewTest {
     String out = from.sign(from.transferBody(to, fold, bundle));
     from.nonce = saved;
     return out;
-  }
-
-  private static String batch(List<String> requests) {
-    JsonArray arr = new JsonArray();
-    for (String r : requests) {
-      arr.add(CanonicalJson.parseObject(r));
-    }
-    JsonObject o = new JsonObject();
-    o.add("transfers", arr);
-    return CanonicalJson.toString(o);
   }
 
   private long nonce(Actor x) {

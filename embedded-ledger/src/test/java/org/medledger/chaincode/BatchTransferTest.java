@@ -2,11 +2,11 @@ package org.medledger.chaincode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.medledger.chaincode.BatchRequests.batch;
 import static org.medledger.chaincode.Channel.assertRefused;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -14,11 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.medledger.crypto.paillier.PaillierCiphertext;
-import org.medledger.crypto.paillier.PaillierPublicKey;
-import org.medledger.crypto.proof.TransferContext;
-import org.medledger.crypto.proof.TransferProof;
-import org.medledger.crypto.proof.TransferStatement;
 import org.medledger.embedded.StateProbe;
 import org.medledger.embedded.TxResult;
 import org.medledger.protocol.CanonicalJson;
@@ -34,7 +29,6 @@ import org.medledger.protocol.Limits;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BatchTransferTest {
-  private static final SecureRandom RND = new SecureRandom();
   private Channel ch;
   private final List<Actor> patients = new ArrayList<>();
 
@@ -49,40 +43,8 @@ class BatchTransferTest {
     }
   }
 
-  /**
-   * Signed transfers from {@code from} to {@code to}, each spending from the previous one's new
-   * balance with the next nonce; the first folds every pending credit. Advances nothing.
-   */
   private List<String> chain(Actor from, Actor to, long nonce, long... amounts) {
-    PaillierPublicKey pk = from.paillier.publicKey();
-    PaillierCiphertext old = ch.storedBalance(from);
-    List<String> ids = new ArrayList<>();
-    for (Channel.Credit c : ch.credits(from)) {
-      ids.add(c.id());
-      old = pk.add(old, c.ciphertext());
-    }
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < amounts.length; i++) {
-      TransferStatement st = new TransferStatement(pk, to.paillier.publicKey(), ch.regulator.paillier.publicKey(), old,
-          new TransferContext(Actor.CHANNEL, Actor.CHAINCODE, from.id, to.id, nonce + i));
-      TransferProof bundle = TransferProof.prove(st, from.paillier, amounts[i], RND);
-      long saved = from.nonce;
-      from.nonce = nonce + i;
-      out.add(from.sign(from.transferBody(to, i == 0 ? ids : List.of(), bundle)));
-      from.nonce = saved;
-      old = TransferProof.newBalance(st, bundle.amountForPayer());
-    }
-    return out;
-  }
-
-  private static String batch(List<String> requests) {
-    JsonArray a = new JsonArray();
-    for (String r : requests) {
-      a.add(CanonicalJson.parseObject(r));
-    }
-    JsonObject o = new JsonObject();
-    o.add("transfers", a);
-    return CanonicalJson.toString(o);
+    return BatchRequests.chain(ch, from, to, nonce, amounts);
   }
 
   private TxResult submit(Actor via, String batchJson) {

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.medledger.embedded.EmbeddedConnection;
@@ -15,6 +12,7 @@ import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.ErrorCode;
 import org.medledger.protocol.RecordProtocol;
 import org.medledger.sdk.LedgerCallException;
+import org.medledger.sdk.SteppingClock;
 
 /**
  * A query through {@link EmbeddedConnection} carries the connection's clock, as a Fabric gateway
@@ -23,34 +21,11 @@ import org.medledger.sdk.LedgerCallException;
  * {@code notAfter} is judged against that proposal time, so it tells the two apart.
  */
 class EmbeddedQueryTimeTest {
-  /** A client clock that the test moves; it does not move by itself. */
-  private static final class HandClock extends Clock {
-    private Instant now;
-
-    HandClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   private RecordDesk d;
   private Channel ch;
   private Actor alice;
-  private HandClock clock;
+  /** A client clock that the test moves; it does not move by itself. */
+  private SteppingClock clock;
   private EmbeddedConnection alicesGateway;
 
   @BeforeEach
@@ -59,7 +34,7 @@ class EmbeddedQueryTimeTest {
     ch = d.ch;
     alice = d.patient("alice");
     // An hour passes with no transaction on the channel.
-    clock = new HandClock(ch.ledger.lastTimestamp().plusSeconds(3600));
+    clock = new SteppingClock(ch.ledger.lastTimestamp().plusSeconds(3600), Duration.ZERO);
     alicesGateway = new EmbeddedConnection(ch.ledger, ch.gateway(alice), "medledger", clock);
   }
 
@@ -89,7 +64,7 @@ class EmbeddedQueryTimeTest {
   void aTrailQueryExpiredByTheClientsClockIsRefused() {
     // Five minutes since the last commit: a notAfter a minute ago is within the validity of the
     // last commit's time, but past by the client's clock.
-    clock.now = ch.ledger.lastTimestamp().plusSeconds(300);
+    clock.set(ch.ledger.lastTimestamp().plusSeconds(300));
     long notAfter = clock.instant().getEpochSecond() - 60;
     long last = ch.ledger.lastTimestamp().getEpochSecond();
     assertTrue(notAfter > last && notAfter < last + RecordProtocol.MAX_QUERY_VALIDITY_SECONDS);

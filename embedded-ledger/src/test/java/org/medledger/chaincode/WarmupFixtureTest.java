@@ -2,9 +2,9 @@ package org.medledger.chaincode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.medledger.chaincode.BatchRequests.batch;
+import static org.medledger.chaincode.BatchRequests.chain;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.OutputStream;
@@ -12,7 +12,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,13 +22,7 @@ import org.hyperledger.fabric.shim.ChaincodeException;
 import org.hyperledger.fabric.shim.ChaincodeStub;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.medledger.crypto.paillier.PaillierCiphertext;
-import org.medledger.crypto.paillier.PaillierPublicKey;
-import org.medledger.crypto.proof.TransferContext;
-import org.medledger.crypto.proof.TransferProof;
-import org.medledger.crypto.proof.TransferStatement;
 import org.medledger.embedded.EmbeddedLedger;
-import org.medledger.protocol.CanonicalJson;
 
 /**
  * Rebuilds chaincode's built-in warm-up samples ({@code Warmup.RESOURCE}): on the embedded ledger,
@@ -41,8 +34,6 @@ import org.medledger.protocol.CanonicalJson;
  * (a path relative to the module when run by Maven from the root: use an absolute one).
  */
 class WarmupFixtureTest {
-  private static final SecureRandom RND = new SecureRandom();
-
   /** Passes proposals to the router; records the next one of {@code armed} with its reads. */
   private static final class Recorder implements EmbeddedLedger.Dispatcher {
     String armed;
@@ -112,38 +103,5 @@ class WarmupFixtureTest {
       Warmup.write(d, rec.recorded);
       d.flush();
     }
-  }
-
-  /** Signed transfers chained on one another's new balance (as BatchTransferTest builds them). */
-  private static List<String> chain(Channel ch, Actor from, Actor to, long nonce, long... amounts) {
-    PaillierPublicKey pk = from.paillier.publicKey();
-    PaillierCiphertext old = ch.storedBalance(from);
-    List<String> ids = new ArrayList<>();
-    for (Channel.Credit c : ch.credits(from)) {
-      ids.add(c.id());
-      old = pk.add(old, c.ciphertext());
-    }
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < amounts.length; i++) {
-      TransferStatement st = new TransferStatement(pk, to.paillier.publicKey(), ch.regulator.paillier.publicKey(), old,
-          new TransferContext(Actor.CHANNEL, Actor.CHAINCODE, from.id, to.id, nonce + i));
-      TransferProof bundle = TransferProof.prove(st, from.paillier, amounts[i], RND);
-      long saved = from.nonce;
-      from.nonce = nonce + i;
-      out.add(from.sign(from.transferBody(to, i == 0 ? ids : List.of(), bundle)));
-      from.nonce = saved;
-      old = TransferProof.newBalance(st, bundle.amountForPayer());
-    }
-    return out;
-  }
-
-  private static String batch(List<String> requests) {
-    JsonArray a = new JsonArray();
-    for (String r : requests) {
-      a.add(CanonicalJson.parseObject(r));
-    }
-    JsonObject o = new JsonObject();
-    o.add("transfers", a);
-    return CanonicalJson.toString(o);
   }
 }

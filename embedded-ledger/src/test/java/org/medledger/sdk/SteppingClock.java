@@ -7,8 +7,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock for the SDK's ledger tests: one fixed step further at each reading, as time passes
- * between calls, so transaction timestamps are distinct and repeatable.
+ * A clock for the ledger tests: one fixed step further at each reading, as time passes between
+ * calls, so transaction timestamps are distinct and repeatable. With a step of zero it stands
+ * still and moves only when the test moves it ({@link #advance}, {@link #set}).
  */
 public final class SteppingClock extends Clock {
   private final Duration step;
@@ -18,7 +19,7 @@ public final class SteppingClock extends Clock {
    * A clock that reads {@code start + step} first.
    *
    * @param start the instant before the first reading
-   * @param step how far each reading moves on
+   * @param step how far each reading moves on ({@link Duration#ZERO}: a clock the test moves by hand)
    */
   public SteppingClock(Instant start, Duration step) {
     this.now = start;
@@ -39,6 +40,16 @@ public final class SteppingClock extends Clock {
     if (t.isAfter(now)) {
       now = t;
     }
+  }
+
+  /** Moves the clock on by {@code d}. */
+  public synchronized void advance(Duration d) {
+    now = now.plus(d);
+  }
+
+  /** Sets the clock to {@code t}, back or forth: the next reading is {@code t + step}. */
+  public synchronized void set(Instant t) {
+    now = t;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package org.medledger.cli.demo;
 
-import java.time.Instant;
-import java.util.Optional;
+import org.medledger.sdk.ForwardingConnection;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
 
@@ -12,42 +11,16 @@ import org.medledger.sdk.LedgerConnection;
  * that what refuses the old share is the ledger, not the member's own client. Closing it leaves
  * the underlying connection open.
  */
-final class StaleView implements LedgerConnection {
-  private final LedgerConnection inner;
+final class StaleView extends ForwardingConnection {
   private final String committee;
 
   StaleView(LedgerConnection inner, String committeeJson) {
-    this.inner = inner;
+    super(inner);
     this.committee = committeeJson;
-  }
-
-  @Override
-  public String submit(String function, String... args) throws LedgerCallException {
-    return inner.submit(function, args);
   }
 
   @Override
   public String evaluate(String function, String... args) throws LedgerCallException {
     return function.equals("committee:getCommittee") ? committee : inner.evaluate(function, args);
-  }
-
-  @Override
-  public String channel() {
-    return inner.channel();
-  }
-
-  @Override
-  public String chaincode() {
-    return inner.chaincode();
-  }
-
-  @Override
-  public Instant queryTime() {
-    return inner.queryTime();
-  }
-
-  @Override
-  public Optional<String> commitStatus(String txId) throws LedgerCallException {
-    return inner.commitStatus(txId);
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medledger.sdk.ForwardingConnection;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
 
@@ -44,7 +44,7 @@ class ChannelWatcherFaultTest {
 
   /** B's gateway: the first {@code disputeFaults} dispute submissions fail as if the peer were down. */
   private LedgerConnection flaky(LedgerConnection inner) {
-    return new LedgerConnection() {
+    return new ForwardingConnection(inner) {
       @Override
       public String submit(String function, String... args) throws LedgerCallException {
         if (function.equals("channels:dispute") && disputeFaults.getAndDecrement() > 0) {
@@ -52,26 +52,6 @@ class ChannelWatcherFaultTest {
               LedgerCallException.Committed.NO, "peer unreachable (injected)");
         }
         return inner.submit(function, args);
-      }
-
-      @Override
-      public String evaluate(String function, String... args) throws LedgerCallException {
-        return inner.evaluate(function, args);
-      }
-
-      @Override
-      public String channel() {
-        return inner.channel();
-      }
-
-      @Override
-      public String chaincode() {
-        return inner.chaincode();
-      }
-
-      @Override
-      public Instant queryTime() {
-        return inner.queryTime();
       }
     };
   }

@@ -3,11 +3,8 @@ package org.medledger.sdk.channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.medledger.embedded.MedLedgerContracts;
 import org.medledger.protocol.Role;
 import org.medledger.embedded.EmbeddedLedger;
@@ -16,6 +13,7 @@ import org.medledger.crypto.testing.TestKeys;
 import org.medledger.crypto.testing.TestRingPedersen;
 import org.medledger.sdk.AccountClient;
 import org.medledger.sdk.RecordClient;
+import org.medledger.sdk.SteppingClock;
 import org.medledger.sdk.AccountSecrets;
 import org.medledger.embedded.EmbeddedConnection;
 import org.medledger.sdk.LedgerConnection;
@@ -30,32 +28,9 @@ final class LedgerFixture {
       + "\"roles\":{\"HospitalOrgMSP\":[\"HOSPITAL\"],\"InsurerOrgMSP\":[\"INSURER\"],\"RegulatorOrgMSP\":[\"REGULATOR\"]},"
       + "\"patientMsps\":[\"HospitalOrgMSP\"]}";
 
-  /** Transaction time, moved by the test. */
-  static final class TestClock extends Clock {
-    private Instant now = Instant.parse("2026-03-01T09:00:00Z");
-
-    synchronized void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   final SecureRandom rnd = new SecureRandom();
-  final TestClock clock = new TestClock();
+  /** Transaction time, moved by the test. */
+  final SteppingClock clock = new SteppingClock(Instant.parse("2026-03-01T09:00:00Z"), Duration.ZERO);
   final EmbeddedLedger ledger = EmbeddedLedger.inMemory("medchannel", MedLedgerContracts.dispatcher());
   final byte[] hospitalSeed = new byte[32];
   final AccountSecrets insurerSecrets;
