@@ -121,11 +121,15 @@ class ChannelLedgerTest {
     String id = a.params().channelId();
     Instant before = Instant.parse(f.chainA.channel(id).getAsJsonObject("channel").get("updatedAt").getAsString());
     f.clock.advance(Duration.ofSeconds(3 * WINDOW));
+    // The clock now reads 3 windows later; each connection stamps its proposals at or after it (a
+    // few microseconds apart, so that one connection's stamps never repeat).
+    Instant touchTime = f.clock.instant();
     watcherA.touchOpen();
     watcherA.awaitIdle();
     assertEquals("TOUCH", kinds(watcherA));
     Instant after = Instant.parse(f.chainA.channel(id).getAsJsonObject("channel").get("updatedAt").getAsString());
-    assertFalse(after.isBefore(before.plusSeconds(3 * WINDOW)), before + " then " + after);
+    assertFalse(after.isBefore(touchTime), before + " then " + after);
+    assertFalse(after.isBefore(before.plusSeconds(3 * WINDOW).minusMillis(1)), before + " then " + after);
     assertEquals(Duration.ofMillis(Math.max(1_000, WINDOW * 1_000 / 4)), watcherA.defaultTouchInterval());
     // Once the channel is closing there is nothing to touch.
     f.chainB.close(b);
