@@ -21,8 +21,9 @@ import org.medledger.protocol.StatsProtocol.State;
  *
  * <p>State: {@code statsc/<month>/<kind>/<account>/<contribution>} one contribution not yet folded
  * (its own key, written blind: a payment never reads or rewrites a key another payment writes);
- * {@code statss/<month>/<kind>/<account>} the bucket's state, written only by {@code stats:fold},
- * the opening request and {@code stats:publish}.
+ * {@code statss/<month>/<kind>/<account>} the bucket's state (FOLDING: a running aggregate, not
+ * sealed; OPENING and OPENED: sealed by a committee member's signed opening request), written only
+ * by {@code stats:fold}, the opening request and {@code stats:publish}.
  */
 final class StatsBuckets {
   static final String CONTRIBUTION = "statsc";
@@ -123,12 +124,32 @@ final class StatsBuckets {
     return o;
   }
 
-  /** The state at {@code now}: the stored one, else COLLECTING or CLOSED by the month. */
-  static State stateAt(Bucket b, JsonObject stored, Instant now) {
-    if (stored != null) {
+  /**
+   * True iff a committee member's opening request has sealed the bucket (OPENING or OPENED): its
+   * contribution set is fixed, nothing more is folded, later contributions are late.
+   */
+  static boolean sealed(JsonObject stored) {
+    String s = stored.get("state").getAsString();
+    return s.equals(State.OPENING.name()) || s.equals(State.OPENED.name());
+  }
+
+  /**
+   * The state at {@code now} with {@code unfolded} contributions not folded: OPENING or OPENED once
+   * sealed; else, before its month is over, COLLECTING; after it, CLOSED before the first fold,
+   * FOLDING while contributions remain unfolded and FOLDED while none does (not sealed: a later
+   * contribution makes it FOLDING again).
+   */
+  static State stateAt(Bucket b, JsonObject stored, Instant now, int unfolded) {
+    if (stored != null && sealed(stored)) {
       return State.valueOf(stored.get("state").getAsString());
     }
-    return now.isBefore(b.closesAt()) ? State.COLLECTING : State.CLOSED;
+    if (now.isBefore(b.closesAt())) {
+      return State.COLLECTING;
+    }
+    if (stored == null) {
+      return State.CLOSED;
+    }
+    return unfolded == 0 ? State.FOLDED : State.FOLDING;
   }
 
   /** The unfolded contributions of a bucket, at most {@code limit}. */
@@ -151,7 +172,7 @@ final class StatsBuckets {
     long folded = stored == null ? 0 : stored.get("folded").getAsLong();
     JsonObject o = new JsonObject();
     o.addProperty("bucketId", b.id());
-    o.addProperty("state", stateAt(b, stored, ledger.timestamp()).name());
+    o.addProperty("state", stateAt(b, stored, ledger.timestamp(), unfolded).name());
     o.addProperty("contributions", folded + unfolded);
     o.addProperty("countExact", exact);
     o.addProperty("folded", folded);

@@ -12,9 +12,11 @@ import org.medledger.protocol.StatsProtocol.State;
  * committee member may ask to open a bucket, checked in this order, each with its own code and
  * nothing written on refusal: exactly one canonical bucket id (STATS_BAD_BUCKET), PUBLIC mode
  * (STATS_PUBLIC_ONLY), its month over by this transaction's timestamp (STATS_NOT_CLOSED), a
- * contribution or a state (UNKNOWN_TARGET), not requested before (STATS_ALREADY_OPENED), every contribution folded (STATS_NOT_FOLDED), at least k
- * contributions (STATS_BELOW_K). On success the bucket moves to OPENING with the disclosure's id, so
- * a second request for it is refused.
+ * contribution or a state (UNKNOWN_TARGET), not requested before (STATS_ALREADY_OPENED), every
+ * contribution written so far folded (STATS_NOT_FOLDED: the request does not fold), at least k
+ * contributions (STATS_BELOW_K). On success the bucket moves to OPENING with the disclosure's id:
+ * this signed request, not a fold, seals the bucket. A second request is refused, and contributions
+ * written afterwards are late and never folded.
  */
 final class StatsDisclosure {
   private StatsDisclosure() {}
@@ -30,15 +32,18 @@ final class StatsDisclosure {
     }
     StatsFold.requireClosed(ledger, b);
     JsonObject st = StatsBuckets.state(ledger, b);
-    if (st == null && StatsBuckets.unfolded(ledger, b, 1).isEmpty()) {
+    // A range read of the bucket's contribution keys: a contribution committed concurrently is a
+    // phantom that invalidates this request, so the set it seals is exactly the folded one.
+    boolean unfolded = !StatsBuckets.unfolded(ledger, b, 1).isEmpty();
+    if (st == null && !unfolded) {
       throw LedgerException.of(ErrorCode.UNKNOWN_TARGET, b.id() + " holds no contribution");
     }
-    State s = StatsBuckets.stateAt(b, st, ledger.timestamp());
-    if (s == State.OPENING || s == State.OPENED) {
+    if (st != null && StatsBuckets.sealed(st)) {
       throw LedgerException.of(ErrorCode.STATS_ALREADY_OPENED, b.id() + " was opened by " + st.get("disclosureId").getAsString());
     }
-    if (s != State.FOLDED) {
-      throw LedgerException.of(ErrorCode.STATS_NOT_FOLDED, b.id() + " is " + s + ": run stats:fold until it is FOLDED");
+    if (st == null || unfolded) {
+      throw LedgerException.of(ErrorCode.STATS_NOT_FOLDED, b.id() + " has contributions not folded yet: run stats:fold"
+          + " until it is FOLDED, then request again");
     }
     long count = st.get("folded").getAsLong();
     if (count < cfg.statsMinContributions()) {

@@ -27,19 +27,24 @@ final class StatsFold {
   /**
    * Folds at most {@code maxBatch} unfolded contributions of a closed bucket into its aggregate and
    * deletes their keys (each key is read, multiplied in and removed in the same transaction, so a
-   * contribution is folded exactly once). The bucket is FOLDED once a fold finds no more.
+   * contribution is folded exactly once). Folding never seals: contributions written later are folded
+   * by later folds, until a committee member's signed opening request seals the bucket (OPENING,
+   * {@link StatsDisclosure}); after that a fold is STATS_SEALED.
    */
   static String fold(Ledger ledger, ChannelConfig cfg, String bucketId, String maxBatch) {
     Bucket b = StatsBuckets.parse(bucketId);
     int batch = batch(maxBatch);
     requireClosed(ledger, b);
     JsonObject st = StatsBuckets.state(ledger, b);
-    if (st != null && !st.get("state").getAsString().equals(State.FOLDING.name())) {
+    if (st != null && StatsBuckets.sealed(st)) {
       throw LedgerException.of(ErrorCode.STATS_SEALED, b.id() + " is " + st.get("state").getAsString());
     }
     List<KeyValue> found = StatsBuckets.unfolded(ledger, b, batch + 1);
     if (st == null && found.isEmpty()) {
       throw LedgerException.of(ErrorCode.STATS_BAD_BUCKET, b.id() + " holds no contribution");
+    }
+    if (found.isEmpty()) {
+      throw LedgerException.of(ErrorCode.STATS_NOTHING_TO_FOLD, b.id() + " has no contribution left to fold");
     }
     if (st == null) {
       st = StatsBuckets.fresh(b);
@@ -63,16 +68,13 @@ final class StatsFold {
     }
     st.addProperty("folded", folded + take);
     st.addProperty("aggregate", MoneyContract.b64(pk.ciphertext(acc)));
-    if (found.size() <= batch) {
-      st.addProperty("state", State.FOLDED.name());
-      st.addProperty("foldedTx", ledger.txId());
-      st.addProperty("foldedAt", ledger.timestamp().toString());
-    }
+    // Stored state stays FOLDING (not sealed); FOLDED is shown while no unfolded contribution is left.
+    st.addProperty("state", State.FOLDING.name());
     StatsBuckets.save(ledger, b, st);
-    Contracts.emit(ledger, "medledger.StatsFolded", "bucketId", b.id(), "folded", Long.toString(folded + take),
-        "state", st.get("state").getAsString());
-    // Still FOLDING: at least the one past the batch is left (a lower bound, countExact false).
+    // At most the one past the batch is known to be left (a lower bound, countExact false).
     int left = found.size() - take;
+    Contracts.emit(ledger, "medledger.StatsFolded", "bucketId", b.id(), "folded", Long.toString(folded + take),
+        "state", (left == 0 ? State.FOLDED : State.FOLDING).name());
     return CanonicalJson.toString(StatsBuckets.view(ledger, cfg, b, st, left, left == 0));
   }
 
@@ -90,6 +92,8 @@ final class StatsFold {
   /**
    * STATS_NOT_CLOSED unless this transaction is dated at or after the first instant after the
    * bucket's month (the ordering of transaction timestamps every contract uses, docs/chaincode.md §11.2).
+   * For a fold this is a convenience only (an unsigned client may post-date it, and a fold seals
+   * nothing); for an opening request it is the signed requester's accountable claim.
    */
   static void requireClosed(Ledger ledger, Bucket b) {
     if (ledger.timestamp().isBefore(b.closesAt())) {
@@ -109,7 +113,7 @@ final class StatsFold {
     Bucket b = StatsBuckets.parse(bucketId);
     JsonObject st = StatsBuckets.state(ledger, b);
     if (st == null || !st.get("state").getAsString().equals(State.OPENING.name())) {
-      String s = st == null ? StatsBuckets.stateAt(b, null, ledger.timestamp()).name() : st.get("state").getAsString();
+      String s = st == null ? StatsBuckets.stateAt(b, null, ledger.timestamp(), 0).name() : st.get("state").getAsString();
       throw LedgerException.of(s.equals(State.OPENED.name()) ? ErrorCode.STATS_ALREADY_OPENED : ErrorCode.STATS_NOT_OPENED,
           b.id() + " is " + s);
     }

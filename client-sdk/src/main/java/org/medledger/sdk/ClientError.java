@@ -24,5 +24,10 @@ public enum ClientError {
   /** Fewer valid disclosure shares than the committee's threshold. */
   NOT_ENOUGH_SHARES,
   /** The disclosure request is in the other mode (PUBLIC vs PRIVATE) than the call needs. */
-  WRONG_MODE
+  WRONG_MODE,
+  /**
+   * A statistics bucket's opening request whose bucket's month is not over by this client's clock:
+   * the requester post-dated it (docs/chaincode.md §11.2); no share is sent.
+   */
+  STATS_MONTH_NOT_OVER
 }

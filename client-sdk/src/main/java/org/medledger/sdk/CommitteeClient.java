@@ -5,9 +5,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.medledger.crypto.CryptoException;
 import org.medledger.crypto.SecretAccess;
@@ -24,6 +26,7 @@ import org.medledger.crypto.threshold.ThresholdDealer;
 import org.medledger.crypto.threshold.ThresholdPublicKey;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.CommitteeProtocol;
+import org.medledger.protocol.StatsProtocol;
 import org.medledger.protocol.Role;
 import org.medledger.sdk.internal.ClientBuilder;
 import org.medledger.sdk.internal.Requests;
@@ -43,13 +46,19 @@ public final class CommitteeClient {
   private final AccountSecrets secrets;
   private final LedgerConnection ledger;
   private final SecureRandom rnd;
+  private final Clock clock;
 
-  /** A client with the default settings; {@link #builder()} sets the others. */
+  /** A client with the default settings (the system clock); {@link #builder()} sets the others. */
   public CommitteeClient(AccountSecrets secrets, LedgerConnection ledger, SecureRandom rnd) {
+    this(secrets, ledger, rnd, Clock.systemUTC());
+  }
+
+  private CommitteeClient(AccountSecrets secrets, LedgerConnection ledger, SecureRandom rnd, Clock clock) {
     this.requests = new Requests(secrets, ledger, rnd);
     this.secrets = secrets;
     this.ledger = ledger;
     this.rnd = rnd;
+    this.clock = clock;
   }
 
   public static Builder builder() {
@@ -58,11 +67,22 @@ public final class CommitteeClient {
 
   /** Builds a {@link CommitteeClient}: secrets, ledger and random source are required. */
   public static final class Builder extends ClientBuilder<Builder> {
+    private Clock clock = Clock.systemUTC();
+
     private Builder() {}
+
+    /**
+     * The clock this member's client judges a statistics bucket's month by before it shares
+     * ({@link #share}); the system clock by default.
+     */
+    public Builder clock(Clock c) {
+      this.clock = Objects.requireNonNull(c, "clock");
+      return this;
+    }
 
     public CommitteeClient build() {
       requireParts();
-      return new CommitteeClient(secrets(), ledger(), random());
+      return new CommitteeClient(secrets(), ledger(), random(), clock);
     }
   }
 
@@ -203,7 +223,9 @@ public final class CommitteeClient {
    * Shares this member's decryption for a PUBLIC request on chain; the chaincode verifies its proof
    * and, with the t-th share, stores the plaintext. Returns the request after the share.
    *
-   * @throws ClientRefusalException WRONG_MODE for a PRIVATE request (nothing sent)
+   * @throws ClientRefusalException WRONG_MODE for a PRIVATE request; STATS_MONTH_NOT_OVER for the
+   *     opening of a statistics bucket whose month is not over by this client's clock (the requester
+   *     post-dated the request, docs/chaincode.md §11.2); nothing sent
    */
   public Disclosure share(String disclosureId, KeyShare share) throws LedgerCallException, ClientRefusalException {
     Pending p = prepare(disclosureId, share, CommitteeProtocol.Mode.PUBLIC);
@@ -246,6 +268,15 @@ public final class CommitteeClient {
     if (!d.get("mode").getAsString().equals(mode.name())) {
       throw new ClientRefusalException(ClientError.WRONG_MODE, disclosureId + " is a " + d.get("mode").getAsString()
           + " request");
+    }
+    if (d.get("targetKind").getAsString().equals(CommitteeProtocol.Target.STATS_BUCKET.name())) {
+      // The chaincode judged the month by the request's own (client-chosen) timestamp; judge it again by ours.
+      StatsProtocol.Bucket b = StatsProtocol.parse(d.get("targetId").getAsString());
+      if (clock.instant().isBefore(b.closesAt())) {
+        throw new ClientRefusalException(ClientError.STATS_MONTH_NOT_OVER, disclosureId + " opens " + b.id()
+            + ", whose month ends at " + b.closesAt() + ": not over by this client's clock; requested by "
+            + d.get("requester").getAsString());
+      }
     }
     ThresholdPublicKey pk = committee().publicKey();
     PaillierCiphertext c = PaillierCiphertext.fromBytes(Requests.unb64(d.get("ciphertext").getAsString()), pk.paillierKey());

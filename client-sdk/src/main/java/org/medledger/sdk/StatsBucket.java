@@ -30,12 +30,12 @@ public record StatsBucket(String id, YearMonth month, StatsProtocol.Kind kind, S
     Optional<String> disclosureId, Optional<StatsResult> result) {
 
   /**
-   * True iff the bucket holds enough contributions to be opened (k): once folding is done, the
-   * folded ones (late contributions after the fold are never opened), else all it holds so far.
+   * True iff the bucket holds enough contributions to be opened (k): once sealed by its opening
+   * request (OPENING, OPENED), the folded ones (late contributions after the seal are never opened),
+   * else all it holds so far (folding never seals).
    */
   public boolean reachesK() {
-    boolean sealed = state == StatsProtocol.State.FOLDED || state == StatsProtocol.State.OPENING
-        || state == StatsProtocol.State.OPENED;
+    boolean sealed = state == StatsProtocol.State.OPENING || state == StatsProtocol.State.OPENED;
     return (sealed ? folded : contributions) >= minContributions;
   }
 

@@ -183,7 +183,11 @@ public final class StatsClient {
         Integer.toString(StatsProtocol.MAX_FOLD_BATCH))));
   }
 
-  /** Folds until every contribution is in the aggregate (FOLDED or later); returns the bucket. */
+  /**
+   * Folds until every contribution written so far is in the aggregate (FOLDED, or OPENING/OPENED
+   * if it is sealed already); returns the bucket. Folding never seals: a contribution written later
+   * makes the bucket FOLDING again, until a committee member's opening request seals it.
+   */
   public StatsBucket foldAll(String bucketId) throws LedgerCallException {
     StatsBucket b = bucket(bucketId);
     while (b.state() == StatsProtocol.State.CLOSED || b.state() == StatsProtocol.State.FOLDING) {
@@ -196,7 +200,10 @@ public final class StatsClient {
 
   /**
    * Committee member: requests the opening of a folded bucket, a PUBLIC disclosure of its
-   * aggregate with {@code reason} (1..500 characters, stored on chain). Members then share with
+   * aggregate with {@code reason} (1..500 characters, stored on chain). This signed request seals
+   * the bucket (refused STATS_NOT_FOLDED while a contribution is unfolded: {@link #foldAll} first);
+   * the chaincode checks the month is over by the request's timestamp, which this client stamps, and
+   * the other members' clients refuse to share unless it is over by theirs. Members then share with
    * {@link CommitteeClient#share} on the returned disclosure id.
    */
   public Disclosure requestOpening(String bucketId, String reason) throws LedgerCallException {

@@ -146,19 +146,21 @@ class StatsRefusalTest {
     JsonObject folded = bench.bucket(pay);
     assertEquals("FOLDED", folded.get("state").getAsString());
     assertEquals(1, folded.get("folded").getAsLong());
-    refusedUnchanged(ErrorCode.STATS_SEALED, () -> bench.fold(pay, "10"));
+    refusedUnchanged(ErrorCode.STATS_NOTHING_TO_FOLD, () -> bench.fold(pay, "10"));
     refusedUnchanged(ErrorCode.STATS_NOT_OPENED, () -> ch.submit(ch.insurerOrg, "stats:publish", pay));
     assertEquals(BigInteger.valueOf(700), bench.decryptAggregate(pay));
 
-    // A payment back-dated into the sealed month still commits; its contribution is late and never folded.
-    String late = ch.transferRequest(patient, ch.hospital, 5);
-    assertTrue(ch.submitAt(Instant.parse("2026-01-31T23:00:00Z"), ch.gateway(patient), "money:transfer", late).isValid());
+    // Folding does not seal (only a committee member's signed opening request does, StatsFlowTest):
+    // a payment back-dated into the folded month commits and is folded by the next fold.
+    String backDated = ch.transferRequest(patient, ch.hospital, 5);
+    assertTrue(ch.submitAt(Instant.parse("2026-01-31T23:00:00Z"), ch.gateway(patient), "money:transfer", backDated).isValid());
     patient.nonce++;
     JsonObject after = bench.bucket(pay);
     assertEquals(1, after.get("folded").getAsLong());
     assertEquals(1, after.get("unfolded").getAsLong());
-    assertEquals(BigInteger.valueOf(700), bench.decryptAggregate(pay));
-    refusedUnchanged(ErrorCode.STATS_SEALED, () -> bench.fold(pay, "10"));
+    assertEquals(1, bench.foldAll(pay, 10));
+    assertEquals(2, bench.bucket(pay).get("folded").getAsLong());
+    assertEquals(BigInteger.valueOf(705), bench.decryptAggregate(pay));
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.time.YearMonth;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.medledger.embedded.EmbeddedConnection;
 import org.medledger.crypto.stats.AgeBand;
 import org.medledger.crypto.stats.IcdChapter;
 import org.medledger.crypto.stats.SlotLayout;
@@ -140,6 +141,109 @@ class StatsFlowTest {
     // The hospital sees both openings in its disclosure trail.
     CommitteeClient hospitalView = new CommitteeClient(ch.hospitalSecrets, ch.gateway("HospitalOrgMSP"), CommitteeChannel.RND);
     assertEquals(List.of(d.id(), dr.id()), hospitalView.trail().stream().map(Disclosure::id).toList());
+  }
+
+  /**
+   * A fold is unsigned and a Fabric client chooses its proposal timestamp: anyone may send one dated
+   * in the next month. It must not seal the running month (that made every later contribution of the
+   * month late, never counted: one transaction per bucket destroyed a month's statistics or kept a
+   * bucket below k). Only a committee member's signed opening request seals; the contributions made
+   * after a post-dated fold are counted when the bucket is opened.
+   */
+  @Test
+  void aPostDatedFoldByANonMemberDoesNotSealTheMonth() throws Exception {
+    CommitteeChannel ch = new CommitteeChannel(false, true, CommitteeChannel.CONFIG.replace("\"patientMsps\"",
+        "\"statsMinContributions\":4,\"patientMsps\""));
+    String hospital = ch.hospital.accountId();
+    ch.act(ch.member(1).issueAct(ch.insurer.accountId(), 100_000), 1, 2, 3);
+    ch.insurer.pay(ch.patient.accountId(), 60_000);
+    String pay = StatsClient.bucketId(hospital, Kind.PAY, MARCH);
+    ch.patient.pay(hospital, 100);
+    ch.patient.pay(hospital, 200);
+    // The attacker: an insurer's gateway whose clock says April 1st while March is running.
+    LedgerConnection postDated = new EmbeddedConnection(ch.ledger,
+        ch.ledger.identity("InsurerOrgMSP", "InsurerOrgMSP-attacker"), "medledger",
+        new SteppingClock("2026-04-01T00:00:00Z"));
+    StatsClient attacker = StatsClient.builder().secrets(ch.insurerSecrets).ledger(postDated)
+        .random(CommitteeChannel.RND).build();
+    assertEquals(2, attacker.fold(pay).folded());
+    // Still March on every honest clock: three more payments of the month.
+    ch.patient.pay(hospital, 300);
+    ch.patient.pay(hospital, 400);
+    ch.patient.pay(hospital, 500);
+    StatsBucket running = new StatsClient(ch.hospitalSecrets, ch.gateway("HospitalOrgMSP"), CommitteeChannel.RND).bucket(pay);
+    assertEquals(State.COLLECTING, running.state());
+    assertEquals(5, running.contributions());
+    assertTrue(running.reachesK());
+
+    ch.clock.jumpTo(Instant.parse("2026-04-01T00:00:00Z"));
+    StatsClient stats = StatsClient.builder().secrets(ch.hospitalSecrets).ledger(ch.gateway("HospitalOrgMSP"))
+        .random(CommitteeChannel.RND).build();
+    StatsClient committee = StatsClient.builder().secrets(ch.memberSecrets.get(0)).ledger(ch.gateway("RegulatorOrgMSP"))
+        .random(CommitteeChannel.RND).build();
+    unchanged(ch, "STATS_NOT_FOLDED", () -> committee.requestOpening(pay, "March payments"));
+    ch.patient.pay(hospital, 1); // April: another bucket (the embedded ledger dates queries by the last commit)
+    assertEquals(State.FOLDING, stats.bucket(pay).state());
+    StatsBucket folded = stats.foldAll(pay);
+    assertEquals(State.FOLDED, folded.state());
+    assertEquals(5, folded.folded());
+    Disclosure d = committee.requestOpening(pay, "March payments");
+    for (int m : new int[] {1, 2, 3}) {
+      ch.member(m).share(d.id(), ch.share(m));
+    }
+    StatsResult r = stats.publish(pay);
+    assertEquals(5, r.count());
+    assertEquals(BigInteger.valueOf(1_500), r.total());
+  }
+
+  /**
+   * The opening request seals the bucket, and its month check is made by the request's (client-chosen)
+   * timestamp: a member who post-dates a request is named in the disclosure log, and the other
+   * members' clients refuse to share for a bucket whose month is not over by their own clock.
+   * Contributions written after the seal are late and never counted.
+   */
+  @Test
+  void membersRefuseToShareForABucketWhoseMonthIsNotOverByTheirClock() throws Exception {
+    CommitteeChannel ch = new CommitteeChannel(false, true, CommitteeChannel.CONFIG.replace("\"patientMsps\"",
+        "\"statsMinContributions\":2,\"patientMsps\""));
+    String hospital = ch.hospital.accountId();
+    ch.act(ch.member(1).issueAct(ch.insurer.accountId(), 100_000), 1, 2, 3);
+    ch.insurer.pay(ch.patient.accountId(), 60_000);
+    String pay = StatsClient.bucketId(hospital, Kind.PAY, MARCH);
+    ch.patient.pay(hospital, 100);
+    ch.patient.pay(hospital, 200);
+    LedgerConnection postDated = new EmbeddedConnection(ch.ledger,
+        ch.ledger.identity("RegulatorOrgMSP", "RegulatorOrgMSP-early"), "medledger",
+        new SteppingClock("2026-04-01T00:00:00Z"));
+    StatsClient early = StatsClient.builder().secrets(ch.memberSecrets.get(3)).ledger(postDated)
+        .random(CommitteeChannel.RND).build();
+    assertEquals(State.FOLDED, early.fold(pay).state());
+    Disclosure d = early.requestOpening(pay, "March payments, a little early");
+    assertEquals(ch.memberSecrets.get(3).accountId(), d.requester());
+    ch.patient.pay(hospital, 300); // after the seal: late
+    unchanged(ch, "STATS_SEALED", () -> early.fold(pay));
+    StatsBucket sealed = early.bucket(pay);
+    assertEquals(State.OPENING, sealed.state());
+    assertEquals(2, sealed.folded());
+    assertEquals(3, sealed.contributions());
+
+    long height = ch.ledger.height();
+    // Member 1's client reads its own clock (still March).
+    CommitteeClient onTime = CommitteeClient.builder().secrets(ch.memberSecrets.get(0)).ledger(ch.gateway("RegulatorOrgMSP"))
+        .random(CommitteeChannel.RND).clock(ch.clock).build();
+    ClientRefusalException e = assertThrows(ClientRefusalException.class, () -> onTime.share(d.id(), ch.share(1)));
+    assertEquals(ClientError.STATS_MONTH_NOT_OVER, e.errorCode());
+    assertEquals(height, ch.ledger.height(), "a refused share must not be sent");
+
+    ch.clock.jumpTo(Instant.parse("2026-04-01T00:00:00Z"));
+    onTime.share(d.id(), ch.share(1));
+    for (int m : new int[] {2, 3}) {
+      ch.member(m).share(d.id(), ch.share(m));
+    }
+    StatsResult r = early.publish(pay);
+    assertEquals(2, r.count());
+    assertEquals(BigInteger.valueOf(300), r.total());
+    assertEquals(1, early.bucket(pay).contributions() - early.bucket(pay).folded());
   }
 
   /** The call is refused with {@code code} and the ledger does not grow. */

@@ -102,7 +102,8 @@ public enum ErrorCode {
   STATS_BELOW_K("the bucket holds fewer contributions than the channel's minimum k"),
   STATS_NOT_FOLDED("the bucket still has contributions to fold"),
   STATS_ALREADY_OPENED("the bucket's opening has already been requested (a bucket is opened once)"),
-  STATS_SEALED("the bucket's folding is finished: nothing more is folded into it"),
+  STATS_SEALED("the bucket is sealed by its opening request (or would pass 2^32 - 1 contributions): nothing more is folded into it"),
+  STATS_NOTHING_TO_FOLD("every contribution of the bucket written so far is folded already"),
   STATS_NOT_OPENED("the bucket's committee disclosure has not produced its plaintext yet"),
   STATS_PUBLIC_ONLY("a bucket is opened only by a PUBLIC disclosure");
 

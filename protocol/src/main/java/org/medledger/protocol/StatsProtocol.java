@@ -49,11 +49,17 @@ public final class StatsProtocol {
     COLLECTING,
     /** Its month is over and no fold has started. */
     CLOSED,
-    /** Folding has started: some contributions are in the running aggregate, some not yet. */
+    /** Its month is over; some contributions are in the running aggregate, some not yet. */
     FOLDING,
-    /** Every contribution is folded: the aggregate and its count are final. */
+    /**
+     * Its month is over and every contribution written so far is folded: ready to be opened. Not
+     * sealed: a contribution written later (a back-dated one) makes it FOLDING again.
+     */
     FOLDED,
-    /** A committee disclosure of the aggregate has been requested. */
+    /**
+     * A committee member's signed opening request has sealed the bucket: its aggregate and count are
+     * final; contributions written afterwards are late and never counted.
+     */
     OPENING,
     /** The result is published on chain. */
     OPENED
