@@ -48,7 +48,9 @@ final class DiscloseCommand extends Base {
       throw CliException.local("NOT_COMMITTEE_MEMBER", "'" + a.local().name() + "' is not a member of the current committee"
           + " (epoch " + c.epoch() + "); nothing was sent");
     }
-    return new CommitteeClient(a.secrets(), a.connection(), cmd.root().random);
+    // This run's clock: a member refuses to share for a statistics bucket whose month it sees running.
+    return CommitteeClient.builder().secrets(a.secrets()).ledger(a.connection()).random(cmd.root().random)
+        .clock(cmd.root().clock).build();
   }
 
   static CommitteeClient.Committee committee(Base cmd) throws Exception {

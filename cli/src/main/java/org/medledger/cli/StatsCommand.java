@@ -168,11 +168,6 @@ final class StatsCommand extends Base {
       refuseForFree(before, root().clock.instant());
       Acting a = acting(name, null, Role.COMMITTEE_MEMBER, "stats open");
       StatsClient client = new StatsClient(a.secrets(), a.connection(), root().random);
-      if (before.state() == StatsProtocol.State.COLLECTING) {
-        // The query was judged at an earlier time than this run's (the embedded ledger stamps a query
-        // with its last transaction's time): the month is over by the clock, so a fold, stamped now, starts.
-        client.fold(id);
-      }
       StatsBucket folded = client.foldAll(id);
       Disclosure d = client.requestOpening(id, why);
       Map<String, String> names = localNames();
