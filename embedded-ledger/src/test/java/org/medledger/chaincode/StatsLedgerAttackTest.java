@@ -27,14 +27,7 @@ class StatsLedgerAttackTest {
    */
   @Test
   void bucketIdsDoNotDependOnThePeersLocale() {
-    Locale saved = Locale.getDefault();
-    try {
-      Locale.setDefault(Locale.forLanguageTag("ar-EG"));
-      StatsBench bench = new StatsBench();
-      Channel ch = bench.ch;
-      Actor patient = bench.desk.patient("alice");
-      ch.issue(100_000, ch.insurer);
-      assertTrue(ch.pay(ch.insurer, patient, 10_000).isValid());
+    underArabicLocaleWithAFundedPatient((bench, ch, patient) -> {
       assertTrue(ch.pay(patient, ch.hospital, 700).isValid());
       var t = ch.now().atOffset(ZoneOffset.UTC);
       String month = t.getYear() + "-" + (t.getMonthValue() < 10 ? "0" : "") + t.getMonthValue();
@@ -43,9 +36,7 @@ class StatsLedgerAttackTest {
       assertEquals(1, bench.bucket(pay).get("contributions").getAsLong());
       List<JsonObject> all = bench.buckets("");
       assertTrue(all.stream().anyMatch(b -> b.get("bucketId").getAsString().equals(pay)), all.toString());
-    } finally {
-      Locale.setDefault(saved);
-    }
+    });
   }
 
   /**
@@ -81,6 +72,21 @@ class StatsLedgerAttackTest {
    */
   @Test
   void everyKeyATransferWritesIsAsciiWhateverTheLocale() {
+    underArabicLocaleWithAFundedPatient((bench, ch, patient) -> {
+      org.medledger.embedded.Endorsement e = ch.endorseTransfer(patient, ch.hospital, 100);
+      assertTrue(e.succeeded(), e.toString());
+      for (String k : e.writtenKeys()) {
+        assertTrue(k.chars().allMatch(c -> c < 0x80), "non-ASCII key: " + k);
+      }
+    });
+  }
+
+  private interface LocaleCase {
+    void run(StatsBench bench, Channel ch, Actor patient);
+  }
+
+  /** Runs a case with the JVM's default locale ar-EG (Arabic-Indic digits), a patient funded with 10,000. */
+  private static void underArabicLocaleWithAFundedPatient(LocaleCase body) {
     Locale saved = Locale.getDefault();
     try {
       Locale.setDefault(Locale.forLanguageTag("ar-EG"));
@@ -89,11 +95,7 @@ class StatsLedgerAttackTest {
       Actor patient = bench.desk.patient("alice");
       ch.issue(100_000, ch.insurer);
       assertTrue(ch.pay(ch.insurer, patient, 10_000).isValid());
-      org.medledger.embedded.Endorsement e = ch.endorseTransfer(patient, ch.hospital, 100);
-      assertTrue(e.succeeded(), e.toString());
-      for (String k : e.writtenKeys()) {
-        assertTrue(k.chars().allMatch(c -> c < 0x80), "non-ASCII key: " + k);
-      }
+      body.run(bench, ch, patient);
     } finally {
       Locale.setDefault(saved);
     }
