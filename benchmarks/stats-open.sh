@@ -3,7 +3,8 @@
 # on the embedded ledger, in one JVM each:
 #  - StatsOpenBench: opening one bucket of ${N:-10000} contributions end to end (writing by committee
 #    issues, folds of 500, a member's opening request, 3 verified shares, publish), 2048 bits;
-#    writes benchmarks/results/stats-open.json. Takes about 2-10 minutes depending on the load.
+#    writes benchmarks/results/stats-open.json. About 2.5 minutes of CPU (writing 11,000 issues is
+#    most of it); 13 minutes of wall time at a load average of 20 on 2 cores.
 #  - StatsTransferCost: what a transfer's contribution adds to money:transfer (the contribution write
 #    and the fold's share per contribution), 2048 and 3072 bits; writes
 #    benchmarks/results/stats-transfer.json.
