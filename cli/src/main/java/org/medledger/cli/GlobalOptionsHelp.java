@@ -14,8 +14,11 @@ import picocli.CommandLine.Model.OptionSpec;
  * global options it reads.
  */
 final class GlobalOptionsHelp extends Help {
-  /** The global options the demo reads; it opens its own ledger and keystores and asks for no password. */
-  private static final Set<String> DEMO_READS = Set.of("--json", "--lock-wait", "--verbose");
+  /**
+   * The global options the demo reads; it opens its own ledger and keystores and asks for no
+   * password. The home is where its statistics chart goes by default.
+   */
+  private static final Set<String> DEMO_READS = Set.of("--home", "--json", "--lock-wait", "--verbose");
 
   GlobalOptionsHelp(CommandSpec spec, ColorScheme scheme) {
     super(spec, scheme);

@@ -23,12 +23,12 @@ import org.medledger.sdk.StatsResult;
  * The published results of opened statistics buckets as tables for the terminal, JSON, and PNG
  * charts (docs/cli.md §4 stats): one row per opened bucket (count and total), for RECORDS buckets
  * the visits per ICD-10 chapter and per age band, for money buckets the monthly totals per
- * institution and kind. {@code medledger stats show} prints it; the demo can do the same with
- * {@link #of}, {@link #text()} and {@link #writePng}.
+ * institution and kind. {@code medledger stats show} prints it; the demo ({@code
+ * org.medledger.cli.demo}) does the same with {@link #of}, {@link #text()} and {@link #writePng}.
  */
-final class StatsReport {
+public final class StatsReport {
   /** Which chart {@link #writePng} draws. */
-  enum Chart {
+  public enum Chart {
     /** Money buckets: one group per month, one bar per (institution, kind). */
     TOTALS,
     /** RECORDS buckets: one group per ICD-10 chapter, one bar per (hospital, month). */
@@ -51,7 +51,7 @@ final class StatsReport {
    * The report of {@code results} (any order; shown by month, account and kind), naming accounts by
    * {@code names} (account id → local name) where known.
    */
-  static StatsReport of(List<StatsResult> results, Map<String, String> names) {
+  public static StatsReport of(List<StatsResult> results, Map<String, String> names) {
     List<Row> rows = new ArrayList<>();
     for (StatsResult r : results) {
       rows.add(new Row(StatsProtocol.parse(r.bucketId()), r));
@@ -61,7 +61,7 @@ final class StatsReport {
     return new StatsReport(List.copyOf(rows), Map.copyOf(names));
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return rows.isEmpty();
   }
 
@@ -74,7 +74,7 @@ final class StatsReport {
   }
 
   /** The chart a bare {@code --png} draws: the visits if every bucket is a RECORDS bucket, else the totals. */
-  Chart defaultChart() {
+  public Chart defaultChart() {
     return !rows.isEmpty() && money().isEmpty() ? Chart.VISITS : Chart.TOTALS;
   }
 
@@ -89,7 +89,7 @@ final class StatsReport {
   }
 
   /** The tables, for people. */
-  String text() {
+  public String text() {
     if (rows.isEmpty()) {
       return "No opened bucket.\n";
     }
@@ -160,7 +160,7 @@ final class StatsReport {
   }
 
   /** Every result: bucket, its parts, count, total, disclosure, publishing tx; RECORDS buckets their counters. */
-  JsonArray json() {
+  public JsonArray json() {
     JsonArray a = new JsonArray();
     for (Row r : rows) {
       JsonObject o = new JsonObject();
@@ -194,7 +194,7 @@ final class StatsReport {
   }
 
   /** Writes chart {@code which} as a PNG of {@code width} × {@code height} pixels to {@code file}. */
-  void writePng(Chart which, Path file, int width, int height) throws CliException {
+  public void writePng(Chart which, Path file, int width, int height) throws CliException {
     try {
       new PngChart(width, height).write(chart(which), file);
     } catch (IOException e) {

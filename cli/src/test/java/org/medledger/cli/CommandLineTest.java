@@ -68,8 +68,10 @@ class CommandLineTest {
         "the global options are described once, by 'medledger --help':\n" + pay.out());
     assertTrue(pay.out().contains("Global options (see 'medledger --help'): --home, --ledger-dir"), pay.out());
     CliRunner.Run demo = cli().run("demo", "--help");
-    assertTrue(!demo.out().contains("--password-file") && !demo.out().contains("--gateway") && !demo.out().contains("--home"),
+    assertTrue(!demo.out().contains("--password-file") && !demo.out().contains("--gateway") && !demo.out().contains("--ledger-dir"),
         "demo reads none of these:\n" + demo.out());
+    assertTrue(demo.out().contains("Global options (see 'medledger --help'): --home"),
+        "demo reads the home (its chart's default place):\n" + demo.out());
   }
 
   @Test

@@ -53,7 +53,9 @@ class DemoTest {
       held += b.getValue().getAsLong();
     }
     assertEquals(issued, held, "the balances, each decrypted by its owner, add up to what was issued");
-    assertEquals(5_000 - 1_200 - 300, facts.getAsJsonObject("balances").get("alice").getAsLong());
+    // alice paid st-mary and city-clinic in the story, then three visits of the statistics' second month.
+    assertEquals(5_000 - 1_200 - 300 - 450 - 200 - 150, facts.getAsJsonObject("balances").get("alice").getAsLong());
+    assertEquals(3_000 - 800 - 300 - 250, facts.getAsJsonObject("balances").get("bob").getAsLong());
 
     // Of alice's payment to st-mary, each party reads exactly its own copy; no member reads any.
     JsonObject seen = facts.getAsJsonObject("visibility").getAsJsonObject("decryptedBy");
@@ -140,7 +142,7 @@ class DemoTest {
 
     // Per-phase timings.
     assertEquals(Set.of("keys", "configure", "register", "issue", "payments", "records", "visibility", "audit", "reshare",
-        "conservation"), facts.getAsJsonObject("timings").getAsJsonObject("phases").keySet());
+        "stats", "conservation"), facts.getAsJsonObject("timings").getAsJsonObject("phases").keySet());
     for (String k : List.of("safePrimePMillis", "safePrimeQMillis", "dealMillis", "ringPedersenMillis", "paillierMillisSum")) {
       assertTrue(facts.getAsJsonObject("timings").getAsJsonObject("keys").has(k), k);
     }
@@ -151,6 +153,8 @@ class DemoTest {
           + ":" + x.get("code").getAsString());
     }
     assertEquals(List.of("insurer:alice:true:", "insurer:alice:false:GRANT_REVOKED"), trail);
+
+    JsonObject stats = checkStats(facts);
 
     // The demo checks these facts itself (so that 'demo --network' is a test too), and the check can fail.
     Facts.check(facts);
@@ -172,17 +176,103 @@ class DemoTest {
     JsonObject wrongAmount = facts.deepCopy();
     wrongAmount.getAsJsonObject("reshare").getAsJsonObject("disclosure").addProperty("plaintext", fee + 1);
     org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(wrongAmount));
+    JsonObject wrongTotal = facts.deepCopy();
+    JsonObject firstOpened = wrongTotal.getAsJsonObject("stats").getAsJsonArray("opened").get(0).getAsJsonObject();
+    firstOpened.addProperty("total", firstOpened.get("total").getAsLong() + 1);
+    assertEquals("DEMO_CHECK_FAILED", org.junit.jupiter.api.Assertions.assertThrows(CliException.class,
+        () -> Facts.check(wrongTotal)).code());
+    JsonObject smallOpened = facts.deepCopy();
+    smallOpened.getAsJsonObject("stats").getAsJsonObject("belowK").addProperty("code", "");
+    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(smallOpened));
+    JsonObject lostVisit = facts.deepCopy();
+    for (JsonElement e : lostVisit.getAsJsonObject("stats").getAsJsonArray("buckets")) {
+      if (e.getAsJsonObject().get("kind").getAsString().equals("RECORDS")) {
+        e.getAsJsonObject().addProperty("contributions", e.getAsJsonObject().get("contributions").getAsLong() - 1);
+        break;
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(lostVisit));
+    JsonObject noMonthPassed = facts.deepCopy();
+    noMonthPassed.getAsJsonObject("stats").addProperty("monthsPassed", false);
+    org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> Facts.check(noMonthPassed));
 
     // The kept ledger holds the story: configure, eleven registrations, the committee's, the issue,
     // the transfers, the records' set-up, write, claim, grant, read, link, revoke and denied read, the
     // audit's request and its three digests, the re-sharing, the second request and its three
-    // shares. The refused calls (an issue by the regulator alone, by two members, the old shares)
-    // wrote nothing.
+    // shares; then the statistics: seven visit records, five payments, three folds, two opening
+    // requests, their six shares and two publications. The refused calls (an issue by the regulator
+    // alone, by two members, the old shares, the openings of a running month and below k) wrote nothing.
     assertEquals(kept.toString(), facts.get("ledgerDir").getAsString());
     try (EmbeddedLedger ledger = EmbeddedLedger.open(kept, Organisations.CHANNEL, MedLedgerContracts.dispatcher())) {
-      assertEquals(1 + 11 + 1 + 1 + transfers + 8 + 4 + 1 + 4, ledger.height());
+      assertEquals(1 + 11 + 1 + 1 + transfers + 8 + 4 + 1 + 4 + (7 + 5 + 3 + 2 + 6 + 2), ledger.height());
     }
     assertTrue(Files.exists(kept.resolve("blocks.jsonl")));
+    // The chart went to the default place, demo-stats.png in the home.
+    assertEquals(dir.resolve("demo-stats.png").toAbsolutePath().normalize().toString(), stats.get("chart").getAsString());
+    byte[] png = Files.readAllBytes(dir.resolve("demo-stats.png"));
+    assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG file");
+  }
+
+  /**
+   * The statistics step on the embedded ledger: two months pass on the demo's clock; last month's
+   * st-mary buckets open to the plaintext sums of what the story put in; city-clinic's, below k, is
+   * refused; a bucket of the running month was refused before.
+   */
+  private static JsonObject checkStats(JsonObject facts) {
+    JsonObject stats = facts.getAsJsonObject("stats");
+    assertEquals(3, stats.get("k").getAsInt(), "the demo's k");
+    assertEquals("demo", stats.get("clock").getAsString());
+    assertTrue(stats.get("monthsPassed").getAsBoolean());
+    java.time.YearMonth story = java.time.YearMonth.parse(stats.get("storyMonth").getAsString());
+    java.time.YearMonth last = java.time.YearMonth.parse(stats.get("lastMonth").getAsString());
+    assertEquals(story.plusMonths(1), last);
+    java.time.YearMonth now = java.time.YearMonth.now(java.time.ZoneOffset.UTC);
+    assertTrue(last.equals(now.minusMonths(1)) || last.equals(now.minusMonths(2)), "the demo's months are the two before"
+        + " the present (or one further back if a month ended during the test): " + last + ", now " + now);
+    assertEquals("STATS_NOT_CLOSED", stats.getAsJsonObject("runningMonth").get("code").getAsString());
+    assertEquals(7, stats.getAsJsonArray("visits").size());
+    assertEquals(5, stats.getAsJsonArray("payments").size());
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (JsonElement e : stats.getAsJsonArray("buckets")) {
+      JsonObject b = e.getAsJsonObject();
+      counts.put(b.get("month").getAsString() + " " + b.get("kind").getAsString() + " " + b.get("owner").getAsString(),
+          b.get("contributions").getAsLong());
+      assertEquals(3, b.get("minContributions").getAsInt());
+    }
+    assertEquals(Map.of(story + " ISSUE insurer", 1L, story + " FUND insurer", 2L, story + " PAY st-mary", 1L,
+        story + " PAY city-clinic", 2L, story + " SETTLE st-mary", 1L, story + " RECORDS city-clinic", 2L,
+        last + " PAY st-mary", 3L, last + " PAY city-clinic", 2L, last + " RECORDS st-mary", 3L, last + " RECORDS city-clinic", 2L),
+        counts, "every bucket of the two months with its count, before the opening");
+
+    Map<String, JsonObject> opened = new java.util.TreeMap<>();
+    for (JsonElement e : stats.getAsJsonArray("opened")) {
+      opened.put(e.getAsJsonObject().get("kind").getAsString() + " " + e.getAsJsonObject().get("owner").getAsString(),
+          e.getAsJsonObject());
+    }
+    assertEquals(Set.of("RECORDS st-mary", "PAY st-mary"), opened.keySet());
+    JsonObject visits = opened.get("RECORDS st-mary");
+    assertEquals(last.toString(), visits.get("month").getAsString());
+    assertEquals(3, visits.get("count").getAsLong());
+    assertEquals(450 + 300 + 200, visits.get("total").getAsLong(), "the fees");
+    assertEquals(Map.of("IX", 2L, "X", 1L), longs(visits.getAsJsonObject("chapters")));
+    assertEquals(Map.of("55–64", 2L, "25–34", 1L), longs(visits.getAsJsonObject("ageBands")));
+    assertEquals(List.of("member-1", "member-2", "member-4"), strings(visits.getAsJsonArray("sharedBy")));
+    assertEquals(List.of("OPEN", "OPEN", "OPENED"), strings(visits.getAsJsonArray("statusAfterEachShare")));
+    JsonObject paid = opened.get("PAY st-mary");
+    assertEquals(3, paid.get("count").getAsLong());
+    assertEquals(450 + 300 + 200, paid.get("total").getAsLong(), "the three payments of the visits");
+    assertTrue(!paid.has("chapters"));
+    JsonObject below = stats.getAsJsonObject("belowK");
+    assertEquals("city-clinic", below.get("owner").getAsString());
+    assertEquals(2, below.get("contributions").getAsLong());
+    assertEquals("STATS_BELOW_K", below.get("code").getAsString());
+    return stats;
+  }
+
+  private static Map<String, Long> longs(JsonObject o) {
+    Map<String, Long> m = new java.util.HashMap<>();
+    o.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsLong()));
+    return m;
   }
 
   private static List<String> strings(com.google.gson.JsonArray a) {
@@ -206,11 +296,14 @@ class DemoTest {
     assertEquals(0, r.exit(), r.toString());
     for (String s : new String[] {"committee", "dealing: safe primes", "issues", "funds the patients", "pay hospitals",
         "writes a record", "grants the insurer", "settles the claim", "revokes", "Who can see what", "alone",
-        "audits", "disclosure request", "NOT_ENOUGH_SHARES", "re-share", "NOT_COMMITTEE_MEMBER", "WRONG_COMMITTEE"}) {
+        "audits", "disclosure request", "NOT_ENOUGH_SHARES", "re-share", "NOT_COMMITTEE_MEMBER", "WRONG_COMMITTEE",
+        "The embedded ledger's clock is the demo's", "k = 3", "The demo's clock moves on", "STATS_NOT_CLOSED", "STATS_BELOW_K",
+        "Visits per ICD-10 chapter", "Wrote the chart"}) {
       assertTrue(r.out().contains(s), s + " missing:\n" + r.out());
     }
     try (var files = Files.list(tmp)) {
       assertEquals(0, files.count(), "the temporary ledger is deleted");
     }
+    assertTrue(Files.size(dir.resolve("demo-stats.png")) > 1000, "the chart is written to the home");
   }
 }

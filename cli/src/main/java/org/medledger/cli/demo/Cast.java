@@ -3,6 +3,7 @@ package org.medledger.cli.demo;
 import com.google.gson.JsonObject;
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -63,16 +64,19 @@ final class Cast {
   private final KeySize keySize;
   private final SecureRandom random;
   private final Narrator say;
+  private final Clock clock;
   private final Map<String, Party> parties = new LinkedHashMap<>();
   private volatile RingPedersenParams.Generated ringPedersen;
   private volatile ThresholdDealer.Dealing dealing;
   private final JsonObject keyTimings = new JsonObject();
 
-  Cast(Backend backend, KeySize keySize, SecureRandom random, Narrator say) {
+  /** {@code clock}: the ledger's, by which the members' clients judge whether a statistics bucket's month is over. */
+  Cast(Backend backend, KeySize keySize, SecureRandom random, Narrator say, Clock clock) {
     this.backend = backend;
     this.keySize = keySize;
     this.random = random;
     this.say = say;
+    this.clock = clock;
   }
 
   Party get(String label) {
@@ -203,7 +207,7 @@ final class Cast {
     } finally {
       pool.shutdownNow();
     }
-    CommitteeClient regulatorCommittee = new CommitteeClient(regulator, regulatorConn, new SecureRandom());
+    CommitteeClient regulatorCommittee = committeeClient(regulator, regulatorConn);
     parties.put("regulator", new Party("regulator", Role.REGULATOR, Organisations.REGULATOR_ORG, regulator, regulatorConn,
         new AccountClient(regulator, regulatorConn, new SecureRandom()), new RecordClient(regulator, regulatorConn, new SecureRandom()),
         regulatorCommittee));
@@ -213,7 +217,7 @@ final class Cast {
       AccountSecrets s = new AccountSecrets(Role.valueOf(CAST[i][1]), seed, made.get(i));
       LedgerConnection conn = backend.connect(CAST[i][2]);
       parties.put(CAST[i][0], new Party(CAST[i][0], s.role(), CAST[i][2], s, conn, new AccountClient(s, conn, new SecureRandom()),
-          new RecordClient(s, conn, new SecureRandom()), new CommitteeClient(s, conn, new SecureRandom())));
+          new RecordClient(s, conn, new SecureRandom()), committeeClient(s, conn)));
     }
     say.say(String.format(Locale.ROOT, "    %d key pairs, the regulator's %d-bit ring-Pedersen parameters and the committee's %d-bit"
         + " key in %.1f s", CAST.length, ringPedersenSize().bits(), keySize.bits(), millis / 1000.0));
@@ -224,6 +228,10 @@ final class Cast {
     say.say("    each member's key share stays with that member; the dealer forgets p, q and the polynomial (docs/protocol.md §10.5),"
         + " and the regulator account holds no Paillier secret at all");
     return millis;
+  }
+
+  private CommitteeClient committeeClient(AccountSecrets s, LedgerConnection conn) {
+    return CommitteeClient.builder().secrets(s).ledger(conn).random(new SecureRandom()).clock(clock).build();
   }
 
   /** The dealing from the two safe primes, as {@link ThresholdDealer#deal} makes it (it refuses primes too close together). */
@@ -248,12 +256,16 @@ final class Cast {
   }
 
   void configure() throws Exception {
-    say.heading("RegulatorOrg, the channel's administrator, sets which organisation registers which role");
+    say.heading("RegulatorOrg, the channel's administrator, sets which organisation registers which role, and the k of the statistics");
     LedgerConnection admin = backend.connect(Organisations.REGULATOR_ORG);
     try {
-      new PublicLedger(admin).configure(Organisations.standardConfig(admin.channel(), admin.chaincode()));
+      String standard = Organisations.standardConfig(admin.channel(), admin.chaincode());
+      // The standard configuration with the demo's k (its keys stay in order: statsMinContributions sorts last).
+      new PublicLedger(admin).configure(standard.substring(0, standard.length() - 1) + ",\"statsMinContributions\":"
+          + StatsStep.K + "}");
       say.say("    hospitals through HospitalOrg, the insurer through InsurerOrg, the regulator and its committee members through"
-          + " RegulatorOrg; patients through any of them");
+          + " RegulatorOrg; patients through any of them; statistics buckets open from k = " + StatsStep.K + " contributions"
+          + " (the default is 10; lowered so that the demo stays quick)");
     } catch (LedgerCallException e) {
       if (!"ALREADY_CONFIGURED".equals(e.errorCode())) {
         throw e;

@@ -2,7 +2,9 @@ package org.medledger.cli.demo;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Locale;
 import org.medledger.cli.Backend;
 import org.medledger.cli.CliException;
@@ -19,7 +21,8 @@ import org.medledger.sdk.PublicLedger;
  * and issues money by an act three members sign, the insurer funds patients, patients pay
  * hospitals, a hospital writes a record, the patient grants the insurer, a claim is settled, the
  * patient revokes, the committee audits through a disclosure request, a member leaves by
- * re-sharing, and at each point what each party can and cannot read. Every party is a real
+ * re-sharing, the patients' visits over two months whose statistics the committee opens, and at each
+ * point what each party can and cannot read. Every party is a real
  * client-sdk client holding its own secrets; every amount shown was decrypted by the party it is
  * shown for. {@link #run} returns the facts as JSON (the {@code --json} output and what the tests
  * check), after {@link Facts#check}.
@@ -32,6 +35,8 @@ public final class Demo {
   static final long ISSUED = 1_000_000;
 
   private final Backend backend;
+  private final DemoClock clock;
+  private final Path chart;
   private final KeySize keySize;
   private final Narrator say;
   private final Cast cast;
@@ -41,11 +46,18 @@ public final class Demo {
   private Committee committee;
   private final long start = System.nanoTime();
 
-  public Demo(Env env, Backend backend, KeySize keySize, SecureRandom random, boolean narrate) {
+  /**
+   * The story on {@code backend}. {@code clock} is the clock the embedded ledger's connections
+   * stamp with, which the statistics step moves on so that months pass; null on a Fabric network,
+   * whose time is real. {@code chart} is where the statistics chart goes.
+   */
+  public Demo(Env env, Backend backend, DemoClock clock, Path chart, KeySize keySize, SecureRandom random, boolean narrate) {
     this.backend = backend;
+    this.clock = clock;
+    this.chart = chart;
     this.keySize = keySize;
     this.say = new Narrator(env, narrate);
-    this.cast = new Cast(backend, keySize, random, say);
+    this.cast = new Cast(backend, keySize, random, say, clock != null ? clock : Clock.systemUTC());
     this.steps = new Steps(say);
   }
 
@@ -94,6 +106,10 @@ public final class Demo {
     say.say("MedLedger demo on the " + backend.describe());
     say.say("Paillier keys of " + keySize.bits() + " bits (about " + keySize.securityBits() + "-bit security)"
         + (keySize == KeySize.DEFAULT ? "." : "; 'medledger demo --bits 3072' uses the production default."));
+    if (clock != null) {
+      say.say("The embedded ledger's clock is the demo's: it starts at " + DemoClock.WHEN.format(clock.instant()) + ", two months"
+          + " back, and runs on from there; the statistics step moves it on a month, then to the present, so that months pass.");
+    }
     requireFreshChannel();
     phase("keys", cast::keys);
     committee = new Committee(cast, say, cast.dealing());
@@ -127,6 +143,7 @@ public final class Demo {
         () -> Visibility.run(say, backend, cast, committee, alicePaysStMary, records.get("claimId").getAsString()));
     JsonObject audit = phase("audit", () -> Audit.run(say, cast, committee, alicePaysStMary));
     JsonObject reshare = phase("reshare", () -> Reshare.run(say, cast, committee, records.get("claimTransferTx").getAsString()));
+    JsonObject stats = phase("stats", () -> StatsStep.run(say, cast, committee, clock, chart));
 
     JsonObject balances = phase("conservation", () -> {
       JsonObject b = new JsonObject();
@@ -171,6 +188,7 @@ public final class Demo {
     out.add("records", records);
     out.add("audit", audit);
     out.add("reshare", reshare);
+    out.add("stats", stats);
     JsonObject timings = new JsonObject();
     timings.addProperty("keysMillis", phases.get("keys").getAsLong());
     timings.addProperty("registerMillis", phases.get("register").getAsLong());

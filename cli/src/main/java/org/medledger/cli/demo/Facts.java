@@ -1,5 +1,6 @@
 package org.medledger.cli.demo;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.medledger.cli.CliException;
 import org.medledger.cli.ExitCode;
 
@@ -26,6 +28,12 @@ import org.medledger.cli.ExitCode;
  *       regulator key is unchanged, the departed member's share and a staying member's old share are
  *       refused (by the ledger: MALFORMED_SHARE or SHARE_INVALID), and the new shares open the
  *       settlement to its fee.
+ *   <li>Statistics: every RECORDS and PAY bucket lists exactly the contributions the story made to
+ *       it (each visit's record, each payment); opening a bucket of the running month is refused
+ *       (STATS_NOT_CLOSED). Where months pass (the embedded ledger, on the demo's clock; only there),
+ *       last month's opened buckets hold at least k contributions and their published results are
+ *       the plaintext sums (count, total, visits per chapter and per age band), opened by t shares,
+ *       and the bucket below k is refused (STATS_BELOW_K); on a Fabric network nothing is opened.
  * </ul>
  */
 public final class Facts {
@@ -68,6 +76,7 @@ public final class Facts {
     expect(failed, records.get("claimTransferTx").getAsString().equals(settleTx), "the claim is linked to the settlement");
     expect(failed, records.get("readAfterRevoke").getAsString().equals("GRANT_REVOKED"), "the read after revocation is denied");
     checkCommittee(failed, facts, amountOf, settleTx);
+    checkStats(failed, facts);
     if (!failed.isEmpty()) {
       throw new CliException(ExitCode.INTERNAL, "DEMO_CHECK_FAILED", "the story's facts did not hold: " + String.join("; ", failed));
     }
@@ -142,6 +151,106 @@ public final class Facts {
         "the new committee opens the settlement to its fee");
     expect(failed, rd.getAsJsonArray("statusAfterEachShare").toString().equals("[\"OPEN\",\"OPEN\",\"OPENED\"]"),
         "the settlement's request opens with the third new share, not before");
+  }
+
+  /** What the story put into each RECORDS and PAY bucket ({@code month.KIND.owner}): count, total, chapters, age bands. */
+  private static final class Expected {
+    long count;
+    long total;
+    final Map<String, Long> chapters = new TreeMap<>();
+    final Map<String, Long> bands = new TreeMap<>();
+  }
+
+  private static void checkStats(List<String> failed, JsonObject facts) {
+    JsonObject s = facts.getAsJsonObject("stats");
+    int k = s.get("k").getAsInt();
+    boolean embedded = facts.get("ledger").getAsString().startsWith("embedded");
+    boolean passed = s.get("monthsPassed").getAsBoolean();
+    expect(failed, passed == embedded, "months pass on the embedded ledger, on the demo's clock, and only there");
+    expect(failed, s.getAsJsonObject("runningMonth").get("code").getAsString().equals("STATS_NOT_CLOSED"),
+        "opening a bucket of the running month is refused");
+    Map<String, Expected> expected = new TreeMap<>();
+    for (JsonElement e : s.getAsJsonArray("visits")) {
+      JsonObject v = e.getAsJsonObject();
+      Expected x = expected.computeIfAbsent(v.get("month").getAsString() + ".RECORDS." + v.get("hospital").getAsString(),
+          key -> new Expected());
+      x.count++;
+      x.total += v.get("fee").getAsLong();
+      x.chapters.merge(v.get("chapter").getAsString(), 1L, Long::sum);
+      x.bands.merge(v.get("ageBand").getAsString(), 1L, Long::sum);
+    }
+    List<JsonObject> pays = new ArrayList<>();
+    s.getAsJsonArray("payments").forEach(e -> pays.add(e.getAsJsonObject()));
+    for (JsonElement e : facts.getAsJsonArray("steps")) {
+      JsonObject x = e.getAsJsonObject();
+      if (x.get("kind").getAsString().equals("pay")) { // the story's payments, in the month the statistics step began
+        JsonObject p = x.deepCopy();
+        p.addProperty("month", s.get("storyMonth").getAsString());
+        pays.add(p);
+      }
+    }
+    for (JsonObject p : pays) {
+      Expected x = expected.computeIfAbsent(p.get("month").getAsString() + ".PAY." + p.get("to").getAsString(), key -> new Expected());
+      x.count++;
+      x.total += p.get("amount").getAsLong();
+    }
+    Map<String, Long> listed = new TreeMap<>();
+    for (JsonElement e : s.getAsJsonArray("buckets")) {
+      JsonObject b = e.getAsJsonObject();
+      if (Set.of("RECORDS", "PAY").contains(b.get("kind").getAsString())) {
+        listed.put(b.get("month").getAsString() + "." + b.get("kind").getAsString() + "." + b.get("owner").getAsString(),
+            b.get("contributions").getAsLong());
+      }
+    }
+    expect(failed, expected.keySet().equals(listed.keySet()), "the RECORDS and PAY buckets listed are those the story filled");
+    for (Map.Entry<String, Expected> e : expected.entrySet()) {
+      expect(failed, listed.getOrDefault(e.getKey(), -1L) == e.getValue().count, e.getKey() + " lists every contribution made to it");
+    }
+    JsonArray opened = s.getAsJsonArray("opened");
+    if (!passed) {
+      expect(failed, opened.isEmpty() && s.get("chart").getAsString().isEmpty(), "nothing is opened while the month runs");
+      return;
+    }
+    int threshold = facts.getAsJsonObject("reshare").get("threshold").getAsInt();
+    List<String> statuses = new ArrayList<>();
+    for (int i = 1; i < threshold; i++) {
+      statuses.add("OPEN");
+    }
+    statuses.add("OPENED");
+    Set<String> kinds = new HashSet<>();
+    for (JsonElement e : opened) {
+      JsonObject o = e.getAsJsonObject();
+      String key = o.get("month").getAsString() + "." + o.get("kind").getAsString() + "." + o.get("owner").getAsString();
+      Expected x = expected.getOrDefault(key, new Expected());
+      kinds.add(o.get("kind").getAsString());
+      expect(failed, o.get("month").getAsString().equals(s.get("lastMonth").getAsString()), key + " is a bucket of last month");
+      expect(failed, o.get("count").getAsLong() >= k && o.get("count").getAsLong() == x.count && o.get("folded").getAsLong() == x.count,
+          key + " opens with its " + x.count + " contributions, at least k");
+      expect(failed, o.get("total").getAsLong() == x.total, key + "'s published total is the sum of what was put in");
+      if (o.get("kind").getAsString().equals("RECORDS")) {
+        expect(failed, counts(o.getAsJsonObject("chapters")).equals(x.chapters), key + "'s visits per chapter are the visits'");
+        expect(failed, counts(o.getAsJsonObject("ageBands")).equals(x.bands), key + "'s visits per age band are the visits'");
+      }
+      expect(failed, distinct(o.getAsJsonArray("sharedBy")) == threshold, key + " was opened by t members' shares");
+      expect(failed, o.getAsJsonArray("statusAfterEachShare").toString().equals(new com.google.gson.Gson().toJson(statuses)),
+          key + " opens with the t-th share, not before");
+    }
+    expect(failed, kinds.equals(Set.of("RECORDS", "PAY")), "the committee opened last month's RECORDS and PAY buckets");
+    JsonObject below = s.getAsJsonObject("belowK");
+    String belowKey = below.get("month").getAsString() + "." + below.get("kind").getAsString() + "." + below.get("owner").getAsString();
+    long belowCount = below.get("contributions").getAsLong();
+    expect(failed, below.get("code").getAsString().equals("STATS_BELOW_K") && belowCount < k, "a bucket below k is refused");
+    expect(failed, expected.containsKey(belowKey) && expected.get(belowKey).count == belowCount,
+        belowKey + ", below k, holds what the story put in");
+    expect(failed, !s.get("chart").getAsString().isEmpty(), "the chart was written");
+  }
+
+  private static Map<String, Long> counts(JsonObject o) {
+    Map<String, Long> m = new TreeMap<>();
+    if (o != null) {
+      o.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsLong()));
+    }
+    return m;
   }
 
   private static int distinct(com.google.gson.JsonArray a) {

@@ -5,7 +5,9 @@
  * and sets the channel up; {@code Committee} holds the members' key shares and plays the issue act;
  * {@code Steps} records the money moved; {@code RecordsStep}, {@code Visibility} (the
  * who-can-see-what matrix), {@code Audit} (the disclosure request) and {@code Reshare} (a member
- * leaves) are the story's parts; {@link org.medledger.cli.demo.Facts} checks what the story must
- * have shown.
+ * leaves) and {@code StatsStep} (visits over two months, the committee opening last month's
+ * statistics buckets) are the story's parts; {@link org.medledger.cli.demo.DemoClock} is the
+ * embedded ledger's clock, which the story moves on so that months pass;
+ * {@link org.medledger.cli.demo.Facts} checks what the story must have shown.
  */
 package org.medledger.cli.demo;
