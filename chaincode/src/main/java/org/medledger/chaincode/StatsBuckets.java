@@ -61,13 +61,19 @@ final class StatsBuckets {
     write(ledger, new Bucket(month, kind, account), id, amount);
   }
 
+  /** First instant of the year 0000 and of the year 10000 (UTC): bucket months lie between. */
+  private static final Instant FIRST = Instant.parse("0000-01-01T00:00:00Z");
+  private static final Instant PAST_LAST = Instant.parse("+10000-01-01T00:00:00Z");
+
   /**
    * The month of this transaction's timestamp, or null when its year lies outside 0000..9999 (a
-   * client-chosen timestamp Fabric does not check): no canonical bucket id names such a month.
+   * client-chosen timestamp Fabric does not check): no canonical bucket id names such a month. The
+   * range is checked on the Instant before any calendar arithmetic: an Instant of the year
+   * ±1,000,000,000 has no LocalDate, and taking its month would throw.
    */
   static YearMonth month(Ledger ledger) {
-    YearMonth m = StatsProtocol.month(ledger.timestamp());
-    return m.getYear() < 0 || m.getYear() > 9999 ? null : m;
+    Instant t = ledger.timestamp();
+    return t.isBefore(FIRST) || !t.isBefore(PAST_LAST) ? null : StatsProtocol.month(t);
   }
 
   /**

@@ -29,5 +29,11 @@ public enum ClientError {
    * A statistics bucket's opening request whose bucket's month is not over by this client's clock:
    * the requester post-dated it (docs/chaincode.md §11.2); no share is sent.
    */
-  STATS_MONTH_NOT_OVER
+  STATS_MONTH_NOT_OVER,
+  /**
+   * A statistical contribution on a channel with no registered regulator committee: its key would
+   * not be a t-of-m committee's, so one party could read the visit (docs/chaincode.md §11.1); nothing
+   * is sent.
+   */
+  NO_COMMITTEE
 }

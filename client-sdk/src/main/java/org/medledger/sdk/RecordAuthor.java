@@ -35,6 +35,9 @@ final class RecordAuthor {
       throw new ClientRefusalException(ClientError.BAD_RECORD_TYPE, "record type must be 1..32 of a-z, 0-9 and '-'");
     }
     byte[] plaintext = plaintext(document);
+    if (visit != null) {
+      StatsClient.requireCommittee(core.ledger);
+    }
     PaillierPublicKey pk = core.requests.key(patient);
     return written(core.requests.submit("records:write", nonce -> {
       JsonObject b = recordBody("record.write", nonce, patient, pk, recordType, plaintext, "");

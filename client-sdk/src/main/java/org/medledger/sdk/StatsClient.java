@@ -115,9 +115,30 @@ public final class StatsClient {
    * chaincode accepts it only in the record write of {@code recordId} whose transaction is dated in
    * {@code month}; {@link RecordClient#write(String, String, MedicalRecord, StatsVisit)} builds it for
    * you. Costs about a second of CPU at 2048 bits.
+   *
+   * @throws ClientRefusalException NO_COMMITTEE on a channel without a registered committee
    */
-  public StatsOpening contribution(String recordId, YearMonth month, StatsVisit visit) throws LedgerCallException {
+  public StatsOpening contribution(String recordId, YearMonth month, StatsVisit visit)
+      throws LedgerCallException, ClientRefusalException {
+    requireCommittee(ledger);
     return contribution(requests, ledger, rnd, recordId, month, visit);
+  }
+
+  /**
+   * Refuses (NO_COMMITTEE, nothing built or sent) unless the channel has a registered regulator
+   * committee: before it, the regulator key may be one party's, who could decrypt each visit one by
+   * one (docs/chaincode.md §11.1).
+   */
+  static void requireCommittee(LedgerConnection ledger) throws LedgerCallException, ClientRefusalException {
+    try {
+      ledger.evaluate("committee:getCommittee");
+    } catch (LedgerCallException e) {
+      if (e.kind() == LedgerCallException.Kind.REFUSED && "NO_COMMITTEE".equals(e.errorCode())) {
+        throw new ClientRefusalException(ClientError.NO_COMMITTEE, "the channel has no registered regulator committee:"
+            + " a statistical contribution would be readable by whoever holds the regulator key");
+      }
+      throw e;
+    }
   }
 
   static StatsOpening contribution(Requests requests, LedgerConnection ledger, SecureRandom rnd, String recordId,

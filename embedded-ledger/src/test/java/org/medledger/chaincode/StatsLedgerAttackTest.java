@@ -66,6 +66,34 @@ class StatsLedgerAttackTest {
   }
 
   /**
+   * The same promise at the edge of Java's time line: an Instant in the year 1,000,000,000 (or
+   * −1,000,000,000) exists, but no LocalDate does, so taking its calendar month threw an unchecked
+   * DateTimeException and the payment (and a record write) failed without a code. A Fabric client
+   * chooses its timestamp freely; the shim passes any protobuf Timestamp Instant can hold.
+   */
+  @Test
+  void aPaymentDatedAtTheEdgeOfJavasTimeLineStillCommits() {
+    for (String at : List.of("+1000000000-06-01T00:00:00Z", "-1000000000-06-01T00:00:00Z")) {
+      StatsBench bench = new StatsBench();
+      Channel ch = bench.ch;
+      Actor patient = bench.desk.patient("alice");
+      ch.issue(100_000, ch.insurer);
+      assertTrue(ch.pay(ch.insurer, patient, 10_000).isValid());
+      String req = ch.transferRequest(patient, ch.hospital, 5);
+      TxResult r = ch.submitAt(Instant.parse(at), ch.gateway(patient), "money:transfer", req);
+      assertTrue(r.isValid(), at + ": " + r);
+      patient.nonce++;
+      RecordDesk.Draft d = bench.desk.draft(ch.hospital, patient, "visit", "v".getBytes(StandardCharsets.UTF_8));
+      d.body().addProperty("stats", Base64.getEncoder().encodeToString(
+          bench.honest(ch.hospital, IcdChapter.X, AgeBand.Y25_34, 90).toBytes()));
+      long height = ch.ledger.height();
+      Channel.assertRefused(ch.submitAt(Instant.parse(at).plusSeconds(1), ch.hospitalOrg, "records:write",
+          ch.hospital.sign(d.body())), ErrorCode.STATS_CONTRIBUTION_INVALID);
+      assertEquals(height, ch.ledger.height());
+    }
+  }
+
+  /**
    * Same root cause outside the buckets: the audit order (20 digits of nanoseconds) and the spent-nonce
    * key were String.format'ed in the default locale, so under ar-EG a transfer wrote keys with
    * Arabic-Indic digits (the history, audit and disclosure-trail keys of a stats opening too).

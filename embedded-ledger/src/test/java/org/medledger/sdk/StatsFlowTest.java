@@ -252,4 +252,34 @@ class StatsFlowTest {
     refused(code, call);
     assertEquals(height, ch.ledger.height(), code + ": a refused request must not be ordered");
   }
+
+  /**
+   * A contribution tells the chapter, age band and fee of one visit to whoever holds the regulator's
+   * Paillier key. Only a registered committee (t-of-m, docs/chaincode.md §10.1) makes that key one that
+   * no single party uses; before committee:register, a regulator whose key was dealt (or an ordinary
+   * key) could decrypt every visit of the channel one by one from the stored record requests, and the
+   * endorsing peers see the contribution even if the write were refused. So the hospital's client
+   * sends none: NO_COMMITTEE, nothing sent. A record without a visit is still written.
+   */
+  @Test
+  void aHospitalSendsNoContributionToAChannelWithoutACommittee() throws Exception {
+    CommitteeChannel ch = new CommitteeChannel(false, false);
+    RecordClient records = new RecordClient(ch.hospitalSecrets, ch.gateway("HospitalOrgMSP"), CommitteeChannel.RND);
+    StatsClient stats = StatsClient.builder().secrets(ch.hospitalSecrets).ledger(ch.gateway("HospitalOrgMSP"))
+        .random(CommitteeChannel.RND).build();
+    SyntheticRecords synthetic = new SyntheticRecords(15);
+    StatsVisit visit = StatsVisit.of(IcdChapter.IX, 40, 120);
+    long height = ch.ledger.height();
+    ClientRefusalException e = assertThrows(ClientRefusalException.class,
+        () -> records.write(ch.patient.accountId(), "visit", synthetic.next(), visit));
+    assertEquals(ClientError.NO_COMMITTEE, e.errorCode(), e.getMessage());
+    assertEquals(height, ch.ledger.height(), "nothing was sent");
+    assertEquals(ClientError.NO_COMMITTEE, assertThrows(ClientRefusalException.class,
+        () -> stats.contribution("any-record", MARCH, visit)).errorCode());
+    records.write(ch.patient.accountId(), "visit", synthetic.next());
+    assertEquals(height + 1, ch.ledger.height());
+
+    ch.regulator.registerCommittee(ch.dealing.publicKey(), ch.memberIds(0, 5));
+    assertEquals(IcdChapter.IX, records.write(ch.patient.accountId(), "visit", synthetic.next(), visit).opening().chapter());
+  }
 }
