@@ -10,10 +10,15 @@
 #       transfer.prove and chaincode.transfer_tx (CpuTimeHarness, before the network is up), then on
 #       the network single payments (in the loop, prebuilt) with the floor beside them (bench:write
 #       of the same size), batched payments (money:transferBatch, prebuilt and in the loop) with
-#       their floor, CPU by process and by chaincode thread kind (JIT, GC), and an async-profiler
-#       profile of the chaincode servers in the prebuilt windows. Writes
-#       benchmarks/results/e2e-issue17.json, benchmarks/results/issue17-cpu.json,
-#       docs/img/e2e17/ and the collapsed stacks in benchmarks/target/profiles-issue17/. About 15 minutes.
+#       their floor, a hospital's till (money:transferBatch of 16 different patients' transfers,
+#       as many tills as batch payers, so 16 × batch patients: the missing ones are registered,
+#       funded and folded before the till windows; prebuilt and in the loop), CPU by process and
+#       by chaincode thread kind (JIT, GC), and an async-profiler profile of the chaincode servers
+#       in the prebuilt windows. Writes benchmarks/results/e2e-issue17.json,
+#       benchmarks/results/issue17-cpu.json, docs/img/e2e17/ and the collapsed stacks in
+#       benchmarks/target/profiles-issue17/. About 20 minutes. With E2E_RESULTS_SUFFIX=<s> (e.g.
+#       -till) it writes e2e-issue17<s>.json, issue17-cpu<s>.json, docs/img/e2e17<s>/ and
+#       profiles-issue17<s>/ instead, so that a run does not overwrite another's results.
 #
 # Without E2E_NETWORK_DIR it brings up its own network (run directory under /tmp, base port
 # MEDLEDGER_BASE_PORT, default 47050; MEDLEDGER_ORDERERS, default 3), deploys, runs, and always
@@ -61,7 +66,9 @@ if [[ -n $issue17 ]]; then
   fi
   # In-process CPU time of the transfer (thread CPU, 20 untimed and 30 timed calls), in this run
   # (E2E_SKIP_HARNESS=1 skips it, for a quick trial of the network part).
-  cpu_txt="$results/issue17-cpu.txt"
+  sfx="${E2E_RESULTS_SUFFIX:-}"
+  [[ $sfx =~ ^[A-Za-z0-9._-]*$ ]] || { echo "e2e: E2E_RESULTS_SUFFIX may hold letters, digits, '.', '_' and '-' only" >&2; exit 2; }
+  cpu_txt="$results/issue17-cpu$sfx.txt"
   : >"$cpu_txt"
   cpu_before=$(uptime_now)
   [[ -n ${E2E_SKIP_HARNESS:-} ]] || java -cp "$jar" org.medledger.bench.CpuTimeHarness 2048 20 30 \
@@ -73,8 +80,8 @@ if [[ -n $issue17 ]]; then
     sed -n 's/^\([A-Za-z]*\)\.\([A-Za-z0-9]*\) bits=\([0-9]*\) cpu_ms median=\([0-9.]*\) q1=\([0-9.]*\) q3=\([0-9.]*\) n=\([0-9]*\)$/    {"op": "\1.\2", "bits": \3, "median_ms": \4, "q1_ms": \5, "q3_ms": \6, "n": \7}/p' "$cpu_txt" \
       | sed '$!s/$/,/'
     printf '  ]\n}\n'
-  } >"$results/issue17-cpu.json.tmp"
-  if [[ -n ${E2E_SKIP_HARNESS:-} ]]; then rm -f "$results/issue17-cpu.json.tmp"; else mv "$results/issue17-cpu.json.tmp" "$results/issue17-cpu.json"; fi
+  } >"$results/issue17-cpu$sfx.json.tmp"
+  if [[ -n ${E2E_SKIP_HARNESS:-} ]]; then rm -f "$results/issue17-cpu$sfx.json.tmp"; else mv "$results/issue17-cpu$sfx.json.tmp" "$results/issue17-cpu$sfx.json"; fi
   rm -f "$cpu_txt"
   # The floor transaction (bench:write) is answered only by chaincode servers started with this.
   export MEDLEDGER_BENCH_FLOOR=1
@@ -94,9 +101,9 @@ else
 fi
 echo "e2e: before the run: $(uptime_now)"
 if [[ -n $issue17 ]]; then
-  rm -rf benchmarks/target/profiles-issue17
+  rm -rf "benchmarks/target/profiles-issue17$sfx"
   java -Xmx2g -cp "$jar" org.medledger.bench.e2e.EndToEndBench \
-    "$run" "$conc" "$secs" "$results/e2e-issue17.json" docs/img/e2e17 issue17 "$profiler_lib" benchmarks/target/profiles-issue17
+    "$run" "$conc" "$secs" "$results/e2e-issue17$sfx.json" "docs/img/e2e17$sfx" issue17 "$profiler_lib" "benchmarks/target/profiles-issue17$sfx"
 else
   java -Xmx2g -cp "$jar" org.medledger.bench.e2e.EndToEndBench \
     "$run" "$conc" "$secs" "$results/e2e.json" docs/img

@@ -27,9 +27,13 @@ public final class Charts {
   private static final int LEFT = 70;
   private static final int RIGHT = 20;
   private static final int TOP = 50;
-  private static final int BOTTOM = 70;
+  private static final int BOTTOM = 85;
+  /** Legend entries per row; the rows sit below the x axis, up to {@link #LEGEND_ROWS}. */
+  static final int LEGEND_PER_ROW = 4;
+  static final int LEGEND_ROWS = 3;
   private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-      new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2)};
+      new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf), new Color(0xbcbd22),
+      new Color(0x7f7f7f)};
 
   private Charts() {}
 
@@ -75,7 +79,7 @@ public final class Charts {
       for (double[] p : s.getValue()) {
         int[] q = {px(p[0], maxX), py(p[1], maxY)};
         g.fillOval(q[0] - 4, q[1] - 4, 8, 8);
-        g.drawString(String.format(p[1] < 10 ? "%.2f" : "%.1f", p[1]), q[0] + 6, q[1] - 6);
+        g.drawString(String.format(p[1] < 10 ? "%.2f" : "%.1f", p[1]), q[0] + 6, q[1] - 6 - (i % 3) * 11);
         if (prev != null) {
           g.drawLine(prev[0], prev[1], q[0], q[1]);
         }
@@ -119,7 +123,7 @@ public final class Charts {
         g.fillRect(x, y, (int) bar - 1, H - BOTTOM - y);
       }
       g.setColor(Color.BLACK);
-      g.drawString(label(r), (int) (LEFT + k * slot + slot * 0.1), H - BOTTOM + 16);
+      g.drawString(label(r), (int) (LEFT + k * slot + slot * 0.1), categoryLabelY(k, groups));
     }
     for (int j = 0; j < pct.length; j++) {
       g.setColor(PALETTE[j]);
@@ -157,7 +161,7 @@ public final class Charts {
       }
       g.setColor(Color.BLACK);
       g.drawString(String.format("%.0f", base), x, py(base, maxY) - 4);
-      g.drawString(label(r), x - 4, H - BOTTOM + 16);
+      g.drawString(label(r), x - 4, categoryLabelY(k, runs.size()));
     }
     for (int j = 0; j < groups.size(); j++) {
       g.setColor(PALETTE[j]);
@@ -176,6 +180,8 @@ public final class Charts {
       case "batch-prebuilt" -> "b-pre";
       case "floor-single" -> "floor";
       case "floor-batch" -> "b-floor";
+      case "batch-till-prebuilt" -> "till-pre";
+      case "batch-till-inloop" -> "till-loop";
       default -> mode;
     };
     return m + " c=" + r.get("concurrency").getAsInt();
@@ -233,19 +239,45 @@ public final class Charts {
       case "batch-prebuilt" -> "batches of 16, prebuilt";
       case "floor-batch" -> "floor, batch size (tx/s)";
       case "batch-inloop" -> "batches, in the loop";
+      case "batch-till-prebuilt" -> "till: 16 payers, prebuilt";
+      case "batch-till-inloop" -> "till: 16 payers, in the loop";
       default -> mode;
     };
   }
 
-  /** Legend entry {@code i}: four to a row, two rows. */
+  /** Legend entry {@code i}: {@link #LEGEND_PER_ROW} to a row, up to {@link #LEGEND_ROWS} rows below the axis labels. */
   private static void legend(Graphics2D g, int i, String text) {
-    int y = H - 22 + (i / 4) * 15;
-    int x = LEFT + (i % 4) * 170;
+    int[] at = legendAt(i);
+    int x = at[0];
+    int y = at[1];
     Color c = g.getColor();
     g.fillRect(x, y - 9, 12, 10);
     g.setColor(Color.BLACK);
     g.drawString(text, x + 16, y);
     g.setColor(c);
+  }
+
+  /** Baseline of category {@code k}'s label: staggered on two lines when there are more than 7 categories. */
+  private static int categoryLabelY(int k, int categories) {
+    return H - BOTTOM + 16 + (categories > 7 ? (k % 2) * 13 : 0);
+  }
+
+  /** Legend entry {@code i}: the left edge of its colour box (its text starts 16 px further) and its text's baseline. */
+  static int[] legendAt(int i) {
+    if (i < 0 || i >= LEGEND_PER_ROW * LEGEND_ROWS) {
+      throw new IllegalArgumentException("legend entry " + i + ": at most " + LEGEND_PER_ROW * LEGEND_ROWS);
+    }
+    return new int[] {LEFT + (i % LEGEND_PER_ROW) * 170, H - 37 + (i / LEGEND_PER_ROW) * 15};
+  }
+
+  /** Canvas size (width, height), for checks of the layout. */
+  static int[] size() {
+    return new int[] {W, H};
+  }
+
+  /** The baseline of the x axis' label, which the legend must stay below. */
+  static int xLabelBaseline() {
+    return H - BOTTOM + 34;
   }
 
   private static void save(Graphics2D g, BufferedImage img, Path out) throws IOException {

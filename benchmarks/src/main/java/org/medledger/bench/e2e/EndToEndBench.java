@@ -12,7 +12,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,18 +24,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.medledger.crypto.SecretAccess;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
-import org.medledger.protocol.SignedRequest;
 import org.medledger.crypto.paillier.KeySize;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierKeyGenerator;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 import org.medledger.crypto.paillier.PaillierSecretKey;
-import org.medledger.crypto.proof.TransferContext;
-import org.medledger.crypto.proof.TransferProof;
-import org.medledger.crypto.proof.TransferStatement;
 import org.medledger.crypto.testing.TestKeys;
 import org.medledger.crypto.testing.TestRingPedersen;
 import org.medledger.sdk.AccountClient;
@@ -89,6 +83,11 @@ public final class EndToEndBench {
     List<Long> ms = Collections.synchronizedList(new ArrayList<>());
     patientGw.ms = ms;
     return ms;
+  }
+
+  /** The patients' connection (timed by {@link #timeSubmissions}), for a till submitting their transfers. */
+  LedgerConnection patientConnection() {
+    return patientGw;
   }
 
   /** Issue 17's plan ({@link Issue17Runs}) instead of the default windows, when set. */
@@ -144,7 +143,7 @@ public final class EndToEndBench {
     return c;
   }
 
-  private AccountSecrets secrets(Role role, PaillierSecretKey key) {
+  AccountSecrets secrets(Role role, PaillierSecretKey key) {
     byte[] seed = new byte[32];
     rnd.nextBytes(seed);
     return new AccountSecrets(role, seed, key);
@@ -241,7 +240,11 @@ public final class EndToEndBench {
       out.addProperty("plan", "issue17");
       out.add("chaincodeThreadCpuSecondsBeforeWindows", threadCpu(issue17.probe()));
       out.add("chaincodeJitBeforeWindows", issue17.probe().jitCounters());
-      out.add("runs", new Issue17Runs(this, issue17.probe(), issue17.profileDir(), window).run(issue17.single(), issue17.batch(), issue17.floor()));
+      Issue17Runs runs = new Issue17Runs(this, issue17.probe(), issue17.profileDir(), window);
+      out.add("runs", runs.run(issue17.single(), issue17.batch(), issue17.floor()));
+      if (runs.tillError() != null) {
+        out.addProperty("tillError", runs.tillError());
+      }
       out.addProperty("finished", Instant.now().toString());
       out.addProperty("loadAverageAtEnd", loadAverage());
       return out;
@@ -354,32 +357,20 @@ public final class EndToEndBench {
    */
   List<String> chain(AccountSecrets s, int n, PaillierPublicKey payee, PaillierPublicKey reg, String payeeId)
       throws LedgerCallException {
-    PaillierPublicKey pk = s.paillier().publicKey();
-    JsonObject bal = CanonicalJson.parseObject(hospitalGw.evaluate("money:balance", s.accountId()));
-    PaillierCiphertext balance = PaillierCiphertext.fromBytes(Base64.getDecoder().decode(bal.get("balance").getAsString()), pk);
-    long nonce = CanonicalJson.parseObject(hospitalGw.evaluate("accounts:getNonce", s.accountId())).get("next").getAsLong();
+    Payments.State at = Payments.state(hospitalGw, s);
+    PaillierCiphertext balance = at.balance();
     List<String> out = new ArrayList<>(n);
     SecureRandom r = new SecureRandom();
-    for (int i = 0; i < n; i++, nonce++) {
-      TransferStatement st = new TransferStatement(pk, payee, reg, balance,
-          new TransferContext(hospitalGw.channel(), hospitalGw.chaincode(), s.accountId(), payeeId, nonce));
-      TransferProof bundle = TransferProof.prove(st, s.paillier(), AMOUNT, r);
-      JsonObject b = new JsonObject();
-      b.addProperty("type", "transfer");
-      b.addProperty("account", s.accountId());
-      b.addProperty("nonce", nonce);
-      b.addProperty("to", payeeId);
-      b.add("fold", new JsonArray());
-      b.addProperty("bundle", Base64.getEncoder().encodeToString(bundle.toBytes()));
-      out.add(SignedRequest.sign(hospitalGw.channel(), hospitalGw.chaincode(), b, s.signingKey(SecretAccess.explicit())).toJson());
-      balance = TransferProof.newBalance(st, bundle.amountForPayer());
+    for (long nonce = at.nonce(); out.size() < n; nonce++) {
+      Payments.Built t = Payments.transfer(hospitalGw, s, balance, nonce, payee, payeeId, reg, AMOUNT, r);
+      out.add(t.request());
+      balance = t.newBalance();
     }
     return out;
   }
 
   PaillierPublicKey key(String account) throws LedgerCallException {
-    JsonObject a = CanonicalJson.parseObject(hospitalGw.evaluate("accounts:getAccount", account));
-    return PaillierPublicKey.fromBytes(Base64.getDecoder().decode(a.get("paillierKey").getAsString())).precompute();
+    return Payments.key(hospitalGw, account).precompute();
   }
 
   private JsonObject prebuilt(int c, Duration window, int perPayer) throws Exception {

@@ -34,7 +34,9 @@ import org.medledger.sdk.PaymentStatus;
  *       (the chaincode writes it and does nothing else), at the same concurrency;
  *   <li>batched payments ({@code money:transferBatch}, each payer's chain of
  *       {@link Limits#MAX_BATCH_TRANSFERS}): prebuilt, and in the loop ({@link AccountClient#payBatch},
- *       every proof built in the window), at concurrency B, with the floor of a batch-sized payload.
+ *       every proof built in the window), at concurrency B, with the floor of a batch-sized payload;
+ *   <li>the till ({@link TillRuns}): B tills each sending batches of 16 transfers from 16 different
+ *       patients, prebuilt (beside the same batch-sized floor) and built in the loop.
  * </ul>
  * Every window records CPU by process group, the chaincode servers' CPU by thread kind (JIT
  * compiler threads, GC, the rest) and, for the prebuilt windows, an async-profiler CPU profile of
@@ -45,6 +47,7 @@ final class Issue17Runs {
   private final ChaincodeProbe probe;
   private final Path profileDir;
   private final Duration window;
+  private String tillError;
 
   Issue17Runs(EndToEndBench b, ChaincodeProbe probe, Path profileDir, Duration window) {
     this.b = b;
@@ -80,9 +83,29 @@ final class Issue17Runs {
     int batchBytes = batches.get(0).get(0).length();
     JsonObject bp = prebuiltBatches(batch, batches);
     runs.add(bp);
-    runs.add(floor(floor, batchBytes, "floor-batch", bp));
+    JsonObject fb = floor(floor, batchBytes, "floor-batch", bp);
+    runs.add(fb);
     runs.add(batchInLoop(batch));
+    // The till: 16 different patients' transfers in each batch, as many tills as batch payers.
+    // A failure here is recorded (tillError) and costs the rows above nothing.
+    try {
+      TillRuns till = new TillRuns(b, this, window);
+      JsonObject setUp = till.setUp(batch);
+      JsonObject tp = till.prebuilt(batch, bp.get("throughputTps").getAsDouble(), setUp);
+      besideFloor(tp, fb);
+      runs.add(tp);
+      runs.add(till.inLoop(batch));
+    } catch (Exception | AssertionError e) {
+      tillError = e.toString();
+      EndToEndBench.log("till windows failed: " + e);
+      e.printStackTrace(System.out);
+    }
     return runs;
+  }
+
+  /** Why the till windows did not run to the end, or null. */
+  String tillError() {
+    return tillError;
   }
 
   // ---------------------------------------------------------------- windows
@@ -109,19 +132,25 @@ final class Issue17Runs {
     JsonObject o = timed(mode, c, work, "bench:write", 1, false);
     o.addProperty("payloadBytes", bytes);
     o.addProperty("besideMode", beside.get("mode").getAsString());
-    double floorTps = o.get("throughputTps").getAsDouble();
-    double paymentsPerTx = beside.has("paymentsPerTx") ? beside.get("paymentsPerTx").getAsInt() : 1;
-    double txRate = beside.get("throughputTps").getAsDouble() / paymentsPerTx;
-    beside.addProperty("floorTxPerSecond", floorTps);
-    beside.addProperty("ratioToFloor", EndToEndBench.round(floorTps == 0 ? 0 : txRate / floorTps, 3));
+    besideFloor(beside, o);
     return o;
+  }
+
+  /** Puts the floor's tx/s beside a row, and the row's transactions per second ÷ the floor's. */
+  static void besideFloor(JsonObject row, JsonObject floor) {
+    double floorTps = floor.get("throughputTps").getAsDouble();
+    double paymentsPerTx = row.has("paymentsPerTx") ? row.get("paymentsPerTx").getAsInt() : 1;
+    double txRate = row.get("throughputTps").getAsDouble() / paymentsPerTx;
+    row.addProperty("floorMode", floor.get("mode").getAsString());
+    row.addProperty("floorTxPerSecond", floorTps);
+    row.addProperty("ratioToFloor", EndToEndBench.round(floorTps == 0 ? 0 : txRate / floorTps, 3));
   }
 
   /**
    * C workers each submit their list in order (each stops at its first failure, since its later
    * entries depend on it); the window ends when it is over or when the first worker runs out.
    */
-  private JsonObject timed(String mode, int c, List<List<String>> work, String function, int paymentsPerTx, boolean profile)
+  JsonObject timed(String mode, int c, List<List<String>> work, String function, int paymentsPerTx, boolean profile)
       throws Exception {
     return timed(mode, c, work, function, paymentsPerTx, profile, window);
   }
@@ -274,6 +303,24 @@ final class Issue17Runs {
         return null;
       }));
     }
+    JsonObject r = inLoopWindow("batch-inloop", c, fs, go, deadline, committed, batches, failures);
+    pool.shutdown();
+    r.add("payBatchLatencyMs", EndToEndBench.percentiles(payMs));
+    synchronized (submitMs) {
+      r.add("submitToCommitMs", EndToEndBench.percentiles(submitMs));
+    }
+    EndToEndBench.log(EndToEndBench.summary(r));
+    return r;
+  }
+
+  /**
+   * The measured part of a batched in-the-loop window: its workers ({@code fs}) wait for
+   * {@code go}, run until {@code deadline[0]} (set here) and count committed payments and batches.
+   * CPU, chaincode thread CPU and JIT counters are sampled around the window; the latencies are
+   * the caller's.
+   */
+  JsonObject inLoopWindow(String mode, int c, List<Future<Object>> fs, CountDownLatch go, long[] deadline,
+      AtomicInteger committed, AtomicInteger batches, Map<String, AtomicInteger> failures) throws Exception {
     String load0 = EndToEndBench.loadAverage();
     Map<String, Double> threads0 = probe.threadCpu();
     JsonObject jit0 = probe.jitCounters();
@@ -287,20 +334,14 @@ final class Issue17Runs {
     for (Future<Object> f : fs) {
       f.get(10, TimeUnit.MINUTES);
     }
-    pool.shutdown();
     double seconds = window.toNanos() / 1e9;
-    JsonObject r = EndToEndBench.result("batch-inloop", c, seconds, committed.get(), failures, before, after);
+    JsonObject r = EndToEndBench.result(mode, c, seconds, committed.get(), failures, before, after);
     r.addProperty("function", "money:transferBatch");
     r.addProperty("paymentsPerTx", Limits.MAX_BATCH_TRANSFERS);
     r.addProperty("transactions", batches.get());
     r.addProperty("loadAverageBefore", load0);
-    r.add("payBatchLatencyMs", EndToEndBench.percentiles(payMs));
-    synchronized (submitMs) {
-      r.add("submitToCommitMs", EndToEndBench.percentiles(submitMs));
-    }
     chaincodeDetail(r, batches.get(), threads0, threads1, seconds);
     r.add("chaincodeJit", ChaincodeProbe.jitDelta(jit0, jit1));
-    EndToEndBench.log(EndToEndBench.summary(r));
     return r;
   }
 
