@@ -10,14 +10,9 @@ import picocli.CommandLine.Option;
 /** {@code medledger audit}: the regulator reads every transaction of the channel. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Regulator: list every transaction on the channel with its amount decrypted from the regulator's copy, and the totals.")
-final class AuditCommand extends Base {
+final class AuditCommand extends Query {
   @Option(names = {"--account", "-a"}, required = true, paramLabel = "<name>", description = "The local regulator account.")
   String name;
-
-  @Override
-  boolean readOnly() {
-    return true;
-  }
 
   @Override
   void execute() throws Exception {

@@ -2,20 +2,11 @@ package org.medledger.cli;
 
 import com.google.gson.JsonObject;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code medledger balance}: what an account holds, decrypted with its own key. */
 @Command(name = "balance", mixinStandardHelpOptions = true,
     description = "Show the account's balance (stored balance plus pending credits), decrypted locally with its own key.")
-final class BalanceCommand extends Base {
-  @Option(names = {"--account", "-a"}, required = true, paramLabel = "<name>", description = "The local account.")
-  String name;
-
-  @Override
-  boolean readOnly() {
-    return true;
-  }
-
+final class BalanceCommand extends AccountQuery {
   @Override
   void execute() throws Exception {
     Acting a = acting(name, null);

@@ -146,6 +146,31 @@ abstract class Base implements Callable<Integer> {
     return CliException.local(e.errorCode().name(), e.detail());
   }
 
+  /** A call into client-sdk, for {@link #refusingLocally}. */
+  interface SdkCall<T> {
+    T call() throws Exception;
+  }
+
+  /** The result of {@code call}; a client-side refusal of client-sdk is thrown as {@link #refusedLocally}. */
+  static <T> T refusingLocally(SdkCall<T> call) throws Exception {
+    try {
+      return call.call();
+    } catch (ClientRefusalException e) {
+      throw refusedLocally(e);
+    }
+  }
+
+  /** As {@link #refusingLocally(SdkCall)}, with a progress line saying {@code what} while {@code call} runs. */
+  <T> T refusingLocally(String what, SdkCall<T> call) throws Exception {
+    return refusingLocally(() -> {
+      try (Progress p = Progress.start(env(), what)) {
+        T result = call.call();
+        p.succeeded();
+        return result;
+      }
+    });
+  }
+
   /** Refuses, as a usage error before anything is unlocked or sent, a record id that is not rec- and 32 hex digits. */
   static String recordId(String option, String value) throws CliException {
     return id(option, value, RecordProtocol.RECORD_ID, "a record id (rec- and 32 lower-case hex digits)");

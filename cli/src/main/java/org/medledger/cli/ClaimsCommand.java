@@ -110,17 +110,12 @@ final class ClaimsCommand extends Base {
   /** Shows one claim; the fee is decrypted where the account holds a copy. */
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Show a claim; its fee is decrypted where this account holds a copy (hospital, insurer, regulator).")
-  static final class Show extends Base {
+  static final class Show extends Query {
     @Option(names = {"--account", "-a"}, required = true, paramLabel = "<name>", description = "The local account asking.")
     String name;
 
     @Option(names = "--claim", required = true, paramLabel = "<claimId>", description = "The claim.")
     String claimId;
-
-    @Override
-    boolean readOnly() {
-      return true;
-    }
 
     @Override
     void execute() throws Exception {
@@ -133,15 +128,7 @@ final class ClaimsCommand extends Base {
 
   /** Lists the claims the account is party to. */
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the claims this account is party to (hospital, insurer or patient).")
-  static final class ListClaims extends Base {
-    @Option(names = {"--account", "-a"}, required = true, paramLabel = "<name>", description = "The local account.")
-    String name;
-
-    @Override
-    boolean readOnly() {
-      return true;
-    }
-
+  static final class ListClaims extends AccountQuery {
     @Override
     void execute() throws Exception {
       Acting a = acting(name, null);

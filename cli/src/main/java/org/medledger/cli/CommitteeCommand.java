@@ -111,25 +111,10 @@ final class CommitteeCommand extends Base {
         case 3072 -> KeySize.BITS_3072;
         default -> throw CliException.usage("--bits must be 2048 or 3072, got " + bits);
       };
-      RingPedersenParams.Size rpSize = switch (rpBits) {
-        case 2048 -> RingPedersenParams.Size.BITS_2048;
-        case 3072 -> RingPedersenParams.Size.BITS_3072;
-        default -> throw CliException.usage("--rp-bits must be 2048 or 3072, got " + rpBits);
-      };
-      if ((rpParamsFile == null) != (rpProofFile == null)) {
-        throw CliException.usage("--rp-params-file and --rp-proof-file go together");
-      }
-      byte[][] rpFiles = null;
-      if (rpParamsFile != null) {
-        try {
-          rpFiles = new byte[][] {Files.readAllBytes(rpParamsFile), Files.readAllBytes(rpProofFile)};
-          RingPedersenParams.fromBytes(rpFiles[0], rpFiles[1]); // the chaincode checks the same again
-        } catch (IOException e) {
-          throw CliException.usage("cannot read the ring-Pedersen files: " + Errors.cause(e));
-        } catch (org.medledger.crypto.CryptoException e) {
-          throw CliException.local(e.code(), e.getMessage());
-        }
-      }
+      RingPedersenParams.Size rpSize = RingPedersenInput.size("--rp-bits", rpBits);
+      RingPedersenInput.together("--rp-params-file", rpParamsFile, "--rp-proof-file", rpProofFile);
+      RingPedersenInput.FromFiles rpFiles = rpParamsFile == null ? null
+          : RingPedersenInput.read(rpParamsFile, rpProofFile, "ring-Pedersen");
       List<Path> files = new ArrayList<>();
       for (String n : names) {
         Path f = CommitteeShares.shareFile(home(), n);
@@ -155,7 +140,6 @@ final class CommitteeCommand extends Base {
       CommitteeClient client = new CommitteeClient(regulator, conn, root().random);
       ThresholdDealer.Dealing dealing;
       long millis;
-      RingPedersenParams.Generated rp = null;
       try (Progress p = Progress.start(env(), "dealing a " + bits + "-bit " + threshold + "-of-" + names.size()
           + " committee key (searching for two safe primes)")) {
         dealing = CommitteeClient.deal(size, threshold, names.size(), Organisations.CHANNEL, regulator.accountId(), root().random);
@@ -171,13 +155,10 @@ final class CommitteeCommand extends Base {
         client.registerRegulator(dealing);
         RecordClient records = new RecordClient(regulator, conn, root().random);
         if (rpFiles == null) {
-          try (Progress p = Progress.start(env(), "generating " + rpBits + "-bit ring-Pedersen parameters (two safe primes)")) {
-            rp = RingPedersenParams.generate(rpSize, root().random);
-            p.succeeded();
-          }
+          RingPedersenParams.Generated rp = RingPedersenInput.generate(env(), rpBits, rpSize, root().random).generated();
           records.publishRingPedersen(rp.params().toBytes(), rp.proof().toBytes());
         } else {
-          records.publishRingPedersen(rpFiles[0], rpFiles[1]);
+          records.publishRingPedersen(rpFiles.params(), rpFiles.proof());
         }
         PublicLedger pub = new PublicLedger(conn);
         for (Acting a : acting) {

@@ -6,20 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.medledger.sdk.Transfer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code medledger history}: the account's own transactions, amounts decrypted from its own copies. */
 @Command(name = "history", mixinStandardHelpOptions = true,
     description = "List the account's transactions, oldest first, with amounts decrypted from its own copies.")
-final class HistoryCommand extends Base {
-  @Option(names = {"--account", "-a"}, required = true, paramLabel = "<name>", description = "The local account.")
-  String name;
-
-  @Override
-  boolean readOnly() {
-    return true;
-  }
-
+final class HistoryCommand extends AccountQuery {
   @Override
   void execute() throws Exception {
     Acting a = acting(name, null);

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.medledger.crypto.testing.TestKeys;
-import org.medledger.crypto.testing.TestRingPedersen;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 
@@ -52,13 +51,7 @@ abstract class ChannelCliTest {
     cli.keystore("reg", Role.REGULATOR, TestKeys.key2048c());
     cli.keystore("ins", Role.INSURER, TestKeys.key2048b());
     cli.keystore("hosp", Role.HOSPITAL, TestKeys.key2048a());
-    ok(cli.run("configure"));
-    ok(cli.run("accounts", "register", "--account", "reg"));
-    Path params = dir.resolve("rp-params.bin");
-    Path proof = dir.resolve("rp-proof.bin");
-    Files.write(params, TestRingPedersen.paramsBytes(2048));
-    Files.write(proof, TestRingPedersen.proofBytes(2048));
-    ok(cli.run("records", "setup", "--account", "reg", "--params-file", params.toString(), "--proof-file", proof.toString()));
+    cli.configureChannel("reg");
     ok(cli.run("accounts", "register", "--account", "ins"));
     ok(cli.run("accounts", "register", "--account", "hosp"));
     ok(cli.run("issue", "--from", "reg", "--to", "ins", "--amount", "100000"));

@@ -1,8 +1,12 @@
 package org.medledger.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -13,6 +17,7 @@ import java.util.Map;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 import org.medledger.crypto.paillier.PaillierSecretKey;
+import org.medledger.crypto.testing.TestRingPedersen;
 import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.Keystore;
 
@@ -74,5 +79,29 @@ final class CliRunner {
     Keystore.write(home.resolve("accounts").resolve(name + ".keystore"), s, PASSWORD.toCharArray(), Keystore.KdfParams.MINIMUM,
         new SecureRandom());
     return s.accountId();
+  }
+
+  /**
+   * {@code records setup} by local regulator {@code regulator} from the fixed 2048-bit test
+   * parameters (generating them takes seconds), written to rp-params.bin and rp-proof.bin in the home.
+   */
+  Run setupRecords(String regulator) throws IOException {
+    Path params = Files.write(home.resolve("rp-params.bin"), TestRingPedersen.paramsBytes(2048));
+    Path proof = Files.write(home.resolve("rp-proof.bin"), TestRingPedersen.proofBytes(2048));
+    return run("records", "setup", "--account", regulator, "--params-file", params.toString(), "--proof-file", proof.toString());
+  }
+
+  /**
+   * A channel others can join: {@code configure}, then local regulator {@code regulator} registers
+   * and sets records up ({@link #setupRecords}); each step must succeed.
+   */
+  void configureChannel(String regulator) throws IOException {
+    succeeds(run("configure"));
+    succeeds(run("accounts", "register", "--account", regulator));
+    succeeds(setupRecords(regulator));
+  }
+
+  private static void succeeds(Run r) {
+    assertEquals(0, r.exit(), r.toString());
   }
 }

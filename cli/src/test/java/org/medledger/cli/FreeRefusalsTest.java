@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medledger.crypto.testing.TestKeys;
-import org.medledger.crypto.testing.TestRingPedersen;
 import org.medledger.protocol.Role;
 
 /**
@@ -134,13 +133,7 @@ class FreeRefusalsTest {
     cli.keystore("alice", Role.PATIENT, TestKeys.key3072());
     cli.keystore("bob", Role.PATIENT, TestKeys.key2048a());
     cli.keystore("hosp", Role.HOSPITAL, TestKeys.key2048b());
-    ok(cli.run("configure"));
-    ok(cli.run("accounts", "register", "--account", "reg"));
-    Path params = dir.resolve("rp-params.bin");
-    Path proof = dir.resolve("rp-proof.bin");
-    Files.write(params, TestRingPedersen.paramsBytes(2048));
-    Files.write(proof, TestRingPedersen.proofBytes(2048));
-    ok(cli.run("records", "setup", "--account", "reg", "--params-file", params.toString(), "--proof-file", proof.toString()));
+    cli.configureChannel("reg");
     ok(cli.run("accounts", "register", "--account", "alice"));
     ok(cli.run("accounts", "register", "--account", "bob"));
     ok(cli.run("accounts", "register", "--account", "hosp"));

@@ -59,11 +59,7 @@ class LedgerCommandsTest {
    */
   private void regulatorAndSetup(CliRunner cli) throws Exception {
     ok(cli.run("accounts", "register", "--account", "reg"));
-    Path params = dir.resolve("rp-params.bin");
-    Path proof = dir.resolve("rp-proof.bin");
-    Files.write(params, TestRingPedersen.paramsBytes(2048));
-    Files.write(proof, TestRingPedersen.proofBytes(2048));
-    ok(cli.run("records", "setup", "--account", "reg", "--params-file", params.toString(), "--proof-file", proof.toString()));
+    ok(cli.setupRecords("reg"));
   }
 
   @Test

@@ -48,14 +48,8 @@ class LedgerFilesTest {
     CliRunner cli = new CliRunner(dir);
     cli.keystore("reg", Role.REGULATOR, TestKeys.key2048c());
     cli.keystore("ins", Role.INSURER, TestKeys.key2048b());
-    ok(cli.run("configure"));
-    ok(cli.run("accounts", "register", "--account", "reg"));
     // records:setup before the insurer registers: its Π^fac proof is made against these parameters.
-    Path params = dir.resolve("rp-params.bin");
-    Path proof = dir.resolve("rp-proof.bin");
-    Files.write(params, org.medledger.crypto.testing.TestRingPedersen.paramsBytes(2048));
-    Files.write(proof, org.medledger.crypto.testing.TestRingPedersen.proofBytes(2048));
-    ok(cli.run("records", "setup", "--account", "reg", "--params-file", params.toString(), "--proof-file", proof.toString()));
+    cli.configureChannel("reg");
     ok(cli.run("accounts", "register", "--account", "ins"));
     ok(cli.run("issue", "--from", "reg", "--to", "ins", "--amount", "100"));
     return cli;

@@ -14,25 +14,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.hyperledger.fabric.shim.ChaincodeException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Ordering and validation: MVCC, phantom reads, duplicates and failed endorsements. */
-class CommitValidationTest {
-  private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
-
-  private final CounterContract contract = new CounterContract();
-  private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("mvcc", contract);
-  private final Identity alice = ledger.identity("Org1MSP", "alice");
-  private int clock;
-
-  @AfterEach
-  void close() {
-    ledger.close();
-  }
-
-  private Instant now() {
-    return T0.plusSeconds(clock++);
+class CommitValidationTest extends CounterLedgerTestBase {
+  CommitValidationTest() {
+    super("mvcc");
   }
 
   private Endorsement endorse(String function, String... args) {

@@ -18,25 +18,12 @@ import java.util.function.Consumer;
 import org.hyperledger.fabric.shim.ChaincodeStub;
 import org.hyperledger.fabric.shim.ledger.CompositeKey;
 import org.hyperledger.fabric.shim.ledger.KeyValue;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What a contract sees through the SimulatedStub: Fabric's read, write and query semantics. */
-class SimulatedStubTest {
-  private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
-
-  private final CounterContract contract = new CounterContract();
-  private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("stubchannel", contract);
-  private final Identity alice = ledger.identity("Org1MSP", "alice");
-  private int clock;
-
-  @AfterEach
-  void close() {
-    ledger.close();
-  }
-
-  private Instant now() {
-    return T0.plusSeconds(clock++);
+class SimulatedStubTest extends CounterLedgerTestBase {
+  SimulatedStubTest() {
+    super("stubchannel");
   }
 
   private TxResult submit(String function, String... args) {

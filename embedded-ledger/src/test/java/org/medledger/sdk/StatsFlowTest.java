@@ -36,15 +36,10 @@ class StatsFlowTest {
 
   @Test
   void committeeOpensClosedBucketsOfAtLeastKAndNothingElse() throws Exception {
-    // k = 4 here (the default is 10), to keep the test short.
-    CommitteeChannel ch = new CommitteeChannel(false, true, CommitteeChannel.CONFIG.replace("\"patientMsps\"",
-        "\"statsMinContributions\":4,\"patientMsps\""));
+    CommitteeChannel ch = fundedChannel(4); // k = 4 here (the default is 10), to keep the test short.
     String hospital = ch.hospital.accountId();
-    ch.act(ch.member(1).issueAct(ch.insurer.accountId(), 100_000), 1, 2, 3);
-    ch.insurer.pay(ch.patient.accountId(), 60_000);
     RecordClient records = new RecordClient(ch.hospitalSecrets, ch.gateway("HospitalOrgMSP"), CommitteeChannel.RND);
-    StatsClient stats = StatsClient.builder().secrets(ch.hospitalSecrets).ledger(ch.gateway("HospitalOrgMSP"))
-        .random(CommitteeChannel.RND).build();
+    StatsClient stats = stats(ch.hospitalSecrets, ch.gateway("HospitalOrgMSP"));
     SyntheticRecords synthetic = new SyntheticRecords(14);
     Random rnd = new Random(14);
     long paid = 0;
@@ -78,8 +73,7 @@ class StatsFlowTest {
     assertEquals(2, first.buckets().size());
     assertEquals(march.get(2).id(), stats.buckets(MARCH, 2, first.bookmark()).buckets().get(0).id());
 
-    StatsClient committee = StatsClient.builder().secrets(ch.memberSecrets.get(0)).ledger(ch.gateway("RegulatorOrgMSP"))
-        .random(CommitteeChannel.RND).build();
+    StatsClient committee = stats(ch.memberSecrets.get(0), ch.gateway("RegulatorOrgMSP"));
     unchanged(ch, "STATS_NOT_CLOSED", () -> committee.requestOpening(pay, "March payments"));
     unchanged(ch, "STATS_NOT_CLOSED", () -> stats.fold(pay));
 
@@ -152,20 +146,11 @@ class StatsFlowTest {
    */
   @Test
   void aPostDatedFoldByANonMemberDoesNotSealTheMonth() throws Exception {
-    CommitteeChannel ch = new CommitteeChannel(false, true, CommitteeChannel.CONFIG.replace("\"patientMsps\"",
-        "\"statsMinContributions\":4,\"patientMsps\""));
+    CommitteeChannel ch = fundedChannel(4);
     String hospital = ch.hospital.accountId();
-    ch.act(ch.member(1).issueAct(ch.insurer.accountId(), 100_000), 1, 2, 3);
-    ch.insurer.pay(ch.patient.accountId(), 60_000);
-    String pay = StatsClient.bucketId(hospital, Kind.PAY, MARCH);
-    ch.patient.pay(hospital, 100);
-    ch.patient.pay(hospital, 200);
+    String pay = twoMarchPayments(ch);
     // The attacker: an insurer's gateway whose clock says April 1st while March is running.
-    LedgerConnection postDated = new EmbeddedConnection(ch.ledger,
-        ch.ledger.identity("InsurerOrgMSP", "InsurerOrgMSP-attacker"), "medledger",
-        new SteppingClock("2026-04-01T00:00:00Z"));
-    StatsClient attacker = StatsClient.builder().secrets(ch.insurerSecrets).ledger(postDated)
-        .random(CommitteeChannel.RND).build();
+    StatsClient attacker = stats(ch.insurerSecrets, aprilFirst(ch, "InsurerOrgMSP", "InsurerOrgMSP-attacker"));
     assertEquals(2, attacker.fold(pay).folded());
     // Still March on every honest clock: three more payments of the month.
     ch.patient.pay(hospital, 300);
@@ -177,10 +162,8 @@ class StatsFlowTest {
     assertTrue(running.reachesK());
 
     ch.clock.jumpTo(Instant.parse("2026-04-01T00:00:00Z"));
-    StatsClient stats = StatsClient.builder().secrets(ch.hospitalSecrets).ledger(ch.gateway("HospitalOrgMSP"))
-        .random(CommitteeChannel.RND).build();
-    StatsClient committee = StatsClient.builder().secrets(ch.memberSecrets.get(0)).ledger(ch.gateway("RegulatorOrgMSP"))
-        .random(CommitteeChannel.RND).build();
+    StatsClient stats = stats(ch.hospitalSecrets, ch.gateway("HospitalOrgMSP"));
+    StatsClient committee = stats(ch.memberSecrets.get(0), ch.gateway("RegulatorOrgMSP"));
     unchanged(ch, "STATS_NOT_FOLDED", () -> committee.requestOpening(pay, "March payments"));
     ch.patient.pay(hospital, 1); // April: another bucket (the embedded ledger dates queries by the last commit)
     assertEquals(State.FOLDING, stats.bucket(pay).state());
@@ -204,19 +187,10 @@ class StatsFlowTest {
    */
   @Test
   void membersRefuseToShareForABucketWhoseMonthIsNotOverByTheirClock() throws Exception {
-    CommitteeChannel ch = new CommitteeChannel(false, true, CommitteeChannel.CONFIG.replace("\"patientMsps\"",
-        "\"statsMinContributions\":2,\"patientMsps\""));
+    CommitteeChannel ch = fundedChannel(2);
     String hospital = ch.hospital.accountId();
-    ch.act(ch.member(1).issueAct(ch.insurer.accountId(), 100_000), 1, 2, 3);
-    ch.insurer.pay(ch.patient.accountId(), 60_000);
-    String pay = StatsClient.bucketId(hospital, Kind.PAY, MARCH);
-    ch.patient.pay(hospital, 100);
-    ch.patient.pay(hospital, 200);
-    LedgerConnection postDated = new EmbeddedConnection(ch.ledger,
-        ch.ledger.identity("RegulatorOrgMSP", "RegulatorOrgMSP-early"), "medledger",
-        new SteppingClock("2026-04-01T00:00:00Z"));
-    StatsClient early = StatsClient.builder().secrets(ch.memberSecrets.get(3)).ledger(postDated)
-        .random(CommitteeChannel.RND).build();
+    String pay = twoMarchPayments(ch);
+    StatsClient early = stats(ch.memberSecrets.get(3), aprilFirst(ch, "RegulatorOrgMSP", "RegulatorOrgMSP-early"));
     assertEquals(State.FOLDED, early.fold(pay).state());
     Disclosure d = early.requestOpening(pay, "March payments, a little early");
     assertEquals(ch.memberSecrets.get(3).accountId(), d.requester());
@@ -244,6 +218,37 @@ class StatsFlowTest {
     assertEquals(2, r.count());
     assertEquals(BigInteger.valueOf(300), r.total());
     assertEquals(1, early.bucket(pay).contributions() - early.bucket(pay).folded());
+  }
+
+  /**
+   * A committee channel whose statistics buckets open from {@code k} contributions, with the insurer
+   * issued 100,000 by the committee and the patient paid 60,000 by the insurer.
+   */
+  private static CommitteeChannel fundedChannel(int k) throws Exception {
+    CommitteeChannel ch = new CommitteeChannel(false, true, CommitteeChannel.CONFIG.replace("\"patientMsps\"",
+        "\"statsMinContributions\":" + k + ",\"patientMsps\""));
+    ch.act(ch.member(1).issueAct(ch.insurer.accountId(), 100_000), 1, 2, 3);
+    ch.insurer.pay(ch.patient.accountId(), 60_000);
+    return ch;
+  }
+
+  /** The patient pays the hospital 100, then 200, in March; returns the hospital's March payments bucket. */
+  private static String twoMarchPayments(CommitteeChannel ch) throws Exception {
+    String hospital = ch.hospital.accountId();
+    String pay = StatsClient.bucketId(hospital, Kind.PAY, MARCH);
+    ch.patient.pay(hospital, 100);
+    ch.patient.pay(hospital, 200);
+    return pay;
+  }
+
+  /** A gateway of {@code msp} for identity {@code name} whose clock says April 1st, whatever the channel's clock says. */
+  private static LedgerConnection aprilFirst(CommitteeChannel ch, String msp, String name) {
+    return new EmbeddedConnection(ch.ledger, ch.ledger.identity(msp, name), "medledger",
+        new SteppingClock("2026-04-01T00:00:00Z"));
+  }
+
+  private static StatsClient stats(AccountSecrets secrets, LedgerConnection ledger) {
+    return StatsClient.builder().secrets(secrets).ledger(ledger).random(CommitteeChannel.RND).build();
   }
 
   /** The call is refused with {@code code} and the ledger does not grow. */

@@ -51,6 +51,31 @@ class TruthfulClientAttackTest {
   }
 
   /**
+   * The insurer's gateway, which commits the first transfer but loses its commit status (TIMEOUT,
+   * committed UNKNOWN) and says so from then on through {@link #lost}; every other call goes
+   * through. A test overrides what the gateway does after the loss.
+   */
+  private class TransferStatusLost extends ForwardingConnection {
+    /** True once the transfer is on the ledger and its status lost. */
+    boolean lost;
+
+    TransferStatusLost() {
+      super(new EmbeddedConnection(ledger, insurerGateway, "medledger", clock));
+    }
+
+    @Override
+    public String submit(String function, String... args) throws LedgerCallException {
+      if (!function.equals("money:transfer") || lost) {
+        return inner.submit(function, args);
+      }
+      TxResult r = ledger.submit(insurerGateway, clock.instant(), function, args);
+      assertTrue(r.isValid(), r.message());
+      lost = true;
+      throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", r.txId(), Committed.UNKNOWN, "commit status timed out");
+    }
+  }
+
+  /**
    * Attack: the transfer commits but its commit status is lost (UNKNOWN); the look-up of the
    * nonce that follows fails as a dead gateway's does (UNAVAILABLE, a retryable NO), and the
    * thread is interrupted (an application cancelling a slow call) before the pause. The payment
@@ -58,23 +83,10 @@ class TruthfulClientAttackTest {
    */
   @Test
   void anInterruptDuringTheRetryPauseAfterAnUnknownAttemptMustNotReportNo() throws Exception {
-    EmbeddedConnection plain = new EmbeddedConnection(ledger, insurerGateway, "medledger", clock);
-    boolean[] lost = {false};
-    LedgerConnection c = new ForwardingConnection(plain) {
-      @Override
-      public String submit(String function, String... args) throws LedgerCallException {
-        if (!function.equals("money:transfer") || lost[0]) {
-          return inner.submit(function, args);
-        }
-        TxResult r = ledger.submit(insurerGateway, clock.instant(), function, args);
-        assertTrue(r.isValid(), r.message());
-        lost[0] = true;
-        throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", r.txId(), Committed.UNKNOWN, "commit status timed out");
-      }
-
+    LedgerConnection c = new TransferStatusLost() {
       @Override
       public String evaluate(String function, String... args) throws LedgerCallException {
-        if (lost[0] && function.equals("accounts:getNonce")) {
+        if (lost && function.equals("accounts:getNonce")) {
           Thread.currentThread().interrupt();
           throw new LedgerCallException(Kind.UNAVAILABLE, "UNAVAILABLE", "tx-q", Committed.NO, "gateway peer unreachable");
         }
@@ -99,23 +111,10 @@ class TruthfulClientAttackTest {
    */
   @Test
   void aFailedPaymentStatusLookUpMustNotSayNoForACommittedPayment() throws Exception {
-    EmbeddedConnection plain = new EmbeddedConnection(ledger, insurerGateway, "medledger", clock);
-    boolean[] lost = {false};
-    LedgerConnection c = new ForwardingConnection(plain) {
-      @Override
-      public String submit(String function, String... args) throws LedgerCallException {
-        if (!function.equals("money:transfer") || lost[0]) {
-          return inner.submit(function, args);
-        }
-        TxResult r = ledger.submit(insurerGateway, clock.instant(), function, args);
-        assertTrue(r.isValid(), r.message());
-        lost[0] = true;
-        throw new LedgerCallException(Kind.TIMEOUT, "DEADLINE_EXCEEDED", r.txId(), Committed.UNKNOWN, "commit status timed out");
-      }
-
+    LedgerConnection c = new TransferStatusLost() {
       @Override
       public String evaluate(String function, String... args) throws LedgerCallException {
-        if (lost[0]) {
+        if (lost) {
           throw new LedgerCallException(Kind.UNAVAILABLE, "UNAVAILABLE", "tx-q", Committed.NO, "gateway peer unreachable");
         }
         return inner.evaluate(function, args);

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,12 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import org.hyperledger.fabric.client.InMemoryCheckpointer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The close race of issue 11 (docs/payment-channels.md §3.5), made deterministic: B's engine is
@@ -30,22 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * behind it, and then B closes (by hand, or its watcher disputes A's stale close). The state B
  * submits must be the last it signs: A must never hold a later one, and B must not be penalised.
  */
-class ChannelCloseRaceTest {
-  private static final long WINDOW = 3_600;
-  private static final long DEPOSIT_A = 20_000;
-  private static final long DEPOSIT_B = 1_000;
-
-  @TempDir
-  Path dir;
-  private LedgerFixture f;
-  private ChannelParty a;
-  private ChannelParty b;
-  private ChannelServer server;
-  private ChannelDialer dialer;
-  private ChannelWatcher watcherA;
-  private ChannelWatcher watcherB;
+class ChannelCloseRaceTest extends LoopbackChannelTestBase {
   private final List<SignedState> seenByA = new CopyOnWriteArrayList<>();
-  private final List<ChannelWatcher> running = new ArrayList<>();
   private final ExecutorService pool = Executors.newCachedThreadPool();
 
   /** Holds the engine of the party it listens to once that party has published state {@code at}. */
@@ -71,48 +51,15 @@ class ChannelCloseRaceTest {
     }
   }
 
-  @BeforeEach
-  void setUp() throws Exception {
-    f = new LedgerFixture(DEPOSIT_A, DEPOSIT_B, WINDOW, 4);
-    a = ChannelParty.create(f.params, f.insurerSecrets, dir.resolve("a.log"), ChannelParty.Options.DEFAULT, f.rnd);
-    b = ChannelParty.create(f.params, f.hospitalSecrets, dir.resolve("b.log"), ChannelParty.Options.DEFAULT, f.rnd);
+  @Override
+  void listen() {
     a.addListener(seenByA::add);
-    server = ChannelServer.start(0, f.rnd);
-    server.register(b);
-    dialer = ChannelDialer.start(a, server.address(), f.rnd);
-    watcherA = new ChannelWatcher(f.chainA, f.clock);
-    watcherB = new ChannelWatcher(f.chainB, f.clock);
-    watcherA.watch(a);
-    watcherB.watch(b);
   }
 
+  /** Runs before the parties are closed (LoopbackChannelTestBase#disconnect). */
   @AfterEach
-  void tearDown() throws Exception {
+  void stopPool() {
     pool.shutdownNow();
-    watcherA.close();
-    watcherB.close();
-    dialer.close();
-    a.close();
-    b.close();
-    server.close();
-  }
-
-  private void start(ChannelWatcher w, String msp) throws Exception {
-    w.start(f.events(msp), 0, new InMemoryCheckpointer());
-    running.add(w);
-  }
-
-  private void quiesce() throws InterruptedException {
-    long height = -1;
-    for (int round = 0; round < 50 && height != f.ledger.height(); round++) {
-      height = f.ledger.height();
-      for (ChannelWatcher w : running) {
-        for (int i = 0; i < 1_000 && w.lastEventBlock() < height - 1; i++) {
-          Thread.sleep(10);
-        }
-        w.awaitIdle();
-      }
-    }
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -123,10 +70,6 @@ class ChannelCloseRaceTest {
       Thread.sleep(10);
     }
     throw new AssertionError("timed out waiting until " + what);
-  }
-
-  private static String kinds(ChannelWatcher w) {
-    return w.actions().stream().map(ChannelWatcher.Action::kind).collect(Collectors.joining(","));
   }
 
   private JsonObject channel() throws Exception {

@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.hyperledger.fabric.client.InMemoryCheckpointer;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Payment channels end to end on the embedded ledger (docs/payment-channels.md): the insurer (A)
@@ -23,72 +18,23 @@ import org.junit.jupiter.api.io.TempDir;
  * cooperatively, or unilaterally with each party's watcher answering the other's moves by itself.
  * Outcomes are checked by each account decrypting what it holds on the ledger.
  */
-class ChannelLedgerTest {
-  private static final long WINDOW = 3_600;
-  private static final long DEPOSIT_A = 20_000;
-  private static final long DEPOSIT_B = 1_000;
-
-  @TempDir
-  Path dir;
-  private LedgerFixture f;
-  private ChannelParty a;
-  private ChannelParty b;
-  private ChannelServer server;
-  private ChannelDialer dialer;
-  private ChannelWatcher watcherA;
-  private ChannelWatcher watcherB;
+class ChannelLedgerTest extends LoopbackChannelTestBase {
   private final List<SignedState> seenByB = new ArrayList<>();
-  private final List<ChannelWatcher> running = new ArrayList<>();
 
-  @BeforeEach
-  void setUp() throws Exception {
-    f = new LedgerFixture(DEPOSIT_A, DEPOSIT_B, WINDOW, 4);
-    assertEquals(100_000 - 3_000, f.insurerStart);
-    assertEquals(3_000, f.hospitalStart);
-    a = ChannelParty.create(f.params, f.insurerSecrets, dir.resolve("a.log"), ChannelParty.Options.DEFAULT, f.rnd);
-    b = ChannelParty.create(f.params, f.hospitalSecrets, dir.resolve("b.log"), ChannelParty.Options.DEFAULT, f.rnd);
+  @Override
+  void listen() {
     b.addListener(seenByB::add);
-    server = ChannelServer.start(0, f.rnd);
-    server.register(b);
-    dialer = ChannelDialer.start(a, server.address(), f.rnd);
-    watcherA = new ChannelWatcher(f.chainA, f.clock);
-    watcherB = new ChannelWatcher(f.chainB, f.clock);
-    watcherA.watch(a);
-    watcherB.watch(b);
   }
 
-  @AfterEach
-  void tearDown() throws Exception {
-    watcherA.close();
-    watcherB.close();
-    dialer.close();
-    a.close();
-    b.close();
-    server.close();
+  @BeforeEach
+  void startingHoldings() {
+    assertEquals(100_000 - 3_000, f.insurerStart);
+    assertEquals(3_000, f.hospitalStart);
   }
 
   private void startWatchers() throws Exception {
-    watcherA.start(f.events("InsurerOrgMSP"), 0, new InMemoryCheckpointer());
-    watcherB.start(f.events("HospitalOrgMSP"), 0, new InMemoryCheckpointer());
-    running.add(watcherA);
-    running.add(watcherB);
-  }
-
-  /**
-   * Lets the running watchers react until neither has anything left to do: each has acted on the
-   * events of every block, and no new block came meanwhile.
-   */
-  private void quiesce() throws InterruptedException {
-    long height = -1;
-    for (int round = 0; round < 50 && height != f.ledger.height(); round++) {
-      height = f.ledger.height();
-      for (ChannelWatcher w : running) {
-        for (int i = 0; i < 1_000 && w.lastEventBlock() < height - 1; i++) {
-          Thread.sleep(10);
-        }
-        w.awaitIdle();
-      }
-    }
+    start(watcherA, "InsurerOrgMSP");
+    start(watcherB, "HospitalOrgMSP");
   }
 
   private void payments() throws Exception {
@@ -101,10 +47,6 @@ class ChannelLedgerTest {
     }
     assertEquals(a.latest(), b.latest());
     assertEquals(new ChannelState(21, DEPOSIT_A - 4_300, DEPOSIT_B + 4_300), a.latest().state());
-  }
-
-  private static String kinds(ChannelWatcher w) {
-    return w.actions().stream().map(ChannelWatcher.Action::kind).collect(Collectors.joining(","));
   }
 
   private void assertHoldings(long insurerDelta, long hospitalDelta) throws Exception {
@@ -183,8 +125,7 @@ class ChannelLedgerTest {
 
   @Test
   void anAnswerThatPaysLessIsContestedByThePayeesWatcher() throws Exception {
-    watcherB.start(f.events("HospitalOrgMSP"), 0, new InMemoryCheckpointer()); // A's watcher stays off: A cheats by hand
-    running.add(watcherB);
+    start(watcherB, "HospitalOrgMSP"); // A's watcher stays off: A cheats by hand
     payments();
     f.chainB.close(b);
     quiesce();
