@@ -33,7 +33,9 @@ final class StatsDisclosure {
     StatsFold.requireClosed(ledger, b);
     JsonObject st = StatsBuckets.state(ledger, b);
     // A range read of the bucket's contribution keys: a contribution committed concurrently is a
-    // phantom that invalidates this request, so the set it seals is exactly the folded one.
+    // phantom that invalidates this request, so the set it seals is exactly the folded one. A peer
+    // records a range read only as far as its iterator went, but the request goes on only when the
+    // range is empty, and then the iterator is exhausted: the whole range is recorded.
     boolean unfolded = !StatsBuckets.unfolded(ledger, b, 1).isEmpty();
     if (st == null && !unfolded) {
       throw LedgerException.of(ErrorCode.UNKNOWN_TARGET, b.id() + " holds no contribution");

@@ -14,6 +14,7 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
 import org.hyperledger.fabric.protos.peer.QueryResponseMetadata;
@@ -40,6 +41,11 @@ import org.medledger.embedded.WorldState.VersionedValue;
  *       value deletes the key, as in Fabric;
  *   <li>range and partial composite key queries return keys in UTF-8 order, simple-key ranges
  *       never return composite keys, and each query is recorded for phantom detection at commit;
+ *   <li>an unpaginated query is served in batches of 100 as a peer serves it to the Java shim, and
+ *       its recorded range read is only the part of the range the peer's iterator has advanced
+ *       over: 101 keys once the query is made, 100 more each time the contract moves past a batch,
+ *       the whole range once the iterator is exhausted (see {@link PeerRangeQuery}); a contract that
+ *       stops early is not invalidated by a write beyond what the peer fetched;
  *   <li>paginated queries are allowed only in a transaction that writes nothing, and a bookmark
  *       replaces the start key unchecked, as in Fabric (see {@link #getStateByRangeWithPagination});
  *   <li>history comes newest first, as in Fabric 2.x, and is not part of the read set.
@@ -77,7 +83,8 @@ public final class SimulatedStub implements ChaincodeStub {
 
   private final SortedMap<String, Version> reads = new TreeMap<>(Keys.ORDER);
   private final SortedMap<String, byte[]> writes = new TreeMap<>(Keys.ORDER);
-  private final List<RangeRead> rangeReads = new ArrayList<>();
+  /** The range reads of the simulation's queries, as they stand when asked for. */
+  private final List<Supplier<RangeRead>> rangeReads = new ArrayList<>();
   private long writeSetBytes;
   private ChaincodeEvent event;
   private boolean writePerformed;
@@ -119,7 +126,7 @@ public final class SimulatedStub implements ChaincodeStub {
   }
 
   List<RangeRead> rangeReads() {
-    return rangeReads;
+    return rangeReads.stream().map(Supplier::get).toList();
   }
 
   private void checkActive() {
@@ -296,12 +303,14 @@ public final class SimulatedStub implements ChaincodeStub {
     return page(prefix, prefix + MAX_UNICODE_RUNE, pageSize, bookmark);
   }
 
-  private Results<KeyValue> range(String start, String end) {
-    NavigableMap<String, VersionedValue> found = firstN(state.range(start, end, false), TOTAL_QUERY_LIMIT);
-    rangeReads.add(found.size() < TOTAL_QUERY_LIMIT
-        ? new RangeRead(start, end, false, versions(found))
-        : new RangeRead(start, found.lastKey(), true, versions(found)));
-    return new Results<>(entries(found), QueryResponseMetadata.getDefaultInstance());
+  /**
+   * An unpaginated query, served in batches as a peer serves it and recorded as the part of the
+   * range the peer's iterator has advanced over (see {@link PeerRangeQuery}).
+   */
+  private PeerRangeQuery range(String start, String end) {
+    PeerRangeQuery q = new PeerRangeQuery(start, end, state.range(start, end, false), TOTAL_QUERY_LIMIT, this::checkActive);
+    rangeReads.add(q::rangeRead);
+    return q;
   }
 
   /**
@@ -316,7 +325,7 @@ public final class SimulatedStub implements ChaincodeStub {
    * loudly instead of passing on a behaviour no peer has. The page is recorded as a range read over
    * the part of the range it covered.
    */
-  private Results<KeyValue> page(String start, String end, int pageSize, String bookmark) {
+  private QueryResultsIteratorWithMetadata<KeyValue> page(String start, String end, int pageSize, String bookmark) {
     boolean noBookmark = bookmark == null || bookmark.isEmpty();
     if (pageSize == 0 && noBookmark) {
       return range(start, end);
@@ -344,28 +353,15 @@ public final class SimulatedStub implements ChaincodeStub {
     // A peer stops reading once the page is full, without looking for a next key, and records the
     // range read up to the page's last key (ItrExhausted false): an exactly full last page is
     // validated over what it returned only, as a page with more keys after it is.
-    rangeReads.add(page.size() < limit
+    RangeRead read = page.size() < limit
         ? new RangeRead(from, end, false, versions(page))
-        : new RangeRead(from, page.lastKey(), true, versions(page)));
+        : new RangeRead(from, page.lastKey(), true, versions(page));
+    rangeReads.add(() -> read);
     QueryResponseMetadata metadata = QueryResponseMetadata.newBuilder()
         .setFetchedRecordsCount(page.size())
         .setBookmark(next)
         .build();
     return new Results<>(entries(page), metadata);
-  }
-
-  private static NavigableMap<String, VersionedValue> firstN(NavigableMap<String, VersionedValue> all, int n) {
-    if (all.size() <= n) {
-      return all;
-    }
-    NavigableMap<String, VersionedValue> out = new TreeMap<>(Keys.ORDER);
-    for (Map.Entry<String, VersionedValue> e : all.entrySet()) {
-      if (out.size() == n) {
-        break;
-      }
-      out.put(e.getKey(), e.getValue());
-    }
-    return out;
   }
 
   private static List<KeyVersion> versions(NavigableMap<String, VersionedValue> found) {
@@ -381,7 +377,7 @@ public final class SimulatedStub implements ChaincodeStub {
   }
 
   /** A key and its committed value, as range queries return them. */
-  private record StateEntry(String key, byte[] value) implements KeyValue {
+  record StateEntry(String key, byte[] value) implements KeyValue {
     @Override
     public String getKey() {
       return key;
