@@ -26,16 +26,19 @@ import org.medledger.protocol.StatsProtocol.State;
 class StatsSealRaceTest {
 
   /** A member's gateway that endorses its committee:open and holds it instead of ordering it. */
-  private static final class Holding implements LedgerConnection {
+  private static final class Holding extends ForwardingConnection {
     final CommitteeChannel ch;
     final Identity gw;
-    final EmbeddedConnection plain;
     Endorsement held;
 
-    Holding(CommitteeChannel ch) {
+    Holding(CommitteeChannel ch, Identity gw) {
+      super(new EmbeddedConnection(ch.ledger, gw, "medledger", ch.clock));
       this.ch = ch;
-      this.gw = ch.ledger.identity("RegulatorOrgMSP", "RegulatorOrgMSP-holding");
-      this.plain = new EmbeddedConnection(ch.ledger, gw, "medledger", ch.clock);
+      this.gw = gw;
+    }
+
+    Holding(CommitteeChannel ch) {
+      this(ch, ch.ledger.identity("RegulatorOrgMSP", "RegulatorOrgMSP-holding"));
     }
 
     @Override
@@ -43,26 +46,6 @@ class StatsSealRaceTest {
       held = ch.ledger.endorse(gw, ch.clock.instant(), function, args);
       throw new LedgerCallException(LedgerCallException.Kind.REJECTED, "HELD", held.txId(),
           LedgerCallException.Committed.NO, "held before ordering");
-    }
-
-    @Override
-    public String evaluate(String function, String... args) throws LedgerCallException {
-      return plain.evaluate(function, args);
-    }
-
-    @Override
-    public Instant queryTime() {
-      return plain.queryTime();
-    }
-
-    @Override
-    public String channel() {
-      return plain.channel();
-    }
-
-    @Override
-    public String chaincode() {
-      return plain.chaincode();
     }
   }
 

@@ -285,20 +285,7 @@ final class Issue17Runs {
             failures.computeIfAbsent(e.kind() + " " + e.errorCode(), k -> new AtomicInteger()).incrementAndGet();
             continue;
           }
-          long end = System.nanoTime();
-          int yes = 0;
-          for (BatchOutcome o : out) {
-            if (o.committed() == PaymentStatus.Outcome.YES) {
-              yes++;
-            } else {
-              failures.computeIfAbsent(o.committed() + " " + o.errorCode(), k -> new AtomicInteger()).incrementAndGet();
-            }
-          }
-          if (end <= deadline[0]) {
-            committed.addAndGet(yes);
-            batches.incrementAndGet();
-            payMs.add((end - t) / 1_000_000);
-          }
+          tallyBatch(out, t, System.nanoTime(), deadline[0], committed, batches, payMs, failures);
         }
         return null;
       }));
@@ -319,6 +306,27 @@ final class Issue17Runs {
    * CPU, chaincode thread CPU and JIT counters are sampled around the window; the latencies are
    * the caller's.
    */
+  /**
+   * Counts one in-the-loop batch: its refused members into {@code failures}, and, if it ended before
+   * the window's deadline, its committed payments, one more batch and its latency from {@code start}.
+   */
+  static void tallyBatch(List<BatchOutcome> out, long start, long end, long deadline, AtomicInteger committed,
+      AtomicInteger batches, List<Long> latencyMs, Map<String, AtomicInteger> failures) {
+    int yes = 0;
+    for (BatchOutcome o : out) {
+      if (o.committed() == PaymentStatus.Outcome.YES) {
+        yes++;
+      } else {
+        failures.computeIfAbsent(o.committed() + " " + o.errorCode(), k -> new AtomicInteger()).incrementAndGet();
+      }
+    }
+    if (end <= deadline) {
+      committed.addAndGet(yes);
+      batches.incrementAndGet();
+      latencyMs.add((end - start) / 1_000_000);
+    }
+  }
+
   JsonObject inLoopWindow(String mode, int c, List<Future<Object>> fs, CountDownLatch go, long[] deadline,
       AtomicInteger committed, AtomicInteger batches, Map<String, AtomicInteger> failures) throws Exception {
     String load0 = EndToEndBench.loadAverage();

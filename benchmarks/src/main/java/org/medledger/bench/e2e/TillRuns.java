@@ -25,7 +25,6 @@ import org.medledger.sdk.AccountSecrets;
 import org.medledger.sdk.BatchOutcome;
 import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.LedgerConnection;
-import org.medledger.sdk.PaymentStatus;
 import org.medledger.sdk.SignedTransfer;
 import org.medledger.sdk.Till;
 
@@ -244,20 +243,7 @@ final class TillRuns {
             continue;
           }
           List<BatchOutcome> out = till.submit(batch);
-          long end = System.nanoTime();
-          int yes = 0;
-          for (BatchOutcome o : out) {
-            if (o.committed() == PaymentStatus.Outcome.YES) {
-              yes++;
-            } else {
-              failures.computeIfAbsent(o.committed() + " " + o.errorCode(), k -> new AtomicInteger()).incrementAndGet();
-            }
-          }
-          if (end <= deadline[0]) {
-            committed.addAndGet(yes);
-            rounds.incrementAndGet();
-            roundMs.add((end - t0) / 1_000_000);
-          }
+          Issue17Runs.tallyBatch(out, t0, System.nanoTime(), deadline[0], committed, rounds, roundMs, failures);
         }
         return null;
       }));
