@@ -5,7 +5,8 @@
  * org.medledger.crypto.CryptoException#code() codes} are stable and safe to show
  * (docs/protocol.md §6), and {@link org.medledger.crypto.SecretAccess}, the token every read of
  * secret key material must present. The shared helpers of crypto-core's own packages ({@code Bytes},
- * {@code EncodingHeader}, {@code NumberTheory}, {@code FixedBaseTable}) live in
+ * {@code EncodingHeader}, {@code NumberTheory}, {@code FixedBaseTable}, {@code Montgomery},
+ * {@code MultiExp}) live in
  * {@code org.medledger.crypto.internal}, which is not API for callers. Nothing here knows about Fabric or any ledger.
  */
 package org.medledger.crypto;

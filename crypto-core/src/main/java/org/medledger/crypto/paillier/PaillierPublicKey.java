@@ -21,7 +21,7 @@ import org.medledger.crypto.internal.NumberTheory;
 public final class PaillierPublicKey {
   static final byte TYPE = 0x01;
   static final byte VERSION = 1;
-  /** Window of the fixed-base table: 7 bits, about 11 MB at 2048 bits and 24 MB at 3072. */
+  /** Window of the fixed-base table: 7 bits, about 12 MB at 2048 bits and 25 MB at 3072. */
   private static final int TABLE_WINDOW = 7;
   /** Extra exponent bits the table covers beyond ρ: challenge (128) plus statistical slack (80). */
   public static final int RESPONSE_SLACK_BITS = 128 + 80 + 1;
@@ -139,8 +139,7 @@ public final class PaillierPublicKey {
 
   /** Approximate heap size of the table {@link #precompute()} builds, in bytes. */
   public long tableBytes() {
-    long windows = (rhoBits() + RESPONSE_SLACK_BITS + TABLE_WINDOW - 1) / TABLE_WINDOW;
-    return windows * (1L << TABLE_WINDOW) * (2L * bits() / 8 + 32);
+    return FixedBaseTable.tableBytes(2 * bits(), rhoBits() + RESPONSE_SLACK_BITS, TABLE_WINDOW);
   }
 
   /** Builds the fixed-base table for h_s (idempotent); returns this key. */

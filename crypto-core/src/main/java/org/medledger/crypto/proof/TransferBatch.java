@@ -3,6 +3,7 @@ package org.medledger.crypto.proof;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.math.ec.ECAlgorithms;
@@ -13,6 +14,8 @@ import org.medledger.crypto.ProofException;
 import org.medledger.crypto.Transcript;
 import org.medledger.crypto.bulletproofs.RangeProof;
 import org.medledger.crypto.ec.Secp256k1;
+import org.medledger.crypto.internal.Montgomery;
+import org.medledger.crypto.internal.MultiExp;
 import org.medledger.crypto.paillier.PaillierCiphertext;
 import org.medledger.crypto.paillier.PaillierPublicKey;
 
@@ -42,6 +45,14 @@ public final class TransferBatch {
   public static final int MAX_MEMBERS = 64;
   /** Bits of each Paillier-side and curve-side weight. */
   static final int WEIGHT_BITS = 128;
+  /**
+   * Members of one key from which that key's products are simultaneous multi-exponentiations
+   * ({@link MultiExp}: squarings shared, 60-bit-limb Montgomery products) rather than one
+   * {@code modPow} per power: each such product costs about twice a step of the JDK's intrinsic
+   * {@code modPow}, so sharing the squarings pays only from a few members on (docs/performance.md,
+   * "Montgomery products in Java").
+   */
+  static final int MULTI_EXP_MIN_MEMBERS = 3;
 
   private TransferBatch() {}
 
@@ -238,6 +249,9 @@ public final class TransferBatch {
   /**
    * Per payer key n with members i: (1+n)^{Σ μ_i z_T,i + ν_i z_N,i} · (Π w1_i^{μ_i} w2_i^{ν_i} mod n)^n
    * = Π (a1_i C_A,i^{e_i})^{μ_i} (a2_i C_new,i^{e_i})^{ν_i} mod n², with μ of the key's first member 1.
+   * A key with {@link #MULTI_EXP_MIN_MEMBERS} or more members computes both products as
+   * multi-exponentiations, (a1·C_A^e)^μ·(a2·C_new^e)^ν = a1^μ·C_A^(eμ)·a2^ν·C_new^(eν); a key with
+   * fewer, with one {@code modPow} per power. The residues are the same either way.
    */
   private static boolean payerEquations(List<Member> members, BigInteger[] e, List<PaillierCiphertext> newBalances,
       Weights w) {
@@ -245,9 +259,14 @@ public final class TransferBatch {
       PaillierPublicKey key = g.key();
       BigInteger n = key.n();
       BigInteger n2 = key.nSquared();
+      boolean multi = g.members().size() >= MULTI_EXP_MIN_MEMBERS;
       BigInteger exp = BigInteger.ZERO;
       BigInteger base = BigInteger.ONE;
       BigInteger rhs = BigInteger.ONE;
+      List<BigInteger> unitBases = new ArrayList<>();
+      List<BigInteger> unitExps = new ArrayList<>();
+      List<BigInteger> bases = new ArrayList<>();
+      List<BigInteger> exps = new ArrayList<>();
       boolean first = true;
       for (int i : g.members()) {
         TransferProof p = members.get(i).proof();
@@ -255,10 +274,21 @@ public final class TransferBatch {
         BigInteger nu = w.small();
         first = false;
         exp = exp.add(mu.multiply(p.zT)).add(nu.multiply(p.zN));
-        base = base.multiply(p.w1.modPow(mu, n)).mod(n).multiply(p.w2.modPow(nu, n)).mod(n);
-        BigInteger x = p.a1.multiply(p.cA.value().modPow(e[i], n2)).mod(n2);
-        BigInteger y = p.a2.multiply(newBalances.get(i).value().modPow(e[i], n2)).mod(n2);
-        rhs = rhs.multiply(x.modPow(mu, n2)).mod(n2).multiply(y.modPow(nu, n2)).mod(n2);
+        if (multi) {
+          Collections.addAll(unitBases, p.w1, p.w2);
+          Collections.addAll(unitExps, mu, nu);
+          Collections.addAll(bases, p.a1, p.cA.value(), p.a2, newBalances.get(i).value());
+          Collections.addAll(exps, mu, e[i].multiply(mu), nu, e[i].multiply(nu));
+        } else {
+          base = base.multiply(p.w1.modPow(mu, n)).mod(n).multiply(p.w2.modPow(nu, n)).mod(n);
+          BigInteger x = p.a1.multiply(p.cA.value().modPow(e[i], n2)).mod(n2);
+          BigInteger y = p.a2.multiply(newBalances.get(i).value().modPow(e[i], n2)).mod(n2);
+          rhs = rhs.multiply(x.modPow(mu, n2)).mod(n2).multiply(y.modPow(nu, n2)).mod(n2);
+        }
+      }
+      if (multi) {
+        base = multiExp(n, unitBases, unitExps);
+        rhs = multiExp(n2, bases, exps);
       }
       BigInteger lhs = key.gPow(exp).multiply(base.modPow(n, n2)).mod(n2);
       if (!lhs.equals(rhs)) {
@@ -270,15 +300,20 @@ public final class TransferBatch {
 
   /**
    * Per payee key (or the regulator key) with members i: (1+n)^{Σ λ_i z_T,i} · h_s^{Σ λ_i zβ_i}
-   * = Π (a_i C_i^{e_i})^{λ_i} mod n², with λ of the key's first member 1.
+   * = Π (a_i C_i^{e_i})^{λ_i} mod n², with λ of the key's first member 1; from
+   * {@link #MULTI_EXP_MIN_MEMBERS} members on, the right-hand side is one multi-exponentiation of
+   * a_i^{λ_i}·C_i^{e_i λ_i}.
    */
   private static boolean djnEquations(List<Member> members, BigInteger[] e, Weights w, boolean payee) {
     for (Group g : byKey(members, false, payee)) {
       PaillierPublicKey key = g.key();
       BigInteger n2 = key.nSquared();
+      boolean multi = g.members().size() >= MULTI_EXP_MIN_MEMBERS;
       BigInteger zt = BigInteger.ZERO;
       BigInteger zb = BigInteger.ZERO;
       BigInteger rhs = BigInteger.ONE;
+      List<BigInteger> bases = new ArrayList<>();
+      List<BigInteger> exps = new ArrayList<>();
       boolean first = true;
       for (int i : g.members()) {
         TransferProof p = members.get(i).proof();
@@ -288,8 +323,16 @@ public final class TransferBatch {
         BigInteger c = (payee ? p.cB : p.cR).value();
         zt = zt.add(lambda.multiply(p.zT));
         zb = zb.add(lambda.multiply(payee ? p.zBetaB : p.zBetaR));
-        BigInteger x = a.multiply(c.modPow(e[i], n2)).mod(n2);
-        rhs = rhs.multiply(lambda.equals(BigInteger.ONE) ? x : x.modPow(lambda, n2)).mod(n2);
+        if (multi) {
+          Collections.addAll(bases, a, c);
+          Collections.addAll(exps, lambda, e[i].multiply(lambda));
+        } else {
+          BigInteger x = a.multiply(c.modPow(e[i], n2)).mod(n2);
+          rhs = rhs.multiply(lambda.equals(BigInteger.ONE) ? x : x.modPow(lambda, n2)).mod(n2);
+        }
+      }
+      if (multi) {
+        rhs = multiExp(n2, bases, exps);
       }
       BigInteger lhs = key.gPow(zt).multiply(hsPowWide(key, zb)).mod(n2);
       if (!lhs.equals(rhs)) {
@@ -297,6 +340,10 @@ public final class TransferBatch {
       }
     }
     return true;
+  }
+
+  private static BigInteger multiExp(BigInteger m, List<BigInteger> bases, List<BigInteger> exps) {
+    return MultiExp.pow(new Montgomery(m), bases.toArray(new BigInteger[0]), exps.toArray(new BigInteger[0]));
   }
 
   /**

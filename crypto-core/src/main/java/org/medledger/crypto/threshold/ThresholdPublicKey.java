@@ -206,8 +206,7 @@ public final class ThresholdPublicKey {
 
   /** Approximate heap size of the table {@link #precompute()} builds, in bytes. */
   public long tableBytes() {
-    long windows = (responseBits() + 1 + TABLE_WINDOW - 1) / TABLE_WINDOW;
-    return windows * (1L << TABLE_WINDOW) * (paillier.bits() / 4 + 32);
+    return FixedBaseTable.tableBytes(2 * paillier.bits(), responseBits() + 1, TABLE_WINDOW);
   }
 
   /** v^x mod n² for x ≥ 0, from the table when there is one. */
