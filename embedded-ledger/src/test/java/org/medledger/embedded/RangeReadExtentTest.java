@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,7 +13,6 @@ import java.util.function.Consumer;
 import org.hyperledger.fabric.shim.ChaincodeStub;
 import org.hyperledger.fabric.shim.ledger.KeyValue;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,21 +21,9 @@ import org.junit.jupiter.api.Test;
  * it does not invalidate the transaction, a write inside it does, and an exhausted query covers
  * the whole range.
  */
-class RangeReadExtentTest {
-  private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
-
-  private final CounterContract contract = new CounterContract();
-  private final EmbeddedLedger ledger = EmbeddedLedger.inMemory("ranges", contract);
-  private final Identity alice = ledger.identity("Org1MSP", "alice");
-  private int clock;
-
-  @AfterEach
-  void close() {
-    ledger.close();
-  }
-
-  private Instant now() {
-    return T0.plusSeconds(clock++);
+class RangeReadExtentTest extends CounterLedgerTestBase {
+  RangeReadExtentTest() {
+    super("ranges");
   }
 
   private static String key(String prefix, int i) {
