@@ -8,10 +8,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 import org.medledger.sdk.AccountSecrets;
@@ -19,6 +25,7 @@ import org.medledger.sdk.channel.ChannelClient;
 import org.medledger.sdk.channel.ChannelParams;
 import org.medledger.sdk.channel.ChannelParty;
 import org.medledger.sdk.channel.ChannelServer;
+import org.medledger.sdk.channel.ChannelWatcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,7 +35,12 @@ import picocli.CommandLine.Option;
  * (client-sdk's ChannelServer) and for control requests (open, opened, closed) from the one-shot
  * commands, writes its ports into an owner-only port file and its PID into a PID file, and runs
  * until SIGTERM ({@code channel stop}), when it closes its parties and removes both files. It
- * opens the ledger only for the moment a request needs it, so it never blocks other commands.
+ * opens the ledger only for the moment a request or a look needs it, so it never blocks other
+ * commands. With {@code --watch}, every {@code --poll} ms it looks at its open channels on the
+ * ledger: a channel closing
+ * on a state older than its latest, or on a state this account pays on and has not answered, or
+ * with an answer not yet checked, is handed to client-sdk's {@link ChannelWatcher} (dispute,
+ * answer, contest), and a channel the ledger shows closed is released.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run the reachable side of this account's payment channels until stopped ('channel stop' or SIGTERM).")
@@ -40,7 +52,23 @@ final class ChannelServeCommand extends Base {
       description = "The channel port on 127.0.0.1 (default 0: any free port; the port file says which).")
   int port;
 
+  @Option(names = "--watch", description = "Also watch the served channels on the ledger and answer a close that needs this"
+      + " account (a stale close by the peer, a close this account pays on) through client-sdk's channel watcher.")
+  boolean watching;
+
+  @Option(names = "--poll", paramLabel = "<ms>",
+      description = "With --watch: how often to look at the ledger (50..60000, default 1000); each look opens the"
+          + " embedded ledger for a moment.")
+  Long pollMillis;
+
   private final Map<String, ChannelParty> parties = new ConcurrentHashMap<>();
+  /** Per channel, the closing record last handed to the watcher (each new one is looked at once). */
+  private final Map<String, String> handedOver = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService watchLoop = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "medledger-channel-watch");
+    t.setDaemon(true);
+    return t;
+  });
   private final Map<String, ChannelClient.Terms> pending = new ConcurrentHashMap<>();
   private AccountSecrets secrets;
   private ChannelFiles files;
@@ -50,6 +78,13 @@ final class ChannelServeCommand extends Base {
   void execute() throws Exception {
     if (port < 0 || port > 65_535) {
       throw CliException.usage("--port must be 0..65535, got " + port);
+    }
+    if (pollMillis != null && !watching) {
+      throw CliException.usage("--poll goes with --watch");
+    }
+    long poll = pollMillis == null ? 1000 : pollMillis;
+    if (poll < 50 || poll > 60_000) {
+      throw CliException.usage("--poll must be 50..60000 ms, got " + poll);
     }
     files = new ChannelFiles(home());
     Home.Local local = home().local(name);
@@ -95,8 +130,12 @@ final class ChannelServeCommand extends Base {
     o.addProperty("pidFile", files.pidFile(name).toString());
     o.add("channels", restored);
     emit(o, "Serving '" + name + "' (" + secrets.accountId() + ") on 127.0.0.1:" + server.port() + ", "
-        + restored.size() + " open channel(s); port file " + files.portFile(name) + "\n"
+        + restored.size() + " open channel(s); port file " + files.portFile(name)
+        + (watching ? "; watching them on the ledger every " + poll + " ms" : "") + "\n"
         + "  Stop it with 'medledger channel stop --as " + name + "' (or SIGTERM to PID " + ProcessHandle.current().pid() + ").");
+    if (watching) {
+      watchLoop.scheduleWithFixedDelay(this::watchOnce, poll, poll, TimeUnit.MILLISECONDS);
+    }
     ChannelControl.serve(control, token, this::handle);
     stopped.await();
     try {
@@ -192,6 +231,7 @@ final class ChannelServeCommand extends Base {
 
   private JsonObject closed(String channelId) {
     ChannelParty p = parties.remove(channelId);
+    handedOver.remove(channelId);
     if (p != null) {
       server().unregister(p);
       log("closed " + channelId + " at state " + p.latest().seq());
@@ -207,7 +247,91 @@ final class ChannelServeCommand extends Base {
     return server;
   }
 
+  /**
+   * One look at the served channels (the ledger opened read-only for it), then, if a closing
+   * channel needs this account, client-sdk's watcher on a writable ledger, released afterwards. A
+   * failure is logged and the next look tries again while the window is open.
+   */
+  private synchronized void watchOnce() {
+    if (parties.isEmpty()) {
+      return;
+    }
+    List<String> toWatcher = new ArrayList<>();
+    List<String> closedOnLedger = new ArrayList<>();
+    try {
+      try {
+        var ledger = root().backend(true).connect(Organisations.defaultFor(secrets.role()));
+        for (Map.Entry<String, ChannelParty> e : parties.entrySet()) {
+          JsonObject ch = CanonicalJson.parseObject(ledger.evaluate("channels:getChannel", e.getKey()))
+              .getAsJsonObject("channel");
+          String status = ch.get("status").getAsString();
+          if ("CLOSED".equals(status)) {
+            closedOnLedger.add(e.getKey());
+          } else if ("CLOSING".equals(status) && needsThisAccount(e.getKey(), e.getValue(), ch.getAsJsonObject("closing"))) {
+            toWatcher.add(e.getKey());
+          }
+        }
+      } finally {
+        root().closeBackend();
+      }
+      for (String id : closedOnLedger) {
+        closed(id);
+      }
+      if (!toWatcher.isEmpty()) {
+        answer(toWatcher);
+      }
+    } catch (Exception e) {
+      log("watch: " + Errors.oneLine(String.valueOf(e)));
+    }
+  }
+
+  /**
+   * Whether a closing channel needs this account: the peer closed on an older state than this
+   * party's latest (dispute), or this account pays on the closing state and has not answered, or
+   * the closing record changed since the watcher last saw it (its first sight stops the party
+   * signing; an answer is checked once, to contest).
+   */
+  private boolean needsThisAccount(String id, ChannelParty party, JsonObject closing) {
+    String me = secrets.accountId();
+    boolean stale = !closing.get("submittedBy").getAsString().equals(me) && closing.get("seq").getAsLong() < party.latest().seq();
+    boolean mustAnswer = me.equals(closing.get("payer").getAsString()) && !closing.has("answer");
+    return stale || mustAnswer || !CanonicalJson.toString(closing).equals(handedOver.get(id));
+  }
+
+  private void answer(List<String> ids) throws Exception {
+    try (ChannelWatcher watcher = new ChannelWatcher(chain(), Clock.systemUTC())) {
+      for (String id : ids) {
+        watcher.watch(parties.get(id));
+      }
+      watcher.touchOpen(); // reacts to each CLOSING channel as on its event: dispute, answer or contest
+      watcher.awaitIdle();
+      for (ChannelWatcher.Action a : watcher.actions()) {
+        log("watcher: " + a.kind() + " " + a.channelId() + (a.detail().isEmpty() ? "" : " " + Errors.oneLine(a.detail())));
+      }
+      for (String id : ids) {
+        if (watcher.actions().stream().noneMatch(a -> a.channelId().equals(id) && "FAILED".equals(a.kind()))) {
+          handedOver.put(id, closingRecord(id));
+        }
+      }
+    } finally {
+      root().closeBackend();
+    }
+  }
+
+  /** The channel's closing record as the ledger holds it now (the backend stays open). */
+  private String closingRecord(String id) throws Exception {
+    JsonObject ch = CanonicalJson.parseObject(backend().connect(Organisations.defaultFor(secrets.role()))
+        .evaluate("channels:getChannel", id)).getAsJsonObject("channel");
+    return ch.has("closing") && ch.get("closing").isJsonObject() ? CanonicalJson.toString(ch.getAsJsonObject("closing")) : "";
+  }
+
   private void stop(ChannelServer s, ServerSocket control, CountDownLatch stopped) {
+    watchLoop.shutdown(); // no new look; one in progress is not interrupted (it may be writing the ledger)
+    try {
+      watchLoop.awaitTermination(30, TimeUnit.SECONDS); // a look or an answer in progress finishes first
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       control.close();
     } catch (IOException ignored) {

@@ -155,8 +155,8 @@ final class ChannelWatchCommand extends ChannelCommand.OfAccount {
     if (java.nio.file.Files.exists(files.portFile(name))) {
       // 'channel serve' keeps this account's parties open and writes their logs without the lock file.
       throw CliException.local("ALREADY_SERVING", "'" + name + "' is served by 'channel serve' (port file "
-          + files.portFile(name) + "), which writes its state logs; stop it ('medledger channel stop --as " + name
-          + "') and run this watch again to answer; nothing was sent");
+          + files.portFile(name) + "), which writes its state logs: a server started with --watch answers itself;"
+          + " otherwise stop it ('medledger channel stop --as " + name + "') and run this watch again; nothing was sent");
     }
     if (secrets == null) {
       secrets = secrets(local);

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -59,10 +60,12 @@ abstract class ChannelCliTest {
   }
 
   /** {@code medledger channel serve --as hosp} in its own JVM, as from a second shell; waits for its port file. */
-  Process serve(String name) throws Exception {
+  Process serve(String name, String... options) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "--home", dir.toString(), "channel", "serve", "--as", name);
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "--home", dir.toString(), "channel", "serve", "--as", name));
+    command.addAll(List.of(options));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put(Passwords.PASSWORD_VARIABLE, CliRunner.PASSWORD);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.out").toFile()));

@@ -118,4 +118,57 @@ class ChannelWatchTest extends ChannelCliTest {
     assertEquals(100_000, balance(cli, "ins"), "both deposits to the insurer");
     assertEquals(0, balance(cli, "hosp"));
   }
+
+  @Test
+  void serveWithWatchDisputesAStaleCloseByThePayerOnItsOwn() throws Exception {
+    CliRunner cli = ledger();
+    fails(cli.run("channel", "serve", "--as", "hosp", "--poll", "100"), 2, "USAGE"); // --poll goes with --watch
+    server = serve("hosp", "--watch", "--poll", "50");
+    String id = ok(cli.run("--json", "channel", "open", "--as", "ins", "--with", "hosp", "--deposit", "1000")).json()
+        .get("channelId").getAsString();
+    ok(cli.run("channel", "pay", "--as", "ins", "--channel", id, "--amount", "300"));
+    // The insurer keeps a copy of its log at state 1 (300 to the hospital), then pays 200 more (state 2).
+    Path old = dir.resolve("old-ins").resolve(id + ".log");
+    Files.createDirectories(old.getParent());
+    Files.copy(dir.resolve("channels").resolve("ins").resolve(id + ".log"), old);
+    ok(cli.run("channel", "pay", "--as", "ins", "--channel", id, "--amount", "200"));
+
+    // The insurer closes on state 1 while the hospital serves: a stale close that would pay the
+    // hospital 300 where state 2 pays it 500.
+    AccountSecrets ins = Keystore.read(dir.resolve("accounts").resolve("ins.keystore"), CliRunner.PASSWORD.toCharArray());
+    try (EmbeddedBackend b = new EmbeddedBackend(dir.resolve("ledger"), Clock.systemUTC(), false,
+        new PrintWriter(new StringWriter()), Duration.ofSeconds(60));
+        ChannelParty party = ChannelParty.restore(old, ins, ChannelParty.Options.DEFAULT, new SecureRandom())) {
+      new ChannelClient(ins, b.connect(Organisations.defaultFor(Role.INSURER)), new SecureRandom()).close(party);
+    }
+
+    // The server sees it on a look and disputes with state 2 through the SDK's watcher, without
+    // anyone running 'channel watch --follow': the channel now closes on state 2, submitted by the
+    // hospital, and a new window runs.
+    JsonObject seen = null;
+    for (int i = 0; i < 600; i++) {
+      seen = ok(cli.run("--json", "channel", "watch", "--as", "hosp", id)).json();
+      if (seen.get("chainSeq").getAsLong() == 2) {
+        break;
+      }
+      assertTrue(server.isAlive(), this::serveOutput);
+      Thread.sleep(100);
+    }
+    JsonObject disputed = seen;
+    assertEquals("CLOSING", disputed.get("status").getAsString(), () -> disputed + "\n" + serveOutput());
+    assertEquals(2, disputed.get("chainSeq").getAsLong(), () -> disputed + "\n" + serveOutput());
+    assertEquals("self", disputed.get("submittedBy").getAsString(), disputed.toString());
+    assertFalse(disputed.get("stale").getAsBoolean(), disputed.toString());
+    JsonObject forIns = ok(cli.run("--json", "channel", "watch", "--as", "ins", id)).json();
+    assertTrue(forIns.get("mustAnswer").getAsBoolean(), "the insurer pays on state 2 and must answer: " + forIns);
+    // Twenty more looks later it has not handed the channel over again: one dispute in the log.
+    Thread.sleep(1_000);
+    String log = serveOutput();
+    assertEquals(1, log.split("watcher: DISPUTE " + id + " state 2 over state 1", -1).length - 1, log);
+    assertTrue(log.lines().noneMatch(l -> l.contains("watch: ")), "no failed look: " + log);
+    assertEquals(99_000, balance(cli, "ins"), "the deposit stays in the channel");
+    assertEquals(0, balance(cli, "hosp"));
+    ok(cli.run("channel", "stop", "--as", "hosp"));
+    assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+  }
 }
