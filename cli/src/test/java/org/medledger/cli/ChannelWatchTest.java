@@ -32,6 +32,21 @@ class ChannelWatchTest extends ChannelCliTest {
     return r.out().lines().map(CanonicalJson::parseObject).toList();
   }
 
+  /**
+   * The insurer opens a channel with the served hospital and pays 300 (state 1); {@code keeper}'s
+   * log is copied to {@code old-<keeper>/<channelId>.log}; then the insurer pays 200 (state 2).
+   */
+  private String channelWithAnOldLogCopy(CliRunner cli, String keeper) throws Exception {
+    String id = ok(cli.run("--json", "channel", "open", "--as", "ins", "--with", "hosp", "--deposit", "1000")).json()
+        .get("channelId").getAsString();
+    ok(cli.run("channel", "pay", "--as", "ins", "--channel", id, "--amount", "300"));
+    Path old = dir.resolve("old-" + keeper).resolve(id + ".log");
+    Files.createDirectories(old.getParent());
+    Files.copy(dir.resolve("channels").resolve(keeper).resolve(id + ".log"), old);
+    ok(cli.run("channel", "pay", "--as", "ins", "--channel", id, "--amount", "200"));
+    return id;
+  }
+
   @Test
   void watchShowsOpenThenClosedAndRefusesAnUnknownChannel() throws Exception {
     CliRunner cli = ledger();
@@ -73,14 +88,9 @@ class ChannelWatchTest extends ChannelCliTest {
   void followDisputesAStaleCloseByThePeerWithTheLatestState() throws Exception {
     CliRunner cli = ledger();
     server = serve("hosp");
-    String id = ok(cli.run("--json", "channel", "open", "--as", "ins", "--with", "hosp", "--deposit", "1000")).json()
-        .get("channelId").getAsString();
-    ok(cli.run("channel", "pay", "--as", "ins", "--channel", id, "--amount", "300"));
     // The hospital keeps a copy of its log at state 1, then takes a second payment (state 2).
+    String id = channelWithAnOldLogCopy(cli, "hosp");
     Path old = dir.resolve("old-hosp").resolve(id + ".log");
-    Files.createDirectories(old.getParent());
-    Files.copy(dir.resolve("channels").resolve("hosp").resolve(id + ".log"), old);
-    ok(cli.run("channel", "pay", "--as", "ins", "--channel", id, "--amount", "200"));
     ok(cli.run("channel", "stop", "--as", "hosp"));
     assertTrue(server.waitFor(30, TimeUnit.SECONDS));
     assertEquals(99_000, balance(cli, "ins"));
@@ -124,14 +134,9 @@ class ChannelWatchTest extends ChannelCliTest {
     CliRunner cli = ledger();
     fails(cli.run("channel", "serve", "--as", "hosp", "--poll", "100"), 2, "USAGE"); // --poll goes with --watch
     server = serve("hosp", "--watch", "--poll", "50");
-    String id = ok(cli.run("--json", "channel", "open", "--as", "ins", "--with", "hosp", "--deposit", "1000")).json()
-        .get("channelId").getAsString();
-    ok(cli.run("channel", "pay", "--as", "ins", "--channel", id, "--amount", "300"));
     // The insurer keeps a copy of its log at state 1 (300 to the hospital), then pays 200 more (state 2).
+    String id = channelWithAnOldLogCopy(cli, "ins");
     Path old = dir.resolve("old-ins").resolve(id + ".log");
-    Files.createDirectories(old.getParent());
-    Files.copy(dir.resolve("channels").resolve("ins").resolve(id + ".log"), old);
-    ok(cli.run("channel", "pay", "--as", "ins", "--channel", id, "--amount", "200"));
 
     // The insurer closes on state 1 while the hospital serves: a stale close that would pay the
     // hospital 300 where state 2 pays it 500.
