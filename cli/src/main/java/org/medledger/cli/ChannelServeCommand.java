@@ -35,12 +35,9 @@ import picocli.CommandLine.Option;
  * (client-sdk's ChannelServer) and for control requests (open, opened, closed) from the one-shot
  * commands, writes its ports into an owner-only port file and its PID into a PID file, and runs
  * until SIGTERM ({@code channel stop}), when it closes its parties and removes both files. It
- * opens the ledger only for the moment a request or a look needs it, so it never blocks other
- * commands. With {@code --watch}, every {@code --poll} ms it looks at its open channels on the
- * ledger: a channel closing
- * on a state older than its latest, or on a state this account pays on and has not answered, or
- * with an answer not yet checked, is handed to client-sdk's {@link ChannelWatcher} (dispute,
- * answer, contest), and a channel the ledger shows closed is released.
+ * opens the ledger only for the moment a request, its start or a look needs it. With
+ * {@code --watch}, every {@code --poll} ms, {@link ServedChannelsWatch} looks at the served
+ * channels and hands those that need this account to client-sdk's {@link ChannelWatcher}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run the reachable side of this account's payment channels until stopped ('channel stop' or SIGTERM).")
@@ -62,8 +59,6 @@ final class ChannelServeCommand extends Base {
   Long pollMillis;
 
   private final Map<String, ChannelParty> parties = new ConcurrentHashMap<>();
-  /** Per channel, the closing record last handed to the watcher (each new one is looked at once). */
-  private final Map<String, String> handedOver = new ConcurrentHashMap<>();
   private final ScheduledExecutorService watchLoop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "medledger-channel-watch");
     t.setDaemon(true);
@@ -99,15 +94,7 @@ final class ChannelServeCommand extends Base {
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> stop(server, control, stopped), "medledger-channel-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    JsonArray restored = new JsonArray();
-    for (String id : files.channels(name)) {
-      if (files.closedTx(name, id).isEmpty()) {
-        ChannelParty p = ChannelParty.restore(files.log(name, id), secrets, ChannelParty.Options.DEFAULT, root().random);
-        parties.put(id, p);
-        server.register(p);
-        restored.add(id);
-      }
-    }
+    JsonArray restored = restore();
     byte[] t = new byte[32];
     root().random.nextBytes(t);
     String token = HexFormat.of().formatHex(t);
@@ -118,6 +105,7 @@ final class ChannelServeCommand extends Base {
     pf.addProperty("controlPort", control.getLocalPort());
     pf.addProperty("token", token);
     pf.addProperty("startedAt", startedAt(ProcessHandle.current()));
+    pf.addProperty("watching", watching);
     ChannelFiles.writePrivate(files.portFile(name), CanonicalJson.toString(pf) + "\n");
     ChannelFiles.writePrivate(files.pidFile(name), ProcessHandle.current().pid() + "\n");
 
@@ -134,7 +122,12 @@ final class ChannelServeCommand extends Base {
         + (watching ? "; watching them on the ledger every " + poll + " ms" : "") + "\n"
         + "  Stop it with 'medledger channel stop --as " + name + "' (or SIGTERM to PID " + ProcessHandle.current().pid() + ").");
     if (watching) {
-      watchLoop.scheduleWithFixedDelay(this::watchOnce, poll, poll, TimeUnit.MILLISECONDS);
+      ServedChannelsWatch w = new ServedChannelsWatch(watchServer(), Clock.systemUTC());
+      watchLoop.scheduleWithFixedDelay(() -> {
+        synchronized (this) {
+          w.once();
+        }
+      }, 0, poll, TimeUnit.MILLISECONDS);
     }
     ChannelControl.serve(control, token, this::handle);
     stopped.await();
@@ -143,6 +136,89 @@ final class ChannelServeCommand extends Base {
     } catch (IllegalStateException shuttingDown) {
       // The hook is running (SIGTERM): it has done the stop.
     }
+  }
+
+  /**
+   * Restores the account's channels that are not closed from their state logs. The ledger is
+   * looked at first: a channel it shows closed is not restored, and a party whose channel is
+   * closing (a close that happened while no server ran) signs no state from the start, so that the
+   * peer cannot have a newer state signed under a close this account may have to dispute.
+   */
+  private JsonArray restore() throws Exception {
+    JsonArray restored = new JsonArray();
+    List<String> ids = new ArrayList<>();
+    for (String id : files.channels(name)) {
+      if (files.closedTx(name, id).isEmpty()) {
+        ids.add(id);
+      }
+    }
+    Map<String, String> status = new java.util.HashMap<>();
+    if (!ids.isEmpty()) {
+      try {
+        var ledger = root().backend(true).connect(Organisations.defaultFor(secrets.role()));
+        for (String id : ids) {
+          status.put(id, CanonicalJson.parseObject(ledger.evaluate("channels:getChannel", id)).getAsJsonObject("channel")
+              .get("status").getAsString());
+        }
+      } finally {
+        root().closeBackend();
+      }
+    }
+    for (String id : ids) {
+      if ("CLOSED".equals(status.get(id))) {
+        log(id + " is closed on the ledger: not restored");
+        continue;
+      }
+      ChannelParty p = ChannelParty.restore(files.log(name, id), secrets, ChannelParty.Options.DEFAULT, root().random);
+      if (!"OPEN".equals(status.get(id))) {
+        p.stopAndSnapshot();
+        log(id + " is " + status.get(id) + " on the ledger: restored, signing no state");
+      }
+      parties.put(id, p);
+      server.register(p);
+      restored.add(id);
+    }
+    return restored;
+  }
+
+  /** What the watch may use of this server; called under this server's lock. */
+  private ServedChannelsWatch.Server watchServer() {
+    return new ServedChannelsWatch.Server() {
+      @Override
+      public Map<String, ChannelParty> parties() {
+        return parties;
+      }
+
+      @Override
+      public org.medledger.sdk.LedgerConnection look() throws Exception {
+        return root().backend(true).connect(Organisations.defaultFor(secrets.role()));
+      }
+
+      @Override
+      public ChannelClient writer() throws Exception {
+        return chain();
+      }
+
+      @Override
+      public void release() {
+        root().closeBackend();
+      }
+
+      @Override
+      public void closed(String channelId) {
+        ChannelServeCommand.this.closed(channelId);
+      }
+
+      @Override
+      public void log(String line) {
+        ChannelServeCommand.this.log(line);
+      }
+
+      @Override
+      public String accountId() {
+        return secrets.accountId();
+      }
+    };
   }
 
   /** When a process started, as the system tells it ("" if it does not): with the PID, it names one process. */
@@ -231,7 +307,6 @@ final class ChannelServeCommand extends Base {
 
   private JsonObject closed(String channelId) {
     ChannelParty p = parties.remove(channelId);
-    handedOver.remove(channelId);
     if (p != null) {
       server().unregister(p);
       log("closed " + channelId + " at state " + p.latest().seq());
@@ -245,84 +320,6 @@ final class ChannelServeCommand extends Base {
 
   private ChannelServer server() {
     return server;
-  }
-
-  /**
-   * One look at the served channels (the ledger opened read-only for it), then, if a closing
-   * channel needs this account, client-sdk's watcher on a writable ledger, released afterwards. A
-   * failure is logged and the next look tries again while the window is open.
-   */
-  private synchronized void watchOnce() {
-    if (parties.isEmpty()) {
-      return;
-    }
-    List<String> toWatcher = new ArrayList<>();
-    List<String> closedOnLedger = new ArrayList<>();
-    try {
-      try {
-        var ledger = root().backend(true).connect(Organisations.defaultFor(secrets.role()));
-        for (Map.Entry<String, ChannelParty> e : parties.entrySet()) {
-          JsonObject ch = CanonicalJson.parseObject(ledger.evaluate("channels:getChannel", e.getKey()))
-              .getAsJsonObject("channel");
-          String status = ch.get("status").getAsString();
-          if ("CLOSED".equals(status)) {
-            closedOnLedger.add(e.getKey());
-          } else if ("CLOSING".equals(status) && needsThisAccount(e.getKey(), e.getValue(), ch.getAsJsonObject("closing"))) {
-            toWatcher.add(e.getKey());
-          }
-        }
-      } finally {
-        root().closeBackend();
-      }
-      for (String id : closedOnLedger) {
-        closed(id);
-      }
-      if (!toWatcher.isEmpty()) {
-        answer(toWatcher);
-      }
-    } catch (Exception e) {
-      log("watch: " + Errors.oneLine(String.valueOf(e)));
-    }
-  }
-
-  /**
-   * Whether a closing channel needs this account: the peer closed on an older state than this
-   * party's latest (dispute), or this account pays on the closing state and has not answered, or
-   * the closing record changed since the watcher last saw it (its first sight stops the party
-   * signing; an answer is checked once, to contest).
-   */
-  private boolean needsThisAccount(String id, ChannelParty party, JsonObject closing) {
-    String me = secrets.accountId();
-    boolean stale = !closing.get("submittedBy").getAsString().equals(me) && closing.get("seq").getAsLong() < party.latest().seq();
-    boolean mustAnswer = me.equals(closing.get("payer").getAsString()) && !closing.has("answer");
-    return stale || mustAnswer || !CanonicalJson.toString(closing).equals(handedOver.get(id));
-  }
-
-  private void answer(List<String> ids) throws Exception {
-    try (ChannelWatcher watcher = new ChannelWatcher(chain(), Clock.systemUTC())) {
-      for (String id : ids) {
-        watcher.watch(parties.get(id));
-      }
-      watcher.touchOpen(); // reacts to each CLOSING channel as on its event: dispute, answer or contest
-      watcher.awaitIdle();
-      for (ChannelWatcher.Action a : watcher.actions()) {
-        log("watcher: " + a.kind() + " " + a.channelId() + (a.detail().isEmpty() ? "" : " " + Errors.oneLine(a.detail())));
-      }
-      for (String id : ids) {
-        if (watcher.actions().stream().noneMatch(a -> a.channelId().equals(id) && "FAILED".equals(a.kind()))) {
-          handedOver.put(id, closingRecord(id));
-        }
-      }
-    } finally {
-      root().closeBackend();
-    }
-  }
-
-  /** The channel's closing record as the ledger holds it now (the backend stays open). */
-  private String closingRecord(String id) throws Exception {
-    JsonObject ch = CanonicalJson.parseObject(backend().connect(Organisations.defaultFor(secrets.role()))
-        .evaluate("channels:getChannel", id)).getAsJsonObject("channel");
-    return ch.has("closing") && ch.get("closing").isJsonObject() ? CanonicalJson.toString(ch.getAsJsonObject("closing")) : "";
   }
 
   private void stop(ChannelServer s, ServerSocket control, CountDownLatch stopped) {

@@ -154,9 +154,18 @@ final class ChannelWatchCommand extends ChannelCommand.OfAccount {
   private void answer(ChannelFiles files, Home.Local local, String id, Path log) throws Exception {
     if (java.nio.file.Files.exists(files.portFile(name))) {
       // 'channel serve' keeps this account's parties open and writes their logs without the lock file.
+      boolean watching;
+      try {
+        JsonObject pf = CanonicalJson.parseObject(java.nio.file.Files.readString(files.portFile(name)));
+        watching = pf.has("watching") && pf.get("watching").getAsBoolean();
+      } catch (IOException | RuntimeException unreadable) {
+        watching = false;
+      }
       throw CliException.local("ALREADY_SERVING", "'" + name + "' is served by 'channel serve' (port file "
-          + files.portFile(name) + "), which writes its state logs: a server started with --watch answers itself;"
-          + " otherwise stop it ('medledger channel stop --as " + name + "') and run this watch again; nothing was sent");
+          + files.portFile(name) + "), which writes its state logs; " + (watching
+              ? "it was started with --watch and answers this close itself"
+              : "it was started without --watch: stop it ('medledger channel stop --as " + name
+                  + "') and run this watch again, or restart it with --watch") + "; nothing was sent");
     }
     if (secrets == null) {
       secrets = secrets(local);

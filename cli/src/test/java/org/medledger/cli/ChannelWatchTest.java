@@ -137,6 +137,8 @@ class ChannelWatchTest extends ChannelCliTest {
     // The insurer keeps a copy of its log at state 1 (300 to the hospital), then pays 200 more (state 2).
     String id = channelWithAnOldLogCopy(cli, "ins");
     Path old = dir.resolve("old-ins").resolve(id + ".log");
+    // The server touched the open channel on its first look at it (docs/protocol.md §9.5).
+    awaitServeLog("watcher: TOUCH " + id);
 
     // The insurer closes on state 1 while the hospital serves: a stale close that would pay the
     // hospital 300 where state 2 pays it 500.
@@ -150,30 +152,46 @@ class ChannelWatchTest extends ChannelCliTest {
     // The server sees it on a look and disputes with state 2 through the SDK's watcher, without
     // anyone running 'channel watch --follow': the channel now closes on state 2, submitted by the
     // hospital, and a new window runs.
-    JsonObject seen = null;
-    for (int i = 0; i < 600; i++) {
-      seen = ok(cli.run("--json", "channel", "watch", "--as", "hosp", id)).json();
-      if (seen.get("chainSeq").getAsLong() == 2) {
-        break;
-      }
-      assertTrue(server.isAlive(), this::serveOutput);
-      Thread.sleep(100);
-    }
-    JsonObject disputed = seen;
+    awaitServeLog("watcher: DISPUTE " + id + " state 2 over state 1");
+    JsonObject disputed = ok(cli.run("--json", "channel", "watch", "--as", "hosp", id)).json();
     assertEquals("CLOSING", disputed.get("status").getAsString(), () -> disputed + "\n" + serveOutput());
     assertEquals(2, disputed.get("chainSeq").getAsLong(), () -> disputed + "\n" + serveOutput());
     assertEquals("self", disputed.get("submittedBy").getAsString(), disputed.toString());
     assertFalse(disputed.get("stale").getAsBoolean(), disputed.toString());
     JsonObject forIns = ok(cli.run("--json", "channel", "watch", "--as", "ins", id)).json();
     assertTrue(forIns.get("mustAnswer").getAsBoolean(), "the insurer pays on state 2 and must answer: " + forIns);
-    // Twenty more looks later it has not handed the channel over again: one dispute in the log.
+    // Once the record it disputed is seen as it is now, the server stops handing the channel over:
+    // over twenty more looks, no handover and no failed look.
+    Thread.sleep(1_000);
+    long handovers = serveOutput().lines().filter(l -> l.contains("handing " + id)).count();
     Thread.sleep(1_000);
     String log = serveOutput();
-    assertEquals(1, log.split("watcher: DISPUTE " + id + " state 2 over state 1", -1).length - 1, log);
+    assertEquals(handovers, log.lines().filter(l -> l.contains("handing " + id)).count(), log);
+    assertEquals(1, log.lines().filter(l -> l.contains("watcher: DISPUTE " + id)).count(), log);
     assertTrue(log.lines().noneMatch(l -> l.contains("watch: ")), "no failed look: " + log);
     assertEquals(99_000, balance(cli, "ins"), "the deposit stays in the channel");
     assertEquals(0, balance(cli, "hosp"));
+
+    // Restarted within the window, the server signs no state on the closing channel: a payment the
+    // insurer proposes now would be a newer state "submitted by" the hospital (a penalty for it).
     ok(cli.run("channel", "stop", "--as", "hosp"));
     assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+    server = serve("hosp", "--watch", "--poll", "50");
+    awaitServeLog(id + " is CLOSING on the ledger: restored, signing no state");
+    CliRunner.Run refused = cli.run("channel", "pay", "--as", "ins", "--channel", id, "--amount", "1");
+    fails(refused, 6, "CHANNEL_REFUSED");
+    assertTrue(refused.errLines().get(0).contains("B is closing the channel"), refused.toString());
+    assertEquals(2, ok(cli.run("--json", "channel", "watch", "--as", "hosp", id)).json().get("localSeq").getAsLong());
+    ok(cli.run("channel", "stop", "--as", "hosp"));
+    assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+  }
+
+  /** Waits up to 60 s for a line of the server's output that contains {@code text}. */
+  private void awaitServeLog(String text) throws InterruptedException {
+    for (int i = 0; i < 600 && !serveOutput().contains(text); i++) {
+      assertTrue(server.isAlive(), this::serveOutput);
+      Thread.sleep(100);
+    }
+    assertTrue(serveOutput().contains(text), () -> "no '" + text + "' in:\n" + serveOutput());
   }
 }
