@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.medledger.protocol.CanonicalJson;
 import org.medledger.protocol.Role;
 import org.medledger.sdk.AccountSecrets;
+import org.medledger.sdk.LedgerCallException;
 import org.medledger.sdk.channel.ChannelClient;
 import org.medledger.sdk.channel.ChannelParams;
 import org.medledger.sdk.channel.ChannelParty;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Option;
  * (client-sdk's ChannelServer) and for control requests (open, opened, closed) from the one-shot
  * commands, writes its ports into an owner-only port file and its PID into a PID file, and runs
  * until SIGTERM ({@code channel stop}), when it closes its parties and removes both files. It
- * opens the ledger only for the moment a request, its start or a look needs it. With
+ * opens the ledger only for the moment a request, its start or a look needs it (the start needs
+ * it: a channel closing on the ledger is restored signing no state). With
  * {@code --watch}, every {@code --poll} ms, {@link ServedChannelsWatch} looks at the served
  * channels and hands those that need this account to client-sdk's {@link ChannelWatcher}.
  */
@@ -65,6 +67,8 @@ final class ChannelServeCommand extends Base {
     return t;
   });
   private final Map<String, ChannelClient.Terms> pending = new ConcurrentHashMap<>();
+  /** When each pending open request was signed (its nonce is this account's next one). */
+  private final Map<String, java.time.Instant> pendingSince = new ConcurrentHashMap<>();
   private AccountSecrets secrets;
   private ChannelFiles files;
   private volatile ChannelServer server;
@@ -157,16 +161,23 @@ final class ChannelServeCommand extends Base {
       try {
         var ledger = root().backend(true).connect(Organisations.defaultFor(secrets.role()));
         for (String id : ids) {
-          status.put(id, CanonicalJson.parseObject(ledger.evaluate("channels:getChannel", id)).getAsJsonObject("channel")
-              .get("status").getAsString());
+          try {
+            status.put(id, CanonicalJson.parseObject(ledger.evaluate("channels:getChannel", id)).getAsJsonObject("channel")
+                .get("status").getAsString());
+          } catch (LedgerCallException e) {
+            if (!"UNKNOWN_CHANNEL".equals(e.errorCode())) {
+              throw e;
+            }
+            status.put(id, "UNKNOWN"); // a state log for a channel this ledger never opened
+          }
         }
       } finally {
         root().closeBackend();
       }
     }
     for (String id : ids) {
-      if ("CLOSED".equals(status.get(id))) {
-        log(id + " is closed on the ledger: not restored");
+      if ("CLOSED".equals(status.get(id)) || "UNKNOWN".equals(status.get(id))) {
+        log(id + ("CLOSED".equals(status.get(id)) ? " is closed on the ledger" : " is not on this ledger") + ": not restored");
         continue;
       }
       ChannelParty p = ChannelParty.restore(files.log(name, id), secrets, ChannelParty.Options.DEFAULT, root().random);
@@ -180,6 +191,9 @@ final class ChannelServeCommand extends Base {
     }
     return restored;
   }
+
+  /** How long a signed open request counts as under way (A's open waits up to 120 s for the server). */
+  private static final java.time.Duration OPEN_UNDER_WAY = java.time.Duration.ofMinutes(3);
 
   /** What the watch may use of this server; called under this server's lock. */
   private ServedChannelsWatch.Server watchServer() {
@@ -217,6 +231,12 @@ final class ChannelServeCommand extends Base {
       @Override
       public String accountId() {
         return secrets.accountId();
+      }
+
+      @Override
+      public boolean openUnderWay() {
+        java.time.Instant recent = java.time.Instant.now().minus(OPEN_UNDER_WAY);
+        return pendingSince.values().stream().anyMatch(t -> t.isAfter(recent));
       }
     };
   }
@@ -279,6 +299,7 @@ final class ChannelServeCommand extends Base {
     }
     String request = chain().openRequest(terms, 0);
     pending.put(terms.channelId(), terms);
+    pendingSince.put(terms.channelId(), java.time.Instant.now());
     JsonObject r = new JsonObject();
     r.addProperty("request", request);
     return r;
@@ -294,6 +315,7 @@ final class ChannelServeCommand extends Base {
     ChannelParty p = ChannelParty.create(params, secrets, files.log(name, channelId), ChannelParty.Options.DEFAULT,
         root().random);
     pending.remove(channelId);
+    pendingSince.remove(channelId);
     parties.put(channelId, p);
     server().register(p);
     log("opened " + channelId + " with " + params.party(params.sideOf(secrets.accountId()).other()) + ", deposits "

@@ -25,9 +25,12 @@ import org.medledger.sdk.channel.ChannelWatcher;
  *       state this account pays on and has not answered, or with a closing record the watcher has
  *       not seen (an answer is checked once, to contest);</li>
  *   <li>an open channel not touched for a quarter of its window (docs/protocol.md §9.5: a close
- *       the peer back-dates then still leaves this party three quarters of the window).</li>
+ *       the peer back-dates then still leaves this party the window less max(w/4, poll)), at most
+ *       {@link #MAX_TOUCHES_PER_LOOK} a look, none while a channel open is under way at the server
+ *       (a touch uses the account's nonce up); a failed touch is tried again after min(w/4, 30 s).</li>
  * </ul>
- * The first sight of a closing channel stops the party signing states. A channel closing past its
+ * The first sight of a closing channel stops the party signing states; a closing record the
+ * watcher could not match to a state of this party's (UNMATCHED) is not handed over again. A channel closing past its
  * deadline is left (anyone may settle it; a line says so once), and one the ledger shows closed is
  * released. A failure on one channel is logged and leaves the others; the next look tries again.
  * Not thread-safe: the server calls {@link #once} under its own lock, which also guards its ledger.
@@ -53,7 +56,18 @@ final class ServedChannelsWatch {
     void log(String line);
 
     String accountId();
+
+    /**
+     * Whether a channel open is under way at this server (B's signed open request, with this
+     * account's next nonce, not yet submitted): a touch would use that nonce up.
+     */
+    boolean openUnderWay();
   }
+
+  /** At most this many touches per look, the most overdue first: a look holds the server's lock. */
+  static final int MAX_TOUCHES_PER_LOOK = 4;
+  /** A failed touch is tried again after at most this long. */
+  static final Duration TOUCH_RETRY = Duration.ofSeconds(30);
 
   private final Server server;
   private final Clock clock;
@@ -61,6 +75,8 @@ final class ServedChannelsWatch {
   private final Map<String, String> handedOver = new HashMap<>();
   private final Map<String, Instant> lastTouch = new HashMap<>();
   private final Set<String> pastDeadline = new HashSet<>();
+  /** Per channel, a closing record the watcher could not match to a state of this party's (UNMATCHED). */
+  private final Map<String, String> unmatched = new HashMap<>();
 
   ServedChannelsWatch(Server server, Clock clock) {
     this.server = server;
@@ -75,6 +91,7 @@ final class ServedChannelsWatch {
     try {
       Map<String, String> closing = new HashMap<>();
       List<String> toWatcher = new ArrayList<>();
+      List<String> dueTouches = new ArrayList<>();
       List<String> closedOnLedger = new ArrayList<>();
       Instant now = clock.instant();
       try {
@@ -88,8 +105,7 @@ final class ServedChannelsWatch {
               closedOnLedger.add(id);
             } else if ("OPEN".equals(status)) {
               if (touchDue(id, e.getValue(), now)) {
-                server.log("touching " + id + " (open, not touched for a quarter of its window)");
-                toWatcher.add(id);
+                dueTouches.add(id);
               }
             } else if ("CLOSING".equals(status)) {
               e.getValue().stopUpdates(); // signs no more states; idempotent
@@ -107,6 +123,13 @@ final class ServedChannelsWatch {
         }
       } finally {
         server.release();
+      }
+      if (!dueTouches.isEmpty() && !server.openUnderWay()) {
+        dueTouches.sort(java.util.Comparator.comparing(id -> lastTouch.getOrDefault(id, Instant.MIN)));
+        for (String id : dueTouches.subList(0, Math.min(MAX_TOUCHES_PER_LOOK, dueTouches.size()))) {
+          server.log("touching " + id + " (open, not touched for a quarter of its window)");
+          toWatcher.add(id);
+        }
       }
       for (String id : closedOnLedger) {
         forget(id);
@@ -130,6 +153,10 @@ final class ServedChannelsWatch {
       }
       return null;
     }
+    String record = CanonicalJson.toString(c);
+    if (record.equals(unmatched.get(id))) {
+      return null; // no state of this party's matches it; handing it over again would not change that
+    }
     String me = server.accountId();
     if (!c.get("submittedBy").getAsString().equals(me) && c.get("seq").getAsLong() < party.latest().seq()) {
       return "the peer closed on state " + c.get("seq").getAsLong() + ", older than state " + party.latest().seq();
@@ -137,13 +164,21 @@ final class ServedChannelsWatch {
     if (me.equals(c.get("payer").getAsString()) && !c.has("answer")) {
       return "this account pays on the closing state and has not answered";
     }
-    return CanonicalJson.toString(c).equals(handedOver.get(id)) ? null : "a closing record the watcher has not seen";
+    return record.equals(handedOver.get(id)) ? null : "a closing record the watcher has not seen";
   }
 
   private boolean touchDue(String id, ChannelParty party, Instant now) {
     Instant last = lastTouch.get(id);
-    Duration every = Duration.ofMillis(Math.max(1_000, party.params().windowSeconds() * 1_000 / 4));
-    return last == null || !now.isBefore(last.plus(every));
+    return last == null || !now.isBefore(last.plus(touchEvery(party)));
+  }
+
+  /** A quarter of the channel's window, one second at least. */
+  private static Duration touchEvery(ChannelParty party) {
+    return Duration.ofMillis(Math.max(1_000, party.params().windowSeconds() * 1_000 / 4));
+  }
+
+  private static boolean did(ChannelWatcher watcher, String id, String kind) {
+    return watcher.actions().stream().anyMatch(a -> a.channelId().equals(id) && kind.equals(a.kind()));
   }
 
   private void hand(List<String> ids, Map<String, String> closing, Instant now) throws Exception {
@@ -160,14 +195,20 @@ final class ServedChannelsWatch {
         server.log("watcher: " + a.kind() + " " + a.channelId() + (a.detail().isEmpty() ? "" : " " + Errors.oneLine(a.detail())));
       }
       for (String id : ids) {
-        boolean failed = watcher.actions().stream().anyMatch(a -> a.channelId().equals(id) && "FAILED".equals(a.kind()));
-        if (failed) {
-          continue; // the next look hands it over again
-        }
+        boolean failed = did(watcher, id, "FAILED");
         if (closing.containsKey(id)) {
-          handedOver.put(id, closing.get(id)); // what this look saw, not a later read
-        } else if (watcher.actions().stream().anyMatch(a -> a.channelId().equals(id) && "TOUCH".equals(a.kind()))) {
+          if (did(watcher, id, "UNMATCHED")) {
+            unmatched.put(id, closing.get(id));
+          } else if (!failed) {
+            handedOver.put(id, closing.get(id)); // what this look saw, not a later read
+          } // failed: the next look hands it over again
+        } else if (did(watcher, id, "TOUCH")) {
           lastTouch.put(id, now);
+        } else if (failed) {
+          ChannelParty p = server.parties().get(id);
+          Duration every = p == null ? TOUCH_RETRY : touchEvery(p);
+          // tried again after min(w/4, 30 s), not at every look
+          lastTouch.put(id, now.minus(every).plus(every.compareTo(TOUCH_RETRY) < 0 ? every : TOUCH_RETRY));
         }
       }
     } finally {
@@ -178,6 +219,7 @@ final class ServedChannelsWatch {
   /** Forgets a released channel. */
   void forget(String id) {
     handedOver.remove(id);
+    unmatched.remove(id);
     lastTouch.remove(id);
     pastDeadline.remove(id);
   }
