@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import org.medledger.bench.stats.Summary;
 
 /**
  * Thread CPU time of the transfer benchmarks' operations, for a machine shared with other work
@@ -57,13 +58,14 @@ public final class CpuTimeHarness {
       if (ms == null) {
         continue;
       }
+      Summary s = Summary.of(ms);
       System.out.printf("%s.%s bits=%d cpu_ms median=%.2f q1=%.2f q3=%.2f n=%d%n", c.getSimpleName(), name, bits,
-          ms[n / 2], ms[n / 4], ms[(3 * n) / 4], n);
+          s.median(), s.q1(), s.q3(), s.n());
       if (name.startsWith("verifyBatch")) {
         // A batch call verifies TransferBatchBench.MEMBERS payments.
         int members = c.getField("MEMBERS").getInt(null);
         System.out.printf("%s.%s bits=%d cpu_ms_per_payment median=%.2f q1=%.2f q3=%.2f members=%d%n", c.getSimpleName(),
-            name, bits, ms[n / 2] / members, ms[n / 4] / members, ms[(3 * n) / 4] / members, members);
+            name, bits, s.median() / members, s.q1() / members, s.q3() / members, members);
       }
     }
   }
@@ -76,8 +78,8 @@ public final class CpuTimeHarness {
 
   /**
    * The thread CPU times, in milliseconds and sorted ascending, of {@code n} calls of {@code op}
-   * after {@code warm} untimed ones: median {@code ms[n / 2]}, quartiles {@code ms[n / 4]} and
-   * {@code ms[(3 * n) / 4]}. Shared by this harness, {@code ThresholdCpuHarness} and {@link StatsCpuTime}.
+   * after {@code warm} untimed ones, for {@link Summary#of(double...)} (median {@code ms[n / 2]},
+   * quartiles {@code ms[n / 4]} and {@code ms[(3 * n) / 4]}). Shared by this harness, {@code ThresholdCpuHarness} and {@link StatsCpuTime}.
    */
   public static double[] measure(Operation op, int warm, int n) throws Exception {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();

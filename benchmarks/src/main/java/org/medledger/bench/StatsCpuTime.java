@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.medledger.bench.stats.Summary;
 
 /**
  * Thread CPU time of {@link StatsBench}'s operations, for a machine shared with other work (as
@@ -30,18 +31,18 @@ public final class StatsCpuTime {
       String[] names = {"prove", "verify", "verifyColdKey", "decode", "fold"};
       for (int i = 0; i < ops.length; i++) {
         int reps = names[i].equals("fold") || names[i].equals("decode") ? n * 20 : n;
-        double[] ms = CpuTimeHarness.measure(ops[i]::run, warm, reps);
+        Summary s = Summary.of(CpuTimeHarness.measure(ops[i]::run, warm, reps));
         JsonObject o = new JsonObject();
         o.addProperty("op", "stats." + names[i]);
         o.addProperty("bits", b.bits);
         o.addProperty("mode", "thread-cpu");
-        o.addProperty("median_ms", round(ms[reps / 2]));
-        o.addProperty("q1_ms", round(ms[reps / 4]));
-        o.addProperty("q3_ms", round(ms[(3 * reps) / 4]));
-        o.addProperty("samples", reps);
+        o.addProperty("median_ms", round(s.median()));
+        o.addProperty("q1_ms", round(s.q1()));
+        o.addProperty("q3_ms", round(s.q3()));
+        o.addProperty("samples", s.n());
         rows.add(o);
         System.out.printf("stats.%s bits=%d cpu_ms median=%.2f q1=%.2f q3=%.2f n=%d%n", names[i], b.bits,
-            ms[reps / 2], ms[reps / 4], ms[(3 * reps) / 4], reps);
+            s.median(), s.q1(), s.q3(), s.n());
       }
     }
     Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(rows) + "\n", StandardCharsets.UTF_8);

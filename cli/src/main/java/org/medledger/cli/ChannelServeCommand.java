@@ -66,9 +66,10 @@ final class ChannelServeCommand extends Base {
     t.setDaemon(true);
     return t;
   });
-  private final Map<String, ChannelClient.Terms> pending = new ConcurrentHashMap<>();
-  /** When each pending open request was signed (its nonce is this account's next one). */
-  private final Map<String, java.time.Instant> pendingSince = new ConcurrentHashMap<>();
+  /** An open request this server signed for B (its nonce is this account's next one), and when. */
+  private record Pending(ChannelClient.Terms terms, java.time.Instant signedAt) {}
+
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private AccountSecrets secrets;
   private ChannelFiles files;
   private volatile ChannelServer server;
@@ -236,7 +237,7 @@ final class ChannelServeCommand extends Base {
       @Override
       public boolean openUnderWay() {
         java.time.Instant recent = java.time.Instant.now().minus(OPEN_UNDER_WAY);
-        return pendingSince.values().stream().anyMatch(t -> t.isAfter(recent));
+        return pending.values().stream().anyMatch(p -> p.signedAt().isAfter(recent));
       }
     };
   }
@@ -298,8 +299,7 @@ final class ChannelServeCommand extends Base {
       throw CliException.local("CHANNEL_EXISTS", "channel " + terms.channelId() + " is known already");
     }
     String request = chain().openRequest(terms, 0);
-    pending.put(terms.channelId(), terms);
-    pendingSince.put(terms.channelId(), java.time.Instant.now());
+    pending.put(terms.channelId(), new Pending(terms, java.time.Instant.now()));
     JsonObject r = new JsonObject();
     r.addProperty("request", request);
     return r;
@@ -307,15 +307,14 @@ final class ChannelServeCommand extends Base {
 
   /** The channel is open on the ledger: B derives its parameters there and starts its party. */
   private JsonObject opened(String channelId) throws Exception {
-    ChannelClient.Terms terms = pending.get(channelId);
-    if (terms == null) {
+    Pending request = pending.get(channelId);
+    if (request == null) {
       throw CliException.local("UNKNOWN_CHANNEL", "no open request was made for " + channelId);
     }
-    ChannelParams params = chain().params(terms);
+    ChannelParams params = chain().params(request.terms());
     ChannelParty p = ChannelParty.create(params, secrets, files.log(name, channelId), ChannelParty.Options.DEFAULT,
         root().random);
     pending.remove(channelId);
-    pendingSince.remove(channelId);
     parties.put(channelId, p);
     server().register(p);
     log("opened " + channelId + " with " + params.party(params.sideOf(secrets.accountId()).other()) + ", deposits "

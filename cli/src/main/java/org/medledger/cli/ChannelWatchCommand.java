@@ -110,8 +110,8 @@ final class ChannelWatchCommand extends ChannelCommand.OfAccount {
       o.addProperty("submittedBy", by.equals(me) ? "self" : "peer");
       o.addProperty("deadline", c.get("deadline").getAsString());
       o.addProperty("answered", c.has("answer"));
-      stale = !by.equals(me) && seq < s.latest().seq();
-      mustAnswer = !stale && me.equals(c.get("payer").getAsString()) && !c.has("answer");
+      stale = ClosingRecord.stale(c, me, s.latest().seq());
+      mustAnswer = !stale && ClosingRecord.mustAnswer(c, me);
     } else if (ch.has("settlement") && ch.get("settlement").isJsonObject()) {
       JsonObject st = ch.getAsJsonObject("settlement");
       o.addProperty("chainSeq", st.get("seq").getAsLong());

@@ -158,10 +158,10 @@ final class ServedChannelsWatch {
       return null; // no state of this party's matches it; handing it over again would not change that
     }
     String me = server.accountId();
-    if (!c.get("submittedBy").getAsString().equals(me) && c.get("seq").getAsLong() < party.latest().seq()) {
+    if (ClosingRecord.stale(c, me, party.latest().seq())) {
       return "the peer closed on state " + c.get("seq").getAsLong() + ", older than state " + party.latest().seq();
     }
-    if (me.equals(c.get("payer").getAsString()) && !c.has("answer")) {
+    if (ClosingRecord.mustAnswer(c, me)) {
       return "this account pays on the closing state and has not answered";
     }
     return record.equals(handedOver.get(id)) ? null : "a closing record the watcher has not seen";

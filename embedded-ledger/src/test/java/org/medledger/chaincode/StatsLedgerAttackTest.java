@@ -46,23 +46,8 @@ class StatsLedgerAttackTest {
    */
   @Test
   void aPaymentDatedPastYear9999StillCommits() {
-    StatsBench bench = new StatsBench();
-    Channel ch = bench.ch;
-    Actor patient = bench.desk.patient("alice");
-    ch.issue(100_000, ch.insurer);
-    assertTrue(ch.pay(ch.insurer, patient, 10_000).isValid());
-    String req = ch.transferRequest(patient, ch.hospital, 5);
-    TxResult r = ch.submitAt(Instant.parse("+10000-01-01T00:00:00Z"), ch.gateway(patient), "money:transfer", req);
-    assertTrue(r.isValid(), r.toString());
-    patient.nonce++;
     // A record contribution cannot name such a month: refused with its code, nothing written.
-    RecordDesk.Draft d = bench.desk.draft(ch.hospital, patient, "visit", "v".getBytes(StandardCharsets.UTF_8));
-    d.body().addProperty("stats", Base64.getEncoder().encodeToString(
-        bench.honest(ch.hospital, IcdChapter.X, AgeBand.Y25_34, 90).toBytes()));
-    long height = ch.ledger.height();
-    Channel.assertRefused(ch.submitAt(Instant.parse("+10000-01-01T00:00:01Z"), ch.hospitalOrg, "records:write",
-        ch.hospital.sign(d.body())), ErrorCode.STATS_CONTRIBUTION_INVALID);
-    assertEquals(height, ch.ledger.height());
+    paymentCommitsAndContributionIsRefusedAt(Instant.parse("+10000-01-01T00:00:00Z"));
   }
 
   /**
@@ -74,23 +59,31 @@ class StatsLedgerAttackTest {
   @Test
   void aPaymentDatedAtTheEdgeOfJavasTimeLineStillCommits() {
     for (String at : List.of("+1000000000-06-01T00:00:00Z", "-1000000000-06-01T00:00:00Z")) {
-      StatsBench bench = new StatsBench();
-      Channel ch = bench.ch;
-      Actor patient = bench.desk.patient("alice");
-      ch.issue(100_000, ch.insurer);
-      assertTrue(ch.pay(ch.insurer, patient, 10_000).isValid());
-      String req = ch.transferRequest(patient, ch.hospital, 5);
-      TxResult r = ch.submitAt(Instant.parse(at), ch.gateway(patient), "money:transfer", req);
-      assertTrue(r.isValid(), at + ": " + r);
-      patient.nonce++;
-      RecordDesk.Draft d = bench.desk.draft(ch.hospital, patient, "visit", "v".getBytes(StandardCharsets.UTF_8));
-      d.body().addProperty("stats", Base64.getEncoder().encodeToString(
-          bench.honest(ch.hospital, IcdChapter.X, AgeBand.Y25_34, 90).toBytes()));
-      long height = ch.ledger.height();
-      Channel.assertRefused(ch.submitAt(Instant.parse(at).plusSeconds(1), ch.hospitalOrg, "records:write",
-          ch.hospital.sign(d.body())), ErrorCode.STATS_CONTRIBUTION_INVALID);
-      assertEquals(height, ch.ledger.height());
+      paymentCommitsAndContributionIsRefusedAt(Instant.parse(at));
     }
+  }
+
+  /**
+   * On a fresh channel, a patient's payment timestamped {@code at} commits, and a record write
+   * with a contribution a second later is refused STATS_CONTRIBUTION_INVALID, nothing written.
+   */
+  private static void paymentCommitsAndContributionIsRefusedAt(Instant at) {
+    StatsBench bench = new StatsBench();
+    Channel ch = bench.ch;
+    Actor patient = bench.desk.patient("alice");
+    ch.issue(100_000, ch.insurer);
+    assertTrue(ch.pay(ch.insurer, patient, 10_000).isValid());
+    String req = ch.transferRequest(patient, ch.hospital, 5);
+    TxResult r = ch.submitAt(at, ch.gateway(patient), "money:transfer", req);
+    assertTrue(r.isValid(), at + ": " + r);
+    patient.nonce++;
+    RecordDesk.Draft d = bench.desk.draft(ch.hospital, patient, "visit", "v".getBytes(StandardCharsets.UTF_8));
+    d.body().addProperty("stats", Base64.getEncoder().encodeToString(
+        bench.honest(ch.hospital, IcdChapter.X, AgeBand.Y25_34, 90).toBytes()));
+    long height = ch.ledger.height();
+    Channel.assertRefused(ch.submitAt(at.plusSeconds(1), ch.hospitalOrg, "records:write",
+        ch.hospital.sign(d.body())), ErrorCode.STATS_CONTRIBUTION_INVALID);
+    assertEquals(height, ch.ledger.height(), at.toString());
   }
 
   /**

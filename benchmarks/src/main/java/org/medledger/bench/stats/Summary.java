@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.Collection;
 
 /**
- * Median, quartiles, extremes and total of a set of samples (ms), with the same order statistics as
- * {@code CpuTimeHarness}: of n sorted samples, the median is the {@code n / 2}-th, the quartiles the
+ * Median, quartiles, extremes and total of a set of samples (ms), the order statistics every CPU-time
+ * harness here reports ({@code CpuTimeHarness} prints these): of n sorted samples, the median is the {@code n / 2}-th, the quartiles the
  * {@code n / 4}-th and {@code 3n / 4}-th (0-based).
  */
 public record Summary(int n, double median, double q1, double q3, double min, double max, double total) {

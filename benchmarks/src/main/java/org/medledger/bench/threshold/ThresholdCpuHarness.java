@@ -2,6 +2,7 @@ package org.medledger.bench.threshold;
 
 import java.util.Arrays;
 import org.medledger.bench.CpuTimeHarness;
+import org.medledger.bench.stats.Summary;
 
 /**
  * Thread CPU time of {@link ThresholdBench}'s operations, for a machine shared with other work
@@ -36,8 +37,9 @@ public final class ThresholdCpuHarness {
       if (ms == null) {
         continue;
       }
+      Summary s = Summary.of(ms);
       System.out.printf("threshold.%s bits=%d shape=%s cpu_ms median=%.2f q1=%.2f q3=%.2f n=%d%n", name, bits, shape,
-          ms[n / 2], ms[n / 4], ms[(3 * n) / 4], n);
+          s.median(), s.q1(), s.q3(), s.n());
     }
   }
 }
